@@ -1,0 +1,102 @@
+package mount
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"regexp"
+	"strings"
+)
+
+// run forks a command under ctx and returns its combined output, trimmed.
+func run(ctx context.Context, name string, args ...string) (string, int, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	}
+	if ctx.Err() != nil {
+		err = fmt.Errorf("%s timed out: %w", name, ctx.Err())
+	}
+	return strings.TrimSpace(out.String()), code, err
+}
+
+// MountArgs is the mount(8) command line (without "mount") for f.
+func (f FS) MountArgs() []string {
+	var args []string
+	if f.FSType != "" && f.FSType != "none" {
+		args = append(args, "-t", f.FSType)
+	}
+	if f.Options != "" {
+		args = append(args, "-o", f.Options)
+	}
+	return append(args, f.Device.MountSource(), f.Dir)
+}
+
+// Mount mounts f through mount(8), so that mount helpers (mount.nfs,
+// mount.cifs, fuse) and option strings behave as users expect.
+func Mount(ctx context.Context, f FS) error {
+	out, _, err := run(ctx, "mount", f.MountArgs()...)
+	if err != nil {
+		return fmt.Errorf("mount %s on %s failed: %s", f.Device.MountSource(), f.Dir, Redact(firstNonEmpty(out, err.Error())))
+	}
+	return nil
+}
+
+// umount runs umount(8) once on dir; force adds -f (network filesystems).
+func umount(ctx context.Context, dir string, force bool) error {
+	args := []string{dir}
+	if force {
+		args = []string{"-f", dir}
+	}
+	out, _, err := run(ctx, "umount", args...)
+	if err != nil {
+		return errors.New(firstNonEmpty(out, err.Error()))
+	}
+	return nil
+}
+
+// Fsck checks the device with fsck -p. Exit codes below 4 mean the
+// filesystem is clean or was repaired; 4 and above are failures.
+func Fsck(ctx context.Context, fstype, device string) error {
+	args := []string{"-p"}
+	if fstype != "" && fstype != "auto" {
+		args = append(args, "-t", fstype)
+	}
+	args = append(args, device)
+	out, code, err := run(ctx, "fsck", args...)
+	if err != nil && (code >= 4 || code == 0) {
+		return fmt.Errorf("fsck of %s failed (exit %d): %s", device, code, lastLine(firstNonEmpty(out, err.Error())))
+	}
+	return nil
+}
+
+var secretOpt = regexp.MustCompile(`(?i)\b(password|pass|passwd|secret|pw)=[^,\s]*`)
+
+// Redact hides passwords in option strings (cifs password=, ceph secret=)
+// before they reach a log line or an exit reason.
+func Redact(s string) string {
+	return secretOpt.ReplaceAllString(s, "$1=***")
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}

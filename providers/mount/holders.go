@@ -1,0 +1,188 @@
+package mount
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// Holder is a process that keeps a mount busy.
+type Holder struct {
+	PID  int
+	Comm string
+	Why  string // cwd, root, exe, fd N, mapped file
+	// Protected is set for processes that are never signalled: this
+	// process, its ancestors, init, and the cluster's own daemons.
+	Protected bool
+}
+
+// protectedNames are the cluster daemons a stop must never kill: killing
+// them takes the node out of the cluster (and gets it fenced).
+var protectedNames = set("pacemakerd", "pacemaker-based", "pacemaker-fenced",
+	"pacemaker-execd", "pacemaker-attrd", "pacemaker-schedulerd", "pacemaker-controld",
+	"pacemaker-remoted", "pacemaker_remoted", "corosync", "sbd", "crmd", "cib", "lrmd",
+	"stonithd", "attrd", "pengine", "heartbeat", "dlm_controld", "systemd")
+
+// isProtectedName also catches comm names the kernel cut to 15 bytes
+// (pacemaker-controld shows as pacemaker-contr).
+func isProtectedName(n string) bool {
+	return protectedNames[n] || strings.HasPrefix(n, "pacemaker")
+}
+
+// Scanner finds the holders of a mount by reading /proc. Every check is
+// made against the mount's own identity (mount ID for cwd, root, exe and
+// open files; device number plus path for mapped files), so a bind mount
+// of / does not make every process a holder, and nothing is stat'ed
+// through the mount (which could hang on a dead NFS server).
+type Scanner struct {
+	Proc string // procfs root, "/proc" when empty
+}
+
+func (s Scanner) proc() string {
+	if s.Proc == "" {
+		return "/proc"
+	}
+	return s.Proc
+}
+
+// Holders returns the processes holding the mount e, protected ones
+// included and marked.
+func (s Scanner) Holders(e *Entry) ([]Holder, error) {
+	proc := s.proc()
+	dir, err := os.Open(proc)
+	if err != nil {
+		return nil, err
+	}
+	names, err := dir.Readdirnames(-1)
+	dir.Close()
+	if err != nil {
+		return nil, err
+	}
+	devs := entryDevs(e)
+	protected := s.ancestors()
+	var out []Holder
+	for _, n := range names {
+		pid, err := strconv.Atoi(n)
+		if err != nil || pid <= 0 {
+			continue
+		}
+		why := s.holds(pid, e, devs)
+		if why == "" {
+			continue
+		}
+		h := Holder{PID: pid, Comm: s.comm(pid), Why: why}
+		h.Protected = protected[pid] || pid == 1 || isProtectedName(h.Comm) || isProtectedName(s.exeName(pid))
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// holds says why pid holds the mount, or "".
+func (s Scanner) holds(pid int, e *Entry, devs map[[2]int]bool) string {
+	base := filepath.Join(s.proc(), strconv.Itoa(pid))
+	for _, l := range []string{"cwd", "root", "exe"} {
+		if p, err := os.Readlink(base + "/" + l); err == nil && pathUnder(p, e.Mountpoint) {
+			if id, ok := linkMountID(base + "/" + l); !ok || id == e.ID {
+				return l
+			}
+		}
+	}
+	fds, _ := os.ReadDir(base + "/fd")
+	for _, fd := range fds {
+		p, err := os.Readlink(base + "/fd/" + fd.Name())
+		if err != nil || !pathUnder(p, e.Mountpoint) {
+			continue
+		}
+		b, err := os.ReadFile(base + "/fdinfo/" + fd.Name())
+		if err != nil {
+			continue // closed meanwhile
+		}
+		if id, ok := parseFdinfoMntID(b); !ok || id == e.ID {
+			return "fd " + fd.Name()
+		}
+	}
+	f, err := os.Open(base + "/maps")
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 0, 64*1024), 1024*1024)
+	for sc.Scan() {
+		m, ok := parseMapsLine(sc.Text())
+		if ok && devs[[2]int{m.Major, m.Minor}] && pathUnder(m.Path, e.Mountpoint) {
+			return "mapped file " + m.Path
+		}
+	}
+	return ""
+}
+
+// pathUnder is isUnder for a path read from a /proc link, which may end
+// in " (deleted)".
+func pathUnder(p, dir string) bool {
+	return isUnder(strings.TrimSuffix(p, " (deleted)"), dir)
+}
+
+// linkMountID opens a /proc magic link without touching the filesystem it
+// points into (O_PATH) and reads the mount it lies on from our own fdinfo.
+func linkMountID(link string) (int, bool) {
+	fd, err := unix.Open(link, unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return 0, false
+	}
+	defer unix.Close(fd)
+	b, err := os.ReadFile("/proc/self/fdinfo/" + strconv.Itoa(fd))
+	if err != nil {
+		return 0, false
+	}
+	return parseFdinfoMntID(b)
+}
+
+// entryDevs is the device numbers files on the mount report: the table's
+// and, when it differs (btrfs subvolumes), the mount point's own st_dev.
+func entryDevs(e *Entry) map[[2]int]bool {
+	devs := map[[2]int]bool{{e.Major, e.Minor}: true}
+	var st unix.Stat_t
+	if unix.Stat(e.Mountpoint, &st) == nil {
+		ma, mi := devOf(st.Dev)
+		devs[[2]int{ma, mi}] = true
+	}
+	return devs
+}
+
+// ancestors is this process and its parent chain: the agent, the executor
+// that runs it, and whoever runs that.
+func (s Scanner) ancestors() map[int]bool {
+	out := map[int]bool{}
+	pid := os.Getpid()
+	for pid > 0 && !out[pid] {
+		out[pid] = true
+		b, err := os.ReadFile(filepath.Join(s.proc(), strconv.Itoa(pid), "status"))
+		if err != nil {
+			break
+		}
+		ppid, ok := parseStatusPPid(b)
+		if !ok {
+			break
+		}
+		pid = ppid
+	}
+	return out
+}
+
+func (s Scanner) comm(pid int) string {
+	b, _ := os.ReadFile(filepath.Join(s.proc(), strconv.Itoa(pid), "comm"))
+	return strings.TrimSpace(string(b))
+}
+
+func (s Scanner) exeName(pid int) string {
+	p, err := os.Readlink(filepath.Join(s.proc(), strconv.Itoa(pid), "exe"))
+	if err != nil {
+		return ""
+	}
+	return filepath.Base(strings.TrimSuffix(p, " (deleted)"))
+}

@@ -1,0 +1,193 @@
+package mount
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// FS is one configured filesystem: what is mounted where.
+type FS struct {
+	Device  Device
+	Dir     string // canonical mount point (see Canonical)
+	FSType  string
+	Options string
+}
+
+// Found is what the mount table says about an FS.
+type Found struct {
+	// Mine is the mount of this FS at Dir, nil when it is not mounted.
+	Mine *Entry
+	// Other is a different filesystem mounted at Dir.
+	Other *Entry
+	// Unverified is set when a mount is at Dir but which device it is could
+	// not be checked without forking (a tag no udev link and no superblock
+	// reader knows); Mine is set then, as the anchor would.
+	Unverified bool
+}
+
+// Find looks the FS up in the table. With allowFork false it forks nothing
+// (monitor); otherwise blkid may resolve a tag.
+func (f FS) Find(ctx context.Context, t Table, allowFork bool) Found {
+	e := t.At(f.Dir)
+	if e == nil {
+		return Found{}
+	}
+	switch ok, known := f.matches(ctx, e, allowFork); {
+	case !known:
+		return Found{Mine: e, Unverified: true}
+	case ok:
+		return Found{Mine: e}
+	}
+	return Found{Other: e}
+}
+
+// matches reports whether entry e is a mount of this FS's device.
+func (f FS) matches(ctx context.Context, e *Entry, allowFork bool) (ok, known bool) {
+	d := f.Device
+	switch d.Kind {
+	case KindPath:
+		p := strings.TrimSpace(d.Raw)
+		if st, err := os.Stat(p); err == nil {
+			if st.IsDir() {
+				return sameFile(p, f.Dir), true
+			}
+			return sameBlockDev(p, e), true
+		}
+		return cleanSource(e.Source) == cleanSource(p), true
+	case KindTag:
+		if p, err := d.Resolve(ctx, false); err == nil {
+			return sameBlockDev(p, e), true
+		}
+		if dev := entryDevice(e); dev != "" {
+			if id, ok := probeIdent(dev); ok {
+				if m, known := d.matchesTag(id); known {
+					return m, true
+				}
+			}
+		}
+		if allowFork {
+			p, err := d.Resolve(ctx, true)
+			if err != nil {
+				return false, true
+			}
+			return sameBlockDev(p, e), true
+		}
+		return false, false
+	case KindDir:
+		src, err := Canonical(strings.TrimSpace(d.Raw))
+		if err != nil {
+			return false, true
+		}
+		return sameFile(src, f.Dir), true
+	case KindLoop:
+		src, err := Canonical(strings.TrimSpace(d.Raw))
+		if err != nil {
+			return false, true
+		}
+		return loopBacking(e.Major, e.Minor) == src, true
+	}
+	return cleanSource(e.Source) == cleanSource(d.Raw) && sameType(f.FSType, e.FSType), true
+}
+
+// Elsewhere returns the other mounts of this FS's block device: the bind
+// mounts users made of it, or a mount of the device at another directory.
+func (f FS) Elsewhere(ctx context.Context, t Table, allowFork bool) []*Entry {
+	if !f.Device.IsBlock() {
+		return nil
+	}
+	p, err := f.Device.Resolve(ctx, allowFork)
+	if err != nil {
+		return nil
+	}
+	var out []*Entry
+	for _, e := range t {
+		if e.Mountpoint != f.Dir && !isUnder(e.Mountpoint, f.Dir) && sameBlockDev(p, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// sameBlockDev reports whether entry e is a mount of the block device at
+// path. The entry's device number is the filesystem's, which for btrfs is
+// an anonymous one, so the recorded source is compared too.
+func sameBlockDev(path string, e *Entry) bool {
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil || st.Mode&syscall.S_IFMT != syscall.S_IFBLK {
+		return false
+	}
+	maj, min := devOf(st.Rdev)
+	if e.Major == maj && e.Minor == min {
+		return true
+	}
+	var src syscall.Stat_t
+	if strings.HasPrefix(e.Source, "/") && syscall.Stat(e.Source, &src) == nil && src.Mode&syscall.S_IFMT == syscall.S_IFBLK {
+		return src.Rdev == st.Rdev
+	}
+	return false
+}
+
+// sameFile reports whether two paths are the same inode: a bind mount's
+// mount point shows its source.
+func sameFile(a, b string) bool {
+	sa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	sb, err := os.Stat(b)
+	if err != nil {
+		return false
+	}
+	return os.SameFile(sa, sb)
+}
+
+// entryDevice is the /dev path of the device an entry is mounted from.
+func entryDevice(e *Entry) string {
+	if strings.HasPrefix(e.Source, "/dev/") {
+		return e.Source
+	}
+	return DevName(e.Major, e.Minor)
+}
+
+// loopBacking is the file behind loop device maj:min, or "".
+func loopBacking(maj, min int) string {
+	b, err := os.ReadFile(filepathJoinSys(maj, min, "loop/backing_file"))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(b))
+}
+
+func filepathJoinSys(maj, min int, rest string) string {
+	return filepath.Join("/sys/dev/block", strconv.Itoa(maj)+":"+strconv.Itoa(min), rest)
+}
+
+// cleanSource drops trailing slashes so that host:/export/ and
+// host:/export compare equal.
+func cleanSource(s string) string {
+	s = strings.TrimSpace(s)
+	for len(s) > 1 && strings.HasSuffix(s, "/") && !strings.HasSuffix(s, ":/") {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// sameType compares a configured fstype with a mounted one; an empty,
+// "none" or "auto" fstype accepts anything, and nfs accepts nfs4.
+func sameType(want, got string) bool {
+	switch want {
+	case "", "none", "auto":
+		return true
+	}
+	if want == got {
+		return true
+	}
+	if strings.HasPrefix(want, "nfs") && strings.HasPrefix(got, "nfs") {
+		return true
+	}
+	return kernelName(want) == kernelName(got) || strings.HasPrefix(got, want+".")
+}

@@ -1,0 +1,21 @@
+package mount
+
+import "golang.org/x/sys/unix"
+
+// kernelRelease returns uname -r without a fork.
+func kernelRelease() string {
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		return ""
+	}
+	return unix.ByteSliceToString(u.Release[:])
+}
+
+// NodeName returns uname -n without a fork.
+func NodeName() string {
+	var u unix.Utsname
+	if err := unix.Uname(&u); err != nil {
+		return ""
+	}
+	return unix.ByteSliceToString(u.Nodename[:])
+}

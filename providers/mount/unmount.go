@@ -1,0 +1,245 @@
+package mount
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Force is the force_unmount parameter: what to do with processes that
+// keep a mount busy.
+type Force int
+
+// The force_unmount values. ForceSafe exists for the anchor's users: its
+// scan avoids fuser, which can block on a dead NFS server. This package's
+// scan never stats through a mount, so safe and true behave alike.
+const (
+	ForceTrue Force = iota
+	ForceSafe
+	ForceFalse
+)
+
+// ParseForce accepts true, safe and false, and the boolean spellings the
+// OCF shell functions accept (yes, 1, on / no, 0, off).
+func ParseForce(s string) (Force, error) {
+	switch strings.ToLower(s) {
+	case "", "true", "yes", "y", "1", "on":
+		return ForceTrue, nil
+	case "safe":
+		return ForceSafe, nil
+	case "false", "no", "n", "0", "off":
+		return ForceFalse, nil
+	}
+	return 0, fmt.Errorf("force_unmount must be true, safe or false, not %q", s)
+}
+
+// UnmountOptions tune Unmount.
+type UnmountOptions struct {
+	Force Force
+	// ForceFlag runs umount -f on every round, as for nfs and cifs.
+	ForceFlag bool
+	// Budget caps the time spent on one mount (fast_stop); zero means the
+	// context's deadline.
+	Budget time.Duration
+	// Log receives one line per signal sent and per round; may be nil.
+	Log func(format string, args ...any)
+	// Scanner finds holders; the zero value reads /proc.
+	Scanner Scanner
+}
+
+// ErrBusy is wrapped by Unmount's error when the mount stayed busy.
+var ErrBusy = errors.New("mount is busy")
+
+// Unmount unmounts the mount e. When it is busy and Force allows, the
+// processes holding it get SIGTERM for the first half of the remaining
+// time and SIGKILL for the rest, and umount is retried as soon as they
+// are gone. Protected processes are never signalled.
+func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
+	logf := o.Log
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	start := time.Now()
+	deadline, ok := ctx.Deadline()
+	if !ok || (o.Budget > 0 && start.Add(o.Budget).Before(deadline)) {
+		deadline = start.Add(o.Budget)
+		if o.Budget <= 0 {
+			deadline = start.Add(20 * time.Second)
+		}
+	}
+	ctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	killFrom := start.Add(deadline.Sub(start) / 2)
+
+	signalled := map[int]*target{}
+	defer func() {
+		for _, t := range signalled {
+			t.close()
+		}
+	}()
+	step := 20 * time.Millisecond
+	var lastErr error
+	var holders []Holder
+	for round := 0; ; round++ {
+		err := umount(ctx, e.Mountpoint, o.ForceFlag)
+		if err == nil || !stillMounted(e) {
+			return nil
+		}
+		lastErr = err
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			break
+		}
+		holders, _ = o.Scanner.Holders(e)
+		sig := unix.SIGTERM
+		if time.Now().After(killFrom) {
+			sig = unix.SIGKILL
+		}
+		var waitOn []*target
+		for _, h := range holders {
+			if h.Protected {
+				if round == 0 {
+					logf("%s is held by protected process %d (%s, %s): not signalled", e.Mountpoint, h.PID, h.Comm, h.Why)
+				}
+				continue
+			}
+			if o.Force == ForceFalse {
+				continue
+			}
+			t := signalled[h.PID]
+			if t == nil {
+				t = openTarget(h.PID)
+				signalled[h.PID] = t
+			}
+			if t.sent[sig] && sig == unix.SIGTERM {
+				waitOn = append(waitOn, t)
+				continue
+			}
+			logf("sending %s to process %d (%s) holding %s (%s)", unix.SignalName(sig), h.PID, h.Comm, e.Mountpoint, h.Why)
+			if err := t.signal(sig); err != nil && !errors.Is(err, syscall.ESRCH) {
+				logf("cannot signal process %d: %v", h.PID, err)
+			}
+			waitOn = append(waitOn, t)
+		}
+		wait := step
+		if left := time.Until(deadline); left < wait {
+			wait = left
+		}
+		if len(waitOn) > 0 {
+			waitExit(waitOn, wait)
+		} else {
+			time.Sleep(wait)
+		}
+		if step < 500*time.Millisecond {
+			step *= 2
+		}
+	}
+	return fmt.Errorf("cannot unmount %s: %w (%v)%s", e.Mountpoint, ErrBusy, lastErr, describe(holders))
+}
+
+// stillMounted reports whether mount e is still in the table.
+func stillMounted(e *Entry) bool {
+	t, err := ReadTable()
+	if err != nil {
+		return true
+	}
+	for _, x := range t {
+		if x.ID == e.ID {
+			return true
+		}
+	}
+	return false
+}
+
+func describe(hs []Holder) string {
+	if len(hs) == 0 {
+		return ""
+	}
+	sort.Slice(hs, func(i, j int) bool { return hs[i].PID < hs[j].PID })
+	var parts []string
+	for i, h := range hs {
+		if i == 5 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(hs)-i))
+			break
+		}
+		p := fmt.Sprintf("%d (%s, %s)", h.PID, h.Comm, h.Why)
+		if h.Protected {
+			p += " protected"
+		}
+		parts = append(parts, p)
+	}
+	return "; held by " + strings.Join(parts, ", ")
+}
+
+// target is a process being signalled, through a pidfd when the kernel
+// has them, so that a pid reused after the holder exited is never hit.
+type target struct {
+	pid  int
+	fd   int // -1 without pidfd
+	sent map[syscall.Signal]bool
+}
+
+func openTarget(pid int) *target {
+	fd, err := unix.PidfdOpen(pid, 0)
+	if err != nil {
+		fd = -1
+	}
+	return &target{pid: pid, fd: fd, sent: map[syscall.Signal]bool{}}
+}
+
+func (t *target) signal(sig syscall.Signal) error {
+	t.sent[sig] = true
+	if t.fd >= 0 {
+		return unix.PidfdSendSignal(t.fd, sig, nil, 0)
+	}
+	return unix.Kill(t.pid, sig)
+}
+
+func (t *target) close() {
+	if t.fd >= 0 {
+		unix.Close(t.fd)
+	}
+}
+
+// waitExit returns when every target has exited or d has passed. A pidfd
+// polls readable once its process is gone.
+func waitExit(ts []*target, d time.Duration) {
+	end := time.Now().Add(d)
+	var fds []unix.PollFd
+	for _, t := range ts {
+		if t.fd < 0 {
+			time.Sleep(d)
+			return
+		}
+		fds = append(fds, unix.PollFd{Fd: int32(t.fd), Events: unix.POLLIN})
+	}
+	for {
+		left := time.Until(end)
+		if left <= 0 {
+			return
+		}
+		n, err := unix.Poll(fds, int(left.Milliseconds())+1)
+		if err != nil && !errors.Is(err, unix.EINTR) {
+			time.Sleep(left)
+			return
+		}
+		if n > 0 {
+			done := true
+			for i := range fds {
+				if fds[i].Revents&(unix.POLLIN|unix.POLLHUP|unix.POLLERR|unix.POLLNVAL) != 0 {
+					fds[i].Fd = -1 // ignored by poll from now on
+				} else if fds[i].Fd >= 0 {
+					done = false
+				}
+			}
+			if done {
+				return
+			}
+		}
+	}
+}
