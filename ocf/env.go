@@ -1,0 +1,180 @@
+package ocf
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Env is what one invocation knows: the action, the resource's parameters,
+// Pacemaker's meta attributes and the deadline.
+type Env struct {
+	Agent    *Agent
+	Action   string
+	Instance string // OCF_RESOURCE_INSTANCE
+	Node     string // the node the action runs on
+	Log      *Logger
+
+	Timeout  time.Duration // the action's timeout (CRM_meta_timeout or the declared default)
+	Deadline time.Time     // when the action must be done, safety margin taken off
+	Interval time.Duration // CRM_meta_interval; 0 for probes and one-shot actions
+
+	CheckLevel int // OCF_CHECK_LEVEL: depth of a monitor
+
+	values map[string]string
+	set    map[string]bool
+}
+
+// Str is a parameter's value, or its default when not set.
+func (e *Env) Str(name string) string {
+	e.mustKnow(name)
+	return e.values[name]
+}
+
+// IsSet reports whether the parameter was given (not just defaulted).
+func (e *Env) IsSet(name string) bool {
+	e.mustKnow(name)
+	return e.set[name]
+}
+
+// Bool is a boolean parameter's value (checked at dispatch).
+func (e *Env) Bool(name string) bool {
+	b, _ := ParseBool(e.Str(name))
+	return b
+}
+
+// Int is an integer parameter's value (checked at dispatch); 0 when empty.
+func (e *Env) Int(name string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(e.Str(name)))
+	return n
+}
+
+func (e *Env) mustKnow(name string) {
+	if _, ok := e.values[name]; !ok {
+		panic("ocf: parameter " + name + " is not declared by " + e.Agent.Name)
+	}
+}
+
+// IsProbe reports a one-time monitor (interval 0 or unset), which Pacemaker
+// uses to learn where a resource runs: "not configured here" is NotRunning.
+func (e *Env) IsProbe() bool { return e.Action == "monitor" && e.Interval == 0 }
+
+// Meta is a Pacemaker meta attribute (OCF_RESKEY_CRM_meta_<name>), "" if unset.
+func (e *Env) Meta(name string) string {
+	return os.Getenv("OCF_RESKEY_CRM_meta_" + name)
+}
+
+// MetaInt is a numeric meta attribute, def when unset or not a number.
+func (e *Env) MetaInt(name string, def int) int {
+	if n, err := strconv.Atoi(strings.TrimSpace(e.Meta(name))); err == nil {
+		return n
+	}
+	return def
+}
+
+// MetaBool is a boolean meta attribute (false when unset).
+func (e *Env) MetaBool(name string) bool {
+	b, _ := ParseBool(e.Meta(name))
+	return b
+}
+
+// Clone describes the clone meta attributes (zero values outside a clone).
+type Clone struct {
+	Max, NodeMax                 int
+	PromotedMax, PromotedNodeMax int
+	Notify, GloballyUnique       bool
+}
+
+// Clone reads the clone meta attributes, accepting the pre-2.1 master_*
+// spellings as Pacemaker still passes both.
+func (e *Env) Clone() Clone {
+	return Clone{
+		Max:             e.MetaInt("clone_max", 0),
+		NodeMax:         e.MetaInt("clone_node_max", 0),
+		PromotedMax:     e.MetaInt("promoted_max", e.MetaInt("master_max", 0)),
+		PromotedNodeMax: e.MetaInt("promoted_node_max", e.MetaInt("master_node_max", 0)),
+		Notify:          e.MetaBool("notify"),
+		GloballyUnique:  e.MetaBool("globally_unique"),
+	}
+}
+
+// NotifyType is "pre" or "post" in a notify action.
+func (e *Env) NotifyType() string { return e.Meta("notify_type") }
+
+// NotifyOperation is the operation notified about: start, stop, promote, demote.
+func (e *Env) NotifyOperation() string { return e.Meta("notify_operation") }
+
+// NotifyList is one of the space separated notify lists, e.g.
+// NotifyList("start_uname") or NotifyList("promoted_resource").
+func (e *Env) NotifyList(name string) []string {
+	return strings.Fields(e.Meta("notify_" + name))
+}
+
+// newEnv reads the environment for one action of agent a.
+func newEnv(a *Agent, action string, now time.Time) (*Env, error) {
+	e := &Env{
+		Agent: a, Action: action,
+		Instance: os.Getenv("OCF_RESOURCE_INSTANCE"),
+		Node:     os.Getenv("OCF_RESKEY_CRM_meta_on_node"),
+		values:   map[string]string{}, set: map[string]bool{},
+	}
+	if e.Instance == "" {
+		e.Instance = "default"
+	}
+	if e.Node == "" {
+		e.Node, _ = os.Hostname()
+	}
+	var err error
+	if e.Interval, err = msEnv("OCF_RESKEY_CRM_meta_interval"); err != nil {
+		return e, err
+	}
+	if e.Timeout, err = msEnv("OCF_RESKEY_CRM_meta_timeout"); err != nil {
+		return e, err
+	}
+	if e.Timeout <= 0 {
+		e.Timeout = a.defaultTimeout(action)
+	}
+	e.Deadline = now.Add(e.Timeout - Margin(e.Timeout))
+	lvl := os.Getenv("OCF_CHECK_LEVEL")
+	if lvl == "" {
+		lvl = os.Getenv("OCF_RESKEY_OCF_CHECK_LEVEL")
+	}
+	if lvl != "" {
+		if e.CheckLevel, err = strconv.Atoi(strings.TrimSpace(lvl)); err != nil || e.CheckLevel < 0 {
+			return e, fmt.Errorf("OCF_CHECK_LEVEL=%q is not a depth", lvl)
+		}
+	}
+	return e, nil
+}
+
+// msEnv reads a duration Pacemaker passes in milliseconds.
+func msEnv(name string) (time.Duration, error) {
+	v := strings.TrimSpace(os.Getenv(name))
+	if v == "" {
+		return 0, nil
+	}
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || ms < 0 {
+		return 0, fmt.Errorf("%s=%q is not a number of milliseconds", name, v)
+	}
+	return time.Duration(ms) * time.Millisecond, nil
+}
+
+// Margin is the part of an action's timeout kept back so that the agent
+// reports its own result before Pacemaker kills it: a tenth of the timeout,
+// at least 250 ms, at most 5 s, and never more than half.
+func Margin(timeout time.Duration) time.Duration {
+	m := timeout / 10
+	if m < 250*time.Millisecond {
+		m = 250 * time.Millisecond
+	}
+	if m > 5*time.Second {
+		m = 5 * time.Second
+	}
+	if m > timeout/2 {
+		m = timeout / 2
+	}
+	return m
+}

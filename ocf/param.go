@@ -1,0 +1,112 @@
+package ocf
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Type is a parameter's type. Select is written as "string" in meta-data
+// (ra-api-1.dtd knows no select) with the allowed values in the long
+// description, and is checked here.
+type Type int
+
+const (
+	String Type = iota
+	Integer
+	Boolean
+	Select
+)
+
+func (t Type) xml() string {
+	switch t {
+	case Integer:
+		return "integer"
+	case Boolean:
+		return "boolean"
+	}
+	return "string"
+}
+
+// Param declares one parameter. It is the only list of an agent's parameters:
+// environment, flags, checks and meta-data all come from it.
+type Param struct {
+	Name      string
+	Type      Type
+	Options   []string // allowed values of a Select
+	Required  bool
+	Unique    bool
+	Default   string
+	Shortdesc string
+	Longdesc  string
+	// Alias is a deprecated name still read (with a warning) when Name is
+	// not set, so existing configurations keep working.
+	Alias string
+	// Secret values are registered for redaction as soon as they are read:
+	// they never reach a log line or an exit reason.
+	Secret bool
+	// Unsupported names a parameter of the anchor that ocfkit accepts but
+	// does not implement: validation refuses any value other than Default
+	// with this text as the reason, rather than ignoring it silently.
+	Unsupported string
+	// Check validates a value that is set (after the type check).
+	Check func(v string) error
+}
+
+// ParseBool accepts the spellings ocf-shellfuncs' ocf_is_true accepts.
+func ParseBool(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "yes", "true", "1", "on", "y", "t":
+		return true, nil
+	case "no", "false", "0", "off", "n", "f", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not a boolean (use true or false)", v)
+}
+
+// check validates a set value against the declared type and Check.
+func (p *Param) check(v string) error {
+	switch p.Type {
+	case Integer:
+		if _, err := strconv.Atoi(strings.TrimSpace(v)); err != nil {
+			return fmt.Errorf("parameter %s=%q is not an integer", p.Name, v)
+		}
+	case Boolean:
+		if _, err := ParseBool(v); err != nil {
+			return fmt.Errorf("parameter %s: %v", p.Name, err)
+		}
+	case Select:
+		ok := false
+		for _, o := range p.Options {
+			ok = ok || o == v
+		}
+		if !ok {
+			return fmt.Errorf("parameter %s=%q is not one of %s", p.Name, v, strings.Join(p.Options, ", "))
+		}
+	}
+	if p.Unsupported != "" && v != p.Default {
+		return fmt.Errorf("parameter %s is not supported by ocfkit: %s", p.Name, p.Unsupported)
+	}
+	if p.Check != nil {
+		if err := p.Check(v); err != nil {
+			return fmt.Errorf("parameter %s=%q: %v", p.Name, v, err)
+		}
+	}
+	return nil
+}
+
+// longdesc is the description written to meta-data, with the allowed values
+// of a Select spelled out.
+func (p *Param) longdesc() string {
+	d := p.Longdesc
+	if d == "" {
+		d = p.Shortdesc
+	}
+	if p.Type == Select && len(p.Options) > 0 {
+		d = strings.TrimRight(d, " \n") + "\nAllowed values: " + strings.Join(p.Options, ", ") + "."
+	}
+	if p.Unsupported != "" {
+		d = strings.TrimRight(d, " \n") + "\nNot supported by ocfkit (" + p.Unsupported + "): only the default is accepted."
+	}
+	return d
+}
