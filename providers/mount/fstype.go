@@ -80,9 +80,9 @@ type CloneSafety int
 
 // The answers of CloneSafe.
 const (
-	CloneUnsafe     CloneSafety = iota // refuse to run as a clone
-	CloneShared                        // designed to be mounted on several nodes
-	CloneAllowedRisk                   // allowed: read-only or force_clones
+	CloneUnsafe      CloneSafety = iota // refuse to run as a clone
+	CloneShared                         // designed to be mounted on several nodes
+	CloneAllowedRisk                    // allowed: read-only or force_clones
 )
 
 // CloneSafe classifies fstype for a clone, as the anchor does.

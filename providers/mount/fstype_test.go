@@ -1,0 +1,62 @@
+package mount
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestFsckPolicy(t *testing.T) {
+	for _, tc := range []struct {
+		policy, fstype string
+		want           bool
+	}{
+		{"auto", "ext2", true},
+		{"", "ext2", true},
+		{"auto", "ext4", false},
+		{"auto", "xfs", false},
+		{"auto", "nfs", false},
+		{"auto", "tmpfs", false},
+		{"auto", "none", false},
+		{"auto", "btrfs", true},
+		{"force", "ext4", true},
+		{"no", "ext2", false},
+	} {
+		p, err := ParseFsckPolicy(tc.policy)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, p.NeedsFsck(tc.fstype), "%s %s", tc.policy, tc.fstype)
+	}
+	_, err := ParseFsckPolicy("maybe")
+	assert.ErrorContains(t, err, "maybe")
+}
+
+func TestCloneSafe(t *testing.T) {
+	assert.Equal(t, CloneShared, CloneSafe("nfs", false, false))
+	assert.Equal(t, CloneShared, CloneSafe("gfs2", false, false))
+	assert.Equal(t, CloneUnsafe, CloneSafe("ext4", false, false))
+	assert.Equal(t, CloneAllowedRisk, CloneSafe("ext4", false, true))
+	assert.Equal(t, CloneAllowedRisk, CloneSafe("xfs", true, false))
+	assert.Equal(t, CloneUnsafe, CloneSafe("btrfs", false, false))
+}
+
+func TestParseForce(t *testing.T) {
+	for in, want := range map[string]Force{"": ForceTrue, "true": ForceTrue, "yes": ForceTrue, "1": ForceTrue,
+		"safe": ForceSafe, "false": ForceFalse, "no": ForceFalse, "0": ForceFalse} {
+		got, err := ParseForce(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	_, err := ParseForce("sometimes")
+	assert.Error(t, err)
+}
+
+func TestKnown(t *testing.T) {
+	assert.True(t, Known(""))
+	assert.True(t, Known("none"))
+	assert.True(t, Known("tmpfs"), "tmpfs is in every kernel")
+	assert.False(t, Known("ocfkitnosuchfs"))
+	assert.True(t, IsNetwork("nfs4"))
+	assert.False(t, IsNetwork("ext4"))
+	assert.True(t, NoBlockDevice("tmpfs"))
+}
