@@ -1,0 +1,117 @@
+package netif
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// Found is where an address belongs: the interface, the prefix length and,
+// for IPv4, the broadcast address of the interface's own address on that
+// network (zero when unknown).
+type Found struct {
+	Link      string
+	Bits      int
+	Broadcast netip.Addr
+}
+
+// ErrNoRoute means no connected route covers the address, so neither the
+// interface nor the netmask can be derived.
+var ErrNoRoute = errors.New("no connected route covers the address")
+
+// FindIf does what resource-agents' findif does, from one netlink route
+// dump: among the connected routes of the main table (scope link for IPv4)
+// whose destination covers ip (and ip/bits when bits > 0), optionally only
+// on nic, the one with the longest prefix (the last of equals) gives the
+// interface and the prefix length. Addresses in 127/8 fall back to the
+// local table. With both nic and bits given no route is needed.
+func (h *Handle) FindIf(ip netip.Addr, nic string, bits int) (Found, error) {
+	f := Found{Link: nic, Bits: bits}
+	var link Link
+	if nic != "" {
+		var err error
+		if link, err = h.Link(nic); err != nil {
+			return f, err
+		}
+	}
+	best, err := h.bestRoute(ip, link.Index, bits, unix.RT_TABLE_MAIN)
+	if err != nil {
+		return f, err
+	}
+	if best == nil && ip.Is4() && ip.IsLoopback() {
+		if best, err = h.bestRoute(ip, link.Index, bits, unix.RT_TABLE_LOCAL); err != nil {
+			return f, err
+		}
+	}
+	if best == nil {
+		if nic != "" && bits > 0 {
+			return f, nil
+		}
+		return f, ErrNoRoute
+	}
+	dst, _ := prefixOf(best.Dst)
+	if f.Bits == 0 {
+		f.Bits = dst.Bits()
+	}
+	if f.Link == "" {
+		l, err := h.nl.LinkByIndex(best.LinkIndex)
+		if err != nil {
+			return f, fmt.Errorf("interface %d: %w", best.LinkIndex, err)
+		}
+		f.Link = l.Attrs().Name
+	}
+	if ip.Is4() && best.Src != nil {
+		f.Broadcast = h.broadcastOf(best.LinkIndex, best.Src)
+	}
+	return f, nil
+}
+
+func (h *Handle) bestRoute(ip netip.Addr, linkIndex, bits, table int) (*netlink.Route, error) {
+	routes, err := h.nl.RouteListFiltered(family(ip), &netlink.Route{Table: table}, netlink.RT_FILTER_TABLE)
+	if err != nil {
+		return nil, fmt.Errorf("list routes: %w", err)
+	}
+	var best *netlink.Route
+	bestBits := -1
+	for i := range routes {
+		r := &routes[i]
+		dst, ok := prefixOf(r.Dst)
+		switch {
+		case !ok || dst.Bits() == 0 || !dst.Contains(ip):
+			continue
+		case bits > 0 && dst.Bits() > bits:
+			continue // the route must cover the whole ip/bits network
+		case linkIndex != 0 && r.LinkIndex != linkIndex:
+			continue
+		case table == unix.RT_TABLE_MAIN && ip.Is4() && r.Scope != netlink.SCOPE_LINK:
+			continue
+		case table == unix.RT_TABLE_LOCAL && r.Scope != netlink.SCOPE_HOST:
+			continue
+		}
+		if dst.Bits() >= bestBits {
+			best, bestBits = r, dst.Bits()
+		}
+	}
+	return best, nil
+}
+
+func (h *Handle) broadcastOf(linkIndex int, src []byte) netip.Addr {
+	want, ok := netip.AddrFromSlice(src)
+	if !ok {
+		return netip.Addr{}
+	}
+	addrs, err := h.nl.AddrList(&netlink.Dummy{LinkAttrs: netlink.LinkAttrs{Index: linkIndex}}, netlink.FAMILY_V4)
+	if err != nil {
+		return netip.Addr{}
+	}
+	for _, a := range addrs {
+		if got, ok := prefixOf(a.IPNet); ok && got.Addr() == want.Unmap() && a.Broadcast != nil {
+			b, _ := netip.AddrFromSlice(a.Broadcast.To4())
+			return b
+		}
+	}
+	return netip.Addr{}
+}

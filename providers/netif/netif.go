@@ -1,0 +1,109 @@
+// Package netif manages addresses on network interfaces through netlink,
+// finds the interface for an address as resource-agents' findif does, and
+// sends gratuitous ARP and unsolicited neighbour advertisements from Go. It
+// never forks: this is the hot path of every IP monitor.
+package netif
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// Handle talks netlink in one network namespace (the current one by default).
+type Handle struct {
+	nl *netlink.Handle
+	ns netns.NsHandle // -1 for the current namespace
+}
+
+// Open returns a handle for the named network namespace ("" for the current
+// one), as `ip netns` names them under /run/netns.
+func Open(namespace string) (*Handle, error) {
+	if namespace == "" {
+		h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
+		if err != nil {
+			return nil, fmt.Errorf("netlink: %w", err)
+		}
+		return &Handle{nl: h, ns: -1}, nil
+	}
+	ns, err := netns.GetFromName(namespace)
+	if err != nil {
+		return nil, fmt.Errorf("network namespace %q: %w", namespace, err)
+	}
+	h, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE)
+	if err != nil {
+		ns.Close()
+		return nil, fmt.Errorf("netlink in namespace %q: %w", namespace, err)
+	}
+	return &Handle{nl: h, ns: ns}, nil
+}
+
+// Close releases the handle.
+func (h *Handle) Close() {
+	h.nl.Close()
+	if h.ns >= 0 {
+		h.ns.Close()
+	}
+}
+
+// Link is what the agents need to know of an interface.
+type Link struct {
+	Name     string
+	Index    int
+	MAC      net.HardwareAddr
+	Loopback bool
+	Up       bool
+}
+
+// ErrNoLink is returned (wrapped) when an interface does not exist.
+var ErrNoLink = errors.New("no such interface")
+
+// Link looks an interface up by name.
+func (h *Handle) Link(name string) (Link, error) {
+	l, err := h.nl.LinkByName(name)
+	if err != nil {
+		var nf netlink.LinkNotFoundError
+		if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
+			return Link{}, fmt.Errorf("%s: %w", name, ErrNoLink)
+		}
+		return Link{}, fmt.Errorf("interface %s: %w", name, err)
+	}
+	return linkOf(l), nil
+}
+
+func linkOf(l netlink.Link) Link {
+	a := l.Attrs()
+	return Link{
+		Name: a.Name, Index: a.Index, MAC: a.HardwareAddr,
+		Loopback: a.Flags&net.FlagLoopback != 0,
+		Up:       a.Flags&net.FlagUp != 0,
+	}
+}
+
+func family(a netip.Addr) int {
+	if a.Is4() {
+		return netlink.FAMILY_V4
+	}
+	return netlink.FAMILY_V6
+}
+
+func ipnet(p netip.Prefix) *net.IPNet {
+	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+}
+
+func prefixOf(n *net.IPNet) (netip.Prefix, bool) {
+	if n == nil {
+		return netip.Prefix{}, false
+	}
+	a, ok := netip.AddrFromSlice(n.IP)
+	if !ok {
+		return netip.Prefix{}, false
+	}
+	ones, _ := n.Mask.Size()
+	return netip.PrefixFrom(a.Unmap(), ones), true
+}
