@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/mount"
+)
+
+// config is the resource as the parameters describe it.
+type config struct {
+	fs          mount.FS
+	fsck        mount.FsckPolicy
+	force       mount.Force
+	fastStop    bool
+	forceClones bool
+	statusFile  string
+}
+
+// cfg is this invocation's configuration, set by validate, which the
+// runtime calls before every action.
+var cfg *config
+
+func validate(ctx context.Context, e *ocf.Env) error {
+	c, err := load(e)
+	if err != nil {
+		return err
+	}
+	cfg = c
+	if e.Action == "validate-all" {
+		return validateAll(e, c)
+	}
+	return nil
+}
+
+// load reads and checks the parameters. It forks nothing: the monitor
+// runs it every interval.
+func load(e *ocf.Env) (*config, error) {
+	fstype := e.Str("fstype")
+	options := e.Str("options")
+	dir := e.Str("directory")
+	if !filepath.IsAbs(dir) {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "directory %q must be an absolute path", dir)
+	}
+	canon, err := mount.Canonical(dir)
+	if err != nil {
+		return nil, ocf.Errorf(ocf.ErrGeneric, "cannot resolve directory %s: %v", dir, err)
+	}
+	if canon == "/" {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "directory %q is the root filesystem: refusing to manage it", dir)
+	}
+	dev, err := mount.ParseDevice(e.Str("device"), fstype, options)
+	if err != nil {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "%v", err)
+	}
+	fsck, err := mount.ParseFsckPolicy(e.Str("run_fsck"))
+	if err != nil {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "%v", err)
+	}
+	force, err := mount.ParseForce(e.Str("force_unmount"))
+	if err != nil {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "%v", err)
+	}
+	c := &config{
+		fs:          mount.FS{Device: dev, Dir: canon, FSType: fstype, Options: options},
+		fsck:        fsck,
+		force:       force,
+		fastStop:    e.Bool("fast_stop"),
+		forceClones: e.Bool("force_clones"),
+	}
+	c.statusFile = statusFile(canon, e.Str("statusfile_prefix"), e)
+	return c, nil
+}
+
+// statusFile is <directory>/<prefix><instance>[_<clone>]_<node>, the name
+// the anchor uses, so both agents find the same file.
+func statusFile(dir, prefix string, e *ocf.Env) string {
+	name := prefix + os.Getenv("OCF_RESOURCE_INSTANCE")
+	if c := e.Meta("clone"); c != "" {
+		name += "_" + c
+	}
+	name += "_" + mount.NodeName()
+	return filepath.Join(dir, name)
+}
+
+// checkDepth accepts the monitor depths the anchor knows.
+func checkDepth(e *ocf.Env) error {
+	switch e.CheckLevel {
+	case 0, 10, 20:
+		return nil
+	}
+	return ocf.Errorf(ocf.ErrConfigured, "unsupported monitor depth OCF_CHECK_LEVEL=%d (use 0, 10 or 20)", e.CheckLevel)
+}
+
+// checkType makes sure this node can mount the filesystem type.
+func checkType(c *config) error {
+	if !mount.Known(c.fs.FSType) {
+		return ocf.Errorf(ocf.ErrInstalled, "filesystem type %q is not supported on this node (not in /proc/filesystems, no module, no mount.%s helper)", c.fs.FSType, c.fs.FSType)
+	}
+	return nil
+}
+
+// checkClone refuses a clone of a filesystem that is not cluster-aware.
+func checkClone(e *ocf.Env, c *config) error {
+	if e.Meta("clone_max") == "" {
+		return nil
+	}
+	ro := mount.HasOption(c.fs.Options, "ro")
+	switch mount.CloneSafe(c.fs.FSType, ro, c.forceClones) {
+	case mount.CloneUnsafe:
+		return ocf.Errorf(ocf.ErrConfigured, "%s on %s is not cluster-aware: refusing to run it as a clone (set force_clones=true or mount it read-only)", c.fs.FSType, c.fs.Device.Raw)
+	case mount.CloneAllowedRisk:
+		if c.forceClones {
+			e.Log.Warnf("%s on %s is not cluster-aware; running as a clone because force_clones is true", c.fs.FSType, c.fs.Device.Raw)
+		} else {
+			e.Log.Warnf("%s on %s is not cluster-aware; running as a clone because it is mounted read-only", c.fs.FSType, c.fs.Device.Raw)
+		}
+	}
+	return nil
+}
+
+// validateAll adds the checks that read more of the system than the
+// monitor should on every interval.
+func validateAll(e *ocf.Env, c *config) error {
+	if err := checkDepth(e); err != nil {
+		return err
+	}
+	if err := checkType(c); err != nil {
+		return err
+	}
+	if c.fs.Device.Kind == mount.KindDir || c.fs.Device.Kind == mount.KindLoop {
+		if _, err := os.Stat(c.fs.Device.Raw); errors.Is(err, os.ErrNotExist) {
+			return ocf.Errorf(ocf.ErrInstalled, "%s does not exist", c.fs.Device.Raw)
+		}
+	}
+	return checkClone(e, c)
+}

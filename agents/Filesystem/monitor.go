@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/mount"
+)
+
+// monitor checks the mount table (depth 0), reads the device (10) or
+// writes and reads a status file (20). Depth 0 forks nothing.
+func monitor(ctx context.Context, e *ocf.Env) error {
+	if err := checkDepth(e); err != nil {
+		return err
+	}
+	c := cfg
+	tab, err := mount.ReadTable()
+	if err != nil {
+		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	found := c.fs.Find(ctx, tab, false)
+	if found.Mine == nil {
+		if o := found.Other; o != nil {
+			e.Log.Infof("%s is not mounted on %s: %s (%s) is", c.fs.Device.Raw, c.fs.Dir, o.Source, o.FSType)
+		}
+		return ocf.Exit(ocf.NotRunning)
+	}
+	if found.Unverified {
+		e.Log.Debugf("%s is mounted from %s; which device that is cannot be checked without blkid", c.fs.Dir, found.Mine.Source)
+	}
+	switch e.CheckLevel {
+	case 10:
+		if !c.fs.Device.IsBlock() {
+			e.Log.Debugf("%s is not a block device: depth 10 has nothing to read", c.fs.Device.Raw)
+			return nil
+		}
+		dev := found.Mine.Source
+		if p, err := c.fs.Device.Resolve(ctx, false); err == nil {
+			dev = p
+		}
+		if err := mount.ReadFirstBlock(dev); err != nil {
+			return ocf.Errorf(ocf.ErrGeneric, "failed to read device: %v", err)
+		}
+	case 20:
+		if err := mount.StatusFileCheck(c.statusFile, e.Instance); err != nil {
+			return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+		}
+	}
+	return nil
+}
