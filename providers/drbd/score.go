@@ -93,6 +93,10 @@ func (d Decision) String() string {
 	return fmt.Sprintf("%d (%s)", d.Score, d.Rule)
 }
 
+// RuleUnexpectedPrimary is the rule of remove_master_score_if_peer_primary=
+// unexpected: callers log it only when there was a score to remove.
+const RuleUnexpectedPrimary = "connected to a Primary that Pacemaker does not know about"
+
 // peerPrimaryApplies is the common guard of the peer-Primary rules: we are
 // not Primary, a peer is, and some peer has all disks UpToDate.
 func peerPrimaryApplies(in Input) bool {
@@ -117,7 +121,7 @@ func Decide(in Input) Decision {
 			return Decision{Rule: "connected to a healthy Primary peer"}
 		}
 		if in.SinglePromoted && !in.PrimaryKnown {
-			return Decision{Rule: "connected to a Primary that Pacemaker does not know about"}
+			return Decision{Rule: RuleUnexpectedPrimary}
 		}
 	}
 	switch {

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/ocfkit/ocfkit/test/drbdfake"
+	"github.com/ocfkit/ocfkit/test/testenv"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+// fakeDir installs the fake DRBD (drbdadm, drbdsetup, crm_attribute,
+// crm_resource) with world w in a new directory, plus an empty drbd.conf.
+func fakeDir(t *testing.T, w func(dir string) *drbdfake.World) string {
+	t.Helper()
+	bin := testenv.BuildCmd(t, "test/drbdfake/cmd/drbdfake", "drbdfake")
+	// Not t.TempDir: test names carry characters drbdconf may not contain.
+	dir, err := os.MkdirTemp("", "drbd-fake-")
+	require.NoError(t, err)
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	require.NoError(t, drbdfake.Install(bin, dir))
+	require.NoError(t, w(dir).Save(drbdfake.Path(dir)))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "drbd.conf"), nil, 0o644))
+	return dir
+}
+
+// baseEnv is what Pacemaker would pass for instance d of r0, with the fake
+// first in PATH.
+func baseEnv(dir string) []string {
+	return []string{
+		"PATH=" + dir + ":" + os.Getenv("PATH"),
+		"DRBDFAKE_STATE=" + drbdfake.Path(dir),
+		"OCF_ROOT=/usr/lib/ocf",
+		"OCF_RESOURCE_INSTANCE=d",
+		"OCF_RESKEY_drbd_resource=r0",
+		"OCF_RESKEY_drbdconf=" + filepath.Join(dir, "drbd.conf"),
+		"OCF_RESKEY_proc_drbd=" + filepath.Join(dir, "proc_drbd"),
+		"OCF_RESKEY_CRM_meta_clone_max=2",
+		"OCF_RESKEY_CRM_meta_notify=true",
+		"HA_LOGFACILITY=none",
+		"HA_logfacility=none",
+	}
+}
+
+type run struct {
+	code   int
+	stdout string
+	stderr string
+}
+
+// runAgent runs path with action and env (on top of a clean environment).
+func runAgent(t *testing.T, path, action string, env []string) run {
+	t.Helper()
+	cmd := exec.Command(path, action)
+	cmd.Env = env
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := run{stdout: out.String(), stderr: errb.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		r.code = ee.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return r
+}
+
+func world(t *testing.T, dir string) *drbdfake.World {
+	t.Helper()
+	w, err := drbdfake.Load(drbdfake.Path(dir))
+	require.NoError(t, err)
+	return w
+}
+
+// score is the promotion score of d in the fake's attributes ("" for none).
+func score(t *testing.T, dir string) string {
+	t.Helper()
+	return world(t, dir).Attrs["master-d"]
+}
+
+func calls(t *testing.T, dir string) [][]string {
+	t.Helper()
+	c, err := drbdfake.Calls(filepath.Join(dir, "calls.log"))
+	require.NoError(t, err)
+	return c
+}
+
+func called(cs [][]string, words ...string) bool {
+	for _, c := range cs {
+		if strings.Contains(" "+strings.Join(c, " ")+" ", " "+strings.Join(words, " ")+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+// anchorCopy copies the installed ocf:linbit:drbd and its shell functions
+// into a temp dir, with its kernel-module test pointed at proc.
+func anchorCopy(t *testing.T, proc string) string {
+	t.Helper()
+	const src = "/usr/lib/ocf/resource.d/linbit/drbd"
+	testenv.NeedFile(t, src)
+	b, err := os.ReadFile(src)
+	require.NoError(t, err)
+	const probe = "test -f /proc/drbd"
+	require.Equal(t, 1, bytes.Count(b, []byte(probe)), "the anchor's module test changed")
+	b = bytes.Replace(b, []byte(probe), []byte("test -f "+proc), 1)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "drbd")
+	require.NoError(t, os.WriteFile(path, b, 0o755))
+	funcs, err := os.ReadFile(filepath.Join(filepath.Dir(src), "drbd.shellfuncs.sh"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "drbd.shellfuncs.sh"), funcs, 0o644))
+	return path
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/drbd"
+)
+
+// state is one look at the resource: its OCF status and, when DRBD could be
+// asked, the parsed state.
+type state struct {
+	code  int // Success, RunningPromoted or NotRunning
+	st    drbd.Status
+	known bool // st was read from DRBD
+}
+
+// moduleLoaded is the anchor's `test -f /proc/drbd`.
+func (r *res) moduleLoaded() bool {
+	st, err := os.Stat(r.proc)
+	return err == nil && st.Mode().IsRegular()
+}
+
+// anyDevice reports whether a block device of the resource exists.
+func (r *res) anyDevice() bool {
+	for _, d := range r.devices {
+		if st, err := os.Stat(d); err == nil && st.Mode()&os.ModeDevice != 0 && st.Mode()&os.ModeCharDevice == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// read returns the state of the DRBD objects (no module or device check).
+func (r *res) read(ctx context.Context) (drbd.Status, error) {
+	st, err := r.tools.Status(ctx, r.version, r.name, r.devices)
+	if err != nil {
+		return st, ocf.Errorf(ocf.ErrGeneric, "cannot read the state of DRBD resource %s: %v", r.name, err)
+	}
+	return st, nil
+}
+
+// status is the anchor's drbd_status: not running without the module or
+// without any device node, else by role.
+func (r *res) status(ctx context.Context) (state, error) {
+	if !r.moduleLoaded() || !r.anyDevice() {
+		return state{code: ocf.NotRunning}, nil
+	}
+	st, err := r.read(ctx)
+	if err != nil {
+		return state{}, err
+	}
+	s := state{st: st, known: true, code: ocf.Success}
+	switch {
+	case st.Unconfigured:
+		s.code = ocf.NotRunning
+	case st.Primary:
+		s.code = ocf.RunningPromoted
+	}
+	return s, nil
+}
+
+func result(code int) error {
+	if code == ocf.Success {
+		return nil
+	}
+	return ocf.Exit(code)
+}
+
+func monitor(ctx context.Context, e *ocf.Env) error {
+	r := cur
+	s, err := r.status(ctx)
+	if err != nil {
+		return err
+	}
+	if !(s.code == ocf.NotRunning && e.IsProbe()) {
+		r.updateScore(ctx, s)
+	}
+	return result(s.code)
+}
+
+// status (the action) reports like monitor without touching the score.
+func status(ctx context.Context, e *ocf.Env) error {
+	s, err := cur.status(ctx)
+	if err != nil {
+		return err
+	}
+	return result(s.code)
+}
+
+// updateScore applies the promotion rules to s and writes the outcome.
+func (r *res) updateScore(ctx context.Context, s state) {
+	if !s.known {
+		// Nothing of the resource is there (no module or no device): it
+		// cannot be promoted here. The anchor evaluates its rules on unset
+		// variables in this case and writes 9999; ocfkit removes the score.
+		r.removeScore(ctx)
+		return
+	}
+	in := drbd.Input{
+		Status: s.st, Levels: r.levels, PeerPrimary: r.policy,
+		SinglePromoted: r.promotedMax() == "1",
+		Unfence:        r.e.Bool("unfence_if_all_uptodate"),
+	}
+	if drbd.NeedsLocate(in) {
+		in.PrimaryKnown = r.locatePrimary(ctx) != ""
+	}
+	d := drbd.Decide(in)
+	r.e.Log.Debugf("%s: disks %v: promotion score %s", r.name, s.st.Disks, d)
+	switch {
+	case d.Keep:
+	case d.Remove():
+		if in.PeerPrimary == drbd.PeerPrimaryUnexpected && d.Rule == drbd.RuleUnexpectedPrimary {
+			// Log only when there was a score to take away: this holds on
+			// every monitor while the odd situation lasts.
+			if _, ok, err := r.attrs.PromotionScore(ctx); err != nil || !ok {
+				return
+			}
+			r.e.Log.Infof("I am connected to a Primary that Pacemaker does not know about! Removing the promotion score.")
+		}
+		r.removeScore(ctx)
+	default:
+		if err := r.attrs.SetPromotionScore(ctx, d.Score); err != nil {
+			r.e.Log.Errorf("%s: cannot set the promotion score to %d: %v", r.name, d.Score, err)
+		}
+	}
+	if d.Unfence {
+		if _, err := r.tools.Adm(ctx, "unfence-peer", r.name); err != nil {
+			r.e.Log.Infof("unfence-peer %s: %v", r.name, err)
+		}
+	}
+}
+
+func (r *res) removeScore(ctx context.Context) {
+	if err := r.attrs.DeletePromotionScore(ctx); err != nil {
+		r.e.Log.Errorf("%s: cannot remove the promotion score: %v", r.name, err)
+	}
+}
+
+// locatePrimary asks Pacemaker where the clone is promoted and returns the
+// first node other than this one ("" for none). Pacemaker 2.1 and later say
+// "Promoted" where older ones said "Master".
+func (r *res) locatePrimary(ctx context.Context) string {
+	out, err := exec.CommandContext(ctx, "crm_resource", "--resource", r.e.Instance, "--locate").Output()
+	if err != nil && len(out) == 0 {
+		return ""
+	}
+	host := hostname()
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		_, rest, ok := strings.Cut(sc.Text(), "is running on: ")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) < 2 || (f[1] != "Master" && f[1] != "Promoted") {
+			continue
+		}
+		if !strings.EqualFold(f[0], host) {
+			return f[0]
+		}
+	}
+	return ""
+}
+
+// hostname is `uname -n`, the name the anchor compares node names with.
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
+}
