@@ -1,0 +1,216 @@
+package httpd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Server is one httpd instance as the agent runs it.
+type Server struct {
+	Binary     string   // the httpd program
+	ConfigFile string   // given to httpd with -f
+	PidFile    string   // where httpd writes its pid
+	SetPidFile bool     // the configuration names no pid file: add -c "PidFile ..."
+	Options    []string // extra arguments (the options parameter)
+	Env        []string // the environment httpd runs with
+}
+
+// Args is httpd's command line after the program name: -DSTATUS so that
+// <IfDefine STATUS> sections apply, the options, the config file.
+func (s *Server) Args(extra ...string) []string {
+	a := append([]string{"-DSTATUS"}, s.Options...)
+	a = append(a, extra...)
+	a = append(a, "-f", s.ConfigFile)
+	if s.SetPidFile {
+		a = append(a, "-c", "PidFile "+s.PidFile)
+	}
+	return a
+}
+
+// Pid is the pid in the pid file and whether that process is this httpd.
+// A missing pid file is (0, false, nil).
+func (s *Server) Pid() (int, bool, error) {
+	pid, err := ReadPid(s.PidFile)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return pid, IsHTTPD(pid, s.Binary), nil
+}
+
+// ExitError is httpd refusing to start or refusing its configuration;
+// Output is what it printed (its own reason).
+type ExitError struct {
+	Code   int
+	Output string
+}
+
+func (e *ExitError) Error() string {
+	if e.Output == "" {
+		return fmt.Sprintf("httpd exited with status %d", e.Code)
+	}
+	return e.Output
+}
+
+// Start runs httpd, which daemonizes, and returns once the launching
+// process has exited. It does not wait for the server to answer.
+func (s *Server) Start(ctx context.Context) error {
+	return s.run(ctx)
+}
+
+// ConfigTest runs httpd -t with the same arguments as Start.
+func (s *Server) ConfigTest(ctx context.Context) error {
+	return s.run(ctx, "-t")
+}
+
+func (s *Server) run(ctx context.Context, extra ...string) error {
+	// Output goes to an unlinked file, not a pipe: the daemon may keep
+	// inherited descriptors, and a pipe would hold Wait until it exits.
+	f, err := os.CreateTemp("", "ocfkit-httpd-")
+	if err != nil {
+		return err
+	}
+	os.Remove(f.Name())
+	defer f.Close()
+	cmd := exec.CommandContext(ctx, s.Binary, s.Args(extra...)...)
+	cmd.Env = s.Env
+	cmd.Dir = "/"
+	cmd.Stdout, cmd.Stderr = f, f
+	runErr := cmd.Run()
+	if runErr == nil {
+		return nil
+	}
+	out := readBack(f)
+	var ee *exec.ExitError
+	if errors.As(runErr, &ee) {
+		if ctx.Err() != nil {
+			return fmt.Errorf("httpd did not finish before the deadline: %w", ctx.Err())
+		}
+		return &ExitError{Code: ee.ExitCode(), Output: out}
+	}
+	return runErr
+}
+
+func readBack(f *os.File) string {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return ""
+	}
+	b, _ := io.ReadAll(io.LimitReader(f, 8<<10))
+	return strings.Join(strings.Fields(strings.ReplaceAll(string(b), "\n", " | ")), " ")
+}
+
+// StopReport says how a stop went, for the agent's log.
+type StopReport struct {
+	Pid       int           // the server's main process (0: none was running)
+	Signals   []string      // signals sent to it, in order
+	Leftovers int           // stray processes of the instance that had to be killed
+	Elapsed   time.Duration // total time
+}
+
+// poll is how often stop looks at the process table.
+const poll = 10 * time.Millisecond
+
+// Stop ends the server inside the context's deadline: SIGWINCH (graceful
+// stop: requests in flight finish) for up to half the time; once the
+// workers have gone the main process only sleeps out its maintenance loop,
+// so it gets SIGTERM at once; SIGTERM after half the time; SIGKILL at
+// three quarters. Processes of the instance left behind by a killed parent
+// (they keep the port) are killed too. A pid file left behind is removed.
+// A pid file that names any other process makes nothing get signalled.
+func (s *Server) Stop(ctx context.Context) (StopReport, error) {
+	start := time.Now()
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = start.Add(60 * time.Second)
+	}
+	total := time.Until(deadline)
+	var rep StopReport
+	pid, running, err := s.Pid()
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		// A garbled pid file: fall through to the process scan.
+		pid = 0
+	}
+	if running {
+		rep.Pid = pid
+		rep.Signals = append(rep.Signals, "WINCH")
+		syscall.Kill(pid, syscall.SIGWINCH)
+		graceful := start.Add(total / 2)
+		for IsHTTPD(pid, s.Binary) && time.Now().Before(graceful) {
+			if len(childrenOf(pid, s.Binary)) == 0 {
+				break
+			}
+			time.Sleep(poll)
+		}
+		if IsHTTPD(pid, s.Binary) {
+			rep.Signals = append(rep.Signals, "TERM")
+			syscall.Kill(pid, syscall.SIGTERM)
+			waitGone(ctx, []int{pid}, start.Add(total*3/4))
+		}
+		if IsHTTPD(pid, s.Binary) {
+			rep.Signals = append(rep.Signals, "KILL")
+			syscall.Kill(pid, syscall.SIGKILL)
+			waitGone(ctx, []int{pid}, deadline)
+		}
+	}
+	if left := InstancePids(s.Binary, s.ConfigFile); len(left) > 0 {
+		rep.Leftovers = len(left)
+		// Orphaned workers block SIGTERM in their main thread; a short
+		// grace, then KILL.
+		signalAll(left, syscall.SIGTERM)
+		waitGone(ctx, left, minTime(time.Now().Add(200*time.Millisecond), deadline))
+		signalAll(InstancePids(s.Binary, s.ConfigFile), syscall.SIGKILL)
+		waitGone(ctx, left, deadline)
+	}
+	rep.Elapsed = time.Since(start)
+	if rep.Pid != 0 && IsHTTPD(rep.Pid, s.Binary) {
+		return rep, fmt.Errorf("httpd (pid %d) still running after SIGKILL", rep.Pid)
+	}
+	if left := InstancePids(s.Binary, s.ConfigFile); len(left) > 0 {
+		return rep, fmt.Errorf("httpd processes %v still running after SIGKILL", left)
+	}
+	if _, running, _ := s.Pid(); !running {
+		if err := os.Remove(s.PidFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return rep, fmt.Errorf("remove stale pid file: %w", err)
+		}
+	}
+	return rep, nil
+}
+
+func signalAll(pids []int, sig syscall.Signal) {
+	for _, p := range pids {
+		syscall.Kill(p, sig)
+	}
+}
+
+// waitGone polls until none of pids is alive, the time is up or ctx ends.
+func waitGone(ctx context.Context, pids []int, until time.Time) {
+	for time.Now().Before(until) && ctx.Err() == nil {
+		any := false
+		for _, p := range pids {
+			if alive(p) {
+				any = true
+				break
+			}
+		}
+		if !any {
+			return
+		}
+		time.Sleep(poll)
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
