@@ -111,6 +111,7 @@ func TestAssignFaults(t *testing.T) {
 		{"locked IP waits", dofake.Faults{}, 800 * time.Millisecond, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			env := fake(t)
 			env.Fake.SetFaults(tc.faults)
 			if tc.lock > 0 {
@@ -137,6 +138,7 @@ func TestAssignGivesUpAtTheDeadline(t *testing.T) {
 		{"always a pending event", dofake.Faults{PendingEvent: 1000}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			env := fake(t)
 			env.Fake.SetFaults(tc.faults)
 			c := newClient(t, env, Config{AttemptTimeout: 300 * time.Millisecond})

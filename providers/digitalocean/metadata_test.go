@@ -131,7 +131,7 @@ func FuzzParseActive(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if _, err := ParseActive(s); err != nil && len(err.Error()) > 200 {
+		if _, err := ParseActive(s); err != nil && len(err.Error()) > 320 {
 			t.Fatalf("error text not bounded: %d", len(err.Error()))
 		}
 	})
