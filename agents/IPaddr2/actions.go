@@ -1,0 +1,190 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"time"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/netif"
+)
+
+// validate runs before every action: the parameter checks, and for
+// validate-all also the lookups on the machine (the interface exists, a
+// route or cidr_netmask gives the prefix).
+func validate(ctx context.Context, e *ocf.Env) error {
+	c, err := parseConfig(e)
+	if err != nil {
+		return err
+	}
+	if (e.Action == "start" || e.Action == "stop") && os.Geteuid() != 0 {
+		return ocf.Errorf(ocf.ErrPerm, "You must be root for %s operation.", e.Action)
+	}
+	if e.Action != "validate-all" {
+		return nil
+	}
+	h, _, err := lookup(e, c)
+	if h != nil {
+		h.Close()
+	}
+	return err
+}
+
+// lookup opens netlink in the right namespace and resolves the resource,
+// with the codes start and validate-all give. The caller closes the handle.
+func lookup(e *ocf.Env, c *config) (*netif.Handle, *target, error) {
+	h, err := netif.Open(e.Str("network_namespace"))
+	if err != nil {
+		return nil, nil, ocf.Errorf(ocf.ErrConfigured, "%v", err)
+	}
+	t, err := resolve(h, c)
+	switch {
+	case errors.Is(err, netif.ErrNoLink):
+		return h, nil, ocf.Errorf(ocf.ErrConfigured, "Invalid interface name [%s]: %v", c.nic, err)
+	case errors.Is(err, netif.ErrNoRoute):
+		return h, nil, ocf.Errorf(ocf.ErrConfigured,
+			"Unable to find nic or netmask for %s: no connected route covers it; set nic and cidr_netmask", c.ip)
+	case err != nil:
+		return h, nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	return h, t, nil
+}
+
+// findHere resolves for monitor and stop, where an address whose interface
+// or route is missing is simply not running here.
+func findHere(e *ocf.Env) (*netif.Handle, *target, bool, error) {
+	c, err := parseConfig(e)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	h, err := netif.Open(e.Str("network_namespace"))
+	if err != nil {
+		return nil, nil, false, ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	t, err := resolve(h, c)
+	if errors.Is(err, netif.ErrNoLink) || errors.Is(err, netif.ErrNoRoute) {
+		e.Log.Debugf("%s is not configured here: %v", c.ip, err)
+		return h, nil, false, nil
+	}
+	if err != nil {
+		h.Close()
+		return nil, nil, false, ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	up, err := h.Has(t.link, t.prefix)
+	if err != nil {
+		h.Close()
+		return nil, nil, false, ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	return h, t, up, nil
+}
+
+func monitor(ctx context.Context, e *ocf.Env) error {
+	h, t, up, err := findHere(e)
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	if !up {
+		return ocf.Exit(ocf.NotRunning)
+	}
+	if n := e.Int("arp_count_refresh"); n > 0 && t.prefix.Addr().Is4() {
+		interval := time.Duration(e.Int("arp_interval")) * time.Millisecond
+		if err := h.Announce(ctx, t.link, t.prefix.Addr(), n, interval, false); err != nil {
+			e.Log.Warnf("ARP refresh: %v", err)
+		}
+	}
+	return nil
+}
+
+// status is the legacy action: monitor with a word on stdout.
+func status(ctx context.Context, e *ocf.Env) error {
+	err := monitor(ctx, e)
+	switch ocf.CodeOf(err) {
+	case ocf.Success:
+		os.Stdout.WriteString("running\n")
+	case ocf.NotRunning:
+		os.Stdout.WriteString("stopped\n")
+	}
+	return err
+}
+
+func start(ctx context.Context, e *ocf.Env) error {
+	c, err := parseConfig(e)
+	if err != nil {
+		return err
+	}
+	h, t, err := lookup(e, c)
+	if h != nil {
+		defer h.Close()
+	}
+	if err != nil {
+		return err
+	}
+	up, err := h.Has(t.link, t.prefix)
+	if err != nil {
+		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	if up {
+		return nil
+	}
+	t.addr.NoDAD = e.Bool("nodad")
+	t.addr.NoPrefixRoute = e.Bool("noprefixroute")
+	if lft := e.Str("preferred_lft"); lft != "forever" {
+		t.addr.PreferredLft = e.Int("preferred_lft")
+	}
+	e.Log.Infof("Adding %s to device %s", describe(t), t.link.Name)
+	if err := h.Add(t.link, t.addr); err != nil && !errors.Is(err, netif.ErrExists) {
+		return ocf.Errorf(ocf.ErrGeneric, "Failed to add %s: %v", t.prefix.Addr(), err)
+	}
+	return announce(ctx, e, c, h, t)
+}
+
+func stop(ctx context.Context, e *ocf.Env) error {
+	stopBackgroundAnnounce(e)
+	h, t, up, err := findHere(e)
+	if err != nil {
+		if ocf.CodeOf(err) == ocf.ErrConfigured {
+			return err
+		}
+		return ocf.Errorf(ocf.ErrGeneric, "Unable to remove IP: %v", err)
+	}
+	defer h.Close()
+	if t == nil {
+		e.Log.Warnf("interface or route for the address not found: nothing to remove")
+		return nil
+	}
+	if !up {
+		return nil
+	}
+	e.Log.Infof("Removing %s from device %s", t.prefix, t.link.Name)
+	if err := h.Del(t.link, t.prefix); err != nil {
+		return ocf.Errorf(ocf.ErrGeneric, "Unable to remove IP [%s] from interface [%s]: %v", t.prefix.Addr(), t.link.Name, err)
+	}
+	if e.Bool("flush_routes") {
+		flushRouteCache(e, t.prefix.Addr().Is4())
+	}
+	return nil
+}
+
+func describe(t *target) string {
+	s := t.prefix.String()
+	if t.addr.Broadcast.IsValid() {
+		s += " with broadcast address " + t.addr.Broadcast.String()
+	}
+	if t.addr.Label != "" {
+		s += " (label " + t.addr.Label + ")"
+	}
+	return s
+}
+
+// flushRouteCache is `ip route flush cache` without the fork.
+func flushRouteCache(e *ocf.Env, v4 bool) {
+	p := "/proc/sys/net/ipv6/route/flush"
+	if v4 {
+		p = "/proc/sys/net/ipv4/route/flush"
+	}
+	if err := os.WriteFile(p, []byte("1\n"), 0); err != nil {
+		e.Log.Warnf("flush route cache: %v", err)
+	}
+}

@@ -1,0 +1,243 @@
+package main
+
+import (
+	"encoding/binary"
+	"errors"
+	"net/netip"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocfkit/ocfkit/providers/netif"
+	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
+	"github.com/ocfkit/ocfkit/test/testenv"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+func TestMain(m *testing.M) { testenv.Main(m) }
+
+type result struct {
+	code   int
+	stdout string
+	stderr string
+}
+
+// run executes the built agent the way Pacemaker does: the action as the
+// only argument and everything else in OCF_* variables.
+func run(t *testing.T, action string, env map[string]string) result {
+	t.Helper()
+	bin := testenv.BuildAgent(t, "IPaddr2")
+	var args []string
+	if action != "" {
+		args = []string{action}
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=vip",
+		"HA_LOGFACILITY=none", "HA_RSCTMP=" + rsctmp(t)}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		r.code = ee.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	require.NotContains(t, r.stderr, "panic", "the agent must never panic")
+	return r
+}
+
+var tmpdirs = map[*testing.T]string{}
+
+func rsctmp(t *testing.T) string {
+	if d, ok := tmpdirs[t]; ok {
+		return d
+	}
+	d := t.TempDir()
+	tmpdirs[t] = d
+	return d
+}
+
+func reskeys(kv ...string) map[string]string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m["OCF_RESKEY_"+kv[i]] = kv[i+1]
+	}
+	return m
+}
+
+func TestBadInput(t *testing.T) {
+	testenv.NeedRoot(t)
+	v := netiftest.NewVeth(t, []string{"198.18.20.1/24 brd +"}, nil)
+	for _, tc := range []struct {
+		name   string
+		env    map[string]string
+		code   int
+		reason string
+	}{
+		{"ip missing", reskeys("nic", v.Host), 6, "required parameter ip is not set"},
+		{"ip malformed", reskeys("ip", "198.18.20.256"), 6, "not valid"},
+		{"ip not an address", reskeys("ip", "vip.example.com"), 6, "not valid"},
+		{"ip with zero first part", reskeys("ip", "0.1.2.3"), 6, "not valid"},
+		{"nic does not exist", reskeys("ip", "198.18.20.10", "nic", "ocfkitnone0"), 6, "Invalid interface name [ocfkitnone0]"},
+		{"cidr_netmask 33", reskeys("ip", "198.18.20.10", "cidr_netmask", "33"), 6, "Invalid netmask specification [33]"},
+		{"cidr_netmask 129 on IPv6", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "129"), 6, "Invalid netmask"},
+		{"dotted netmask not contiguous", reskeys("ip", "198.18.20.10", "cidr_netmask", "255.0.255.0"), 6, "not a contiguous netmask"},
+		{"iflabel too long", reskeys("ip", "198.18.20.10", "nic", v.Host, "iflabel", "averylonglabel"), 6, "exceeds maximum character limit of 15"},
+		{"no route and no netmask", reskeys("ip", "198.18.99.10"), 6, "Unable to find nic or netmask"},
+		{"broadcast malformed", reskeys("ip", "198.18.20.10", "broadcast", "198.18.20"), 6, "broadcast"},
+		{"arp_count zero", reskeys("ip", "198.18.20.10", "arp_count", "0"), 6, "arp_count"},
+		{"arp_interval not a number", reskeys("ip", "198.18.20.10", "arp_interval", "fast"), 6, "arp_interval"},
+		{"preferred_lft bad", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "preferred_lft", "always"), 6, "preferred_lft"},
+		{"clusterip_hash set", reskeys("ip", "198.18.20.10", "clusterip_hash", "sourceip"), 6, "clusterip_hash is not supported by ocfkit"},
+		{"mac set", reskeys("ip", "198.18.20.10", "mac", "01:02:03:04:05:06"), 6, "mac is not supported by ocfkit"},
+		{"cloned without unique address", withMeta(reskeys("ip", "198.18.20.10"), "clone_max", "2"), 6, "CLUSTERIP"},
+		{"unique_clone_address without globally_unique", reskeys("ip", "198.18.20.10", "unique_clone_address", "true"), 6, "globally_unique"},
+		{"lvs_support set", reskeys("ip", "198.18.20.10", "lvs_support", "true"), 6, "lvs_support is not supported by ocfkit"},
+		{"arp_sender other", reskeys("ip", "198.18.20.10", "arp_sender", "iputils_arping"), 6, "only send_arp"},
+		{"network namespace missing", reskeys("ip", "198.18.20.10", "network_namespace", "ocfkit-none"), 6, "ocfkit-none"},
+		{"bad depth", withEnv(reskeys("ip", "198.18.20.10"), "OCF_CHECK_LEVEL", "x"), 6, "OCF_CHECK_LEVEL"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, "validate-all", tc.env)
+			assert.Equal(t, tc.code, r.code, "stderr: %s", r.stderr)
+			assert.Contains(t, r.stderr, "ocf-exit-reason:")
+			assert.Contains(t, r.stderr, tc.reason)
+		})
+	}
+}
+
+func withMeta(m map[string]string, k, v string) map[string]string {
+	m["OCF_RESKEY_CRM_meta_"+k] = v
+	return m
+}
+
+func withEnv(m map[string]string, k, v string) map[string]string {
+	m[k] = v
+	return m
+}
+
+func TestActionsBasics(t *testing.T) {
+	assert.Equal(t, 2, run(t, "", nil).code, "no action")
+	assert.Equal(t, 3, run(t, "migrate_to", reskeys("ip", "198.18.20.10")).code)
+	r := run(t, "meta-data", nil)
+	assert.Equal(t, 0, r.code)
+	assert.Contains(t, r.stdout, `<resource-agent name="IPaddr2"`)
+	for _, p := range []string{"ip", "nic", "cidr_netmask", "broadcast", "iflabel", "lvs_support", "arp_interval", "arp_count",
+		"arp_count_refresh", "arp_bg", "arp_sender", "send_arp_opts", "flush_routes", "run_arping", "nodad",
+		"noprefixroute", "preferred_lft", "network_namespace", "clusterip_hash", "unique_clone_address", "mac"} {
+		assert.Contains(t, r.stdout, `<parameter name="`+p+`"`)
+	}
+}
+
+func hostHas(t *testing.T, link, prefix string) bool {
+	h, err := netif.Open("")
+	require.NoError(t, err)
+	defer h.Close()
+	l, err := h.Link(link)
+	require.NoError(t, err)
+	ok, err := h.Has(l, netip.MustParsePrefix(prefix))
+	require.NoError(t, err)
+	return ok
+}
+
+func TestLifecycleIPv4(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"198.18.21.1/24 brd +", "198.18.21.100/24"}, nil)
+	env := reskeys("ip", "198.18.21.10", "arp_count", "3", "arp_interval", "50", "iflabel", "vip")
+	probe := withMeta(reskeys("ip", "198.18.21.10"), "interval", "0")
+	recurring := withMeta(reskeys("ip", "198.18.21.10"), "interval", "10000")
+
+	assert.Equal(t, 7, run(t, "monitor", probe).code, "probe before start")
+	stop := v.Capture(t, unix.ETH_P_ARP)
+	require.Equal(t, 0, run(t, "start", env).code)
+	assert.True(t, hostHas(t, v.Host, "198.18.21.10/24"), "netmask from the route")
+	assert.Equal(t, 0, run(t, "monitor", recurring).code)
+	assert.Equal(t, 0, run(t, "start", env).code, "start on started")
+
+	// Background sender: 3 packets 50 ms apart arrive after start returned.
+	time.Sleep(400 * time.Millisecond)
+	var arps int
+	for _, f := range stop() {
+		p := f.Payload
+		if len(p) >= 28 && netip.AddrFrom4([4]byte(p[14:18])) == netip.MustParseAddr("198.18.21.10") {
+			arps++
+			assert.Equal(t, v.HostMAC, f.SrcMAC)
+			assert.Equal(t, []byte(v.HostMAC), p[8:14], "sender hardware address")
+			assert.Equal(t, uint16(1), binary.BigEndian.Uint16(p[6:]), "request")
+		}
+	}
+	assert.Equal(t, 3, arps, "arp_count packets")
+
+	// The label and broadcast are those the anchor would set.
+	out, err := exec.Command("ip", "-o", "-4", "addr", "show", "dev", v.Host).CombinedOutput()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "198.18.21.10/24 brd 198.18.21.255 scope global secondary "+v.Host+":vip")
+
+	// Exactness: the interface also carries .100, which must not count.
+	require.NoError(t, exec.Command("ip", "addr", "del", "198.18.21.10/24", "dev", v.Host).Run())
+	assert.Equal(t, 7, run(t, "monitor", recurring).code, "10 must not match 100")
+
+	require.Equal(t, 0, run(t, "start", env).code)
+	assert.Equal(t, 0, run(t, "stop", env).code)
+	assert.False(t, hostHas(t, v.Host, "198.18.21.10/24"))
+	assert.True(t, hostHas(t, v.Host, "198.18.21.100/24"), "other addresses untouched")
+	assert.Equal(t, 0, run(t, "stop", env).code, "stop on stopped")
+	assert.Equal(t, 7, run(t, "monitor", recurring).code)
+}
+
+func TestLifecycleIPv6(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"2001:db8:22::1/64"}, nil)
+	env := reskeys("ip", "2001:db8:22::10", "nic", v.Host, "arp_count", "2", "arp_interval", "20", "nodad", "true")
+	stop := v.Capture(t, unix.ETH_P_IPV6)
+	require.Equal(t, 0, run(t, "start", env).code)
+	assert.True(t, hostHas(t, v.Host, "2001:db8:22::10/64"))
+	var nas int
+	for _, f := range stop() { // IPv6 is sent in the foreground: all there
+		p := f.Payload
+		if len(p) >= 72 && p[6] == unix.IPPROTO_ICMPV6 && p[40] == 136 {
+			nas++
+			assert.Equal(t, netip.MustParseAddr("2001:db8:22::10").AsSlice(), p[48:64])
+			assert.Equal(t, []byte(v.HostMAC), p[66:72])
+		}
+	}
+	assert.Equal(t, 2, nas)
+	assert.Equal(t, 0, run(t, "monitor", env).code)
+	assert.Equal(t, 0, run(t, "stop", env).code)
+	assert.False(t, hostHas(t, v.Host, "2001:db8:22::10/64"))
+	assert.Equal(t, 7, run(t, "monitor", env).code)
+}
+
+func TestStopWhenInterfaceGone(t *testing.T) {
+	testenv.NeedRoot(t)
+	env := reskeys("ip", "198.18.23.10", "nic", "ocfkitgone0", "cidr_netmask", "24")
+	assert.Equal(t, 0, run(t, "stop", env).code, "stop never fails for an absent interface")
+	assert.Equal(t, 7, run(t, "monitor", withMeta(env, "interval", "0")).code)
+	assert.Equal(t, 7, run(t, "monitor", withMeta(env, "interval", "10000")).code)
+}
+
+func TestNetworkNamespace(t *testing.T) {
+	v := netiftest.NewVeth(t, nil, []string{"198.18.24.1/24 brd +"})
+	env := reskeys("ip", "198.18.24.10", "network_namespace", v.NS, "arp_count", "1")
+	require.Equal(t, 0, run(t, "start", env).code)
+	out, err := exec.Command("ip", "-n", v.NS, "-o", "addr", "show", "dev", v.Peer).CombinedOutput()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "198.18.24.10/24")
+	assert.Equal(t, 0, run(t, "monitor", env).code)
+	assert.Equal(t, 0, run(t, "stop", env).code)
+	assert.Equal(t, 7, run(t, "monitor", env).code)
+}
+
+func TestOCFTester(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"198.18.25.1/24 brd +"}, nil)
+	bin := testenv.BuildAgent(t, "IPaddr2")
+	testenv.OCFTester(t, bin, "vip", map[string]string{"ip": "198.18.25.10", "nic": v.Host, "cidr_netmask": "24"},
+		"HA_LOGFACILITY=none")
+}

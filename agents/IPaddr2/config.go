@@ -1,0 +1,183 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/netif"
+)
+
+// config is the resource as the parameters describe it, before anything
+// is looked up on the machine.
+type config struct {
+	ip        netip.Addr
+	nic       string
+	label     string
+	bits      int // 0: from the route
+	broadcast string
+	arpBG     bool
+	reply     bool
+}
+
+// parseConfig checks what can be checked without the kernel: it is cheap
+// and runs before every action.
+func parseConfig(e *ocf.Env) (*config, error) {
+	c := &config{nic: e.Str("nic"), label: e.Str("iflabel"), broadcast: e.Str("broadcast")}
+	ipStr := e.Str("ip")
+	ip, err := parseIP(ipStr)
+	if err != nil {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "IP address [%s] not valid: %v", ipStr, err)
+	}
+	clone := e.Clone()
+	if e.Bool("unique_clone_address") {
+		if !clone.GloballyUnique {
+			return nil, ocf.Errorf(ocf.ErrConfigured, "unique_clone_address makes sense only with meta globally_unique set")
+		}
+		if ip, err = addCloneNumber(ip, e.MetaInt("clone", 0)); err != nil {
+			return nil, ocf.Errorf(ocf.ErrConfigured, "unique_clone_address: %v", err)
+		}
+	} else if clone.Max > 1 {
+		return nil, ocf.Errorf(ocf.ErrConfigured,
+			"a clone of IPaddr2 without unique_clone_address would be an iptables CLUSTERIP address, which ocfkit does not implement")
+	}
+	c.ip = ip
+	if base, lbl, ok := strings.Cut(c.nic, ":"); ok {
+		c.nic, c.label = base, lbl // the deprecated nic=eth0:label form
+	}
+	if m := e.Str("cidr_netmask"); m != "" {
+		if c.bits, err = parseNetmask(m, ip.BitLen()); err != nil {
+			return nil, ocf.Errorf(ocf.ErrConfigured, "Invalid netmask specification [%s]: %v", m, err)
+		}
+		if strings.Contains(m, ".") {
+			e.Log.Warnf("Please convert dotted quad netmask %s to CIDR notation %d!", m, c.bits)
+		}
+	}
+	if ip.Is6() && c.broadcast != "" {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "broadcast is for IPv4 addresses only")
+	}
+	if c.label != "" && ip.Is4() {
+		if l := c.nic + ":" + c.label; c.nic != "" && len(l) > 15 {
+			return nil, ocf.Errorf(ocf.ErrConfigured, "Interface label [%s] exceeds maximum character limit of 15", l)
+		}
+	}
+	if ip.Is6() && strings.HasPrefix(strings.ToLower(ipStr), "fe80:") && c.nic == "" {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "'nic' parameter is mandatory for a link local address [%s]", ipStr)
+	}
+	c.arpBG = ip.Is4()
+	if e.IsSet("arp_bg") {
+		c.arpBG = e.Bool("arp_bg")
+	}
+	c.reply = strings.Contains(e.Str("send_arp_opts"), "-A")
+	return c, nil
+}
+
+// parseIP accepts what findif's checks accept: a dotted quad whose first
+// part is 1-255, or an IPv6 address without zone.
+func parseIP(s string) (netip.Addr, error) {
+	if strings.Contains(s, ":") {
+		a, err := netip.ParseAddr(s)
+		if err != nil || !a.Is6() || a.Zone() != "" || a.Is4In6() {
+			return netip.Addr{}, errors.New("not an IPv6 address")
+		}
+		return a, nil
+	}
+	return parseIPv4(s)
+}
+
+func parseIPv4(s string) (netip.Addr, error) {
+	a, err := netip.ParseAddr(s)
+	if err != nil || !a.Is4() {
+		return netip.Addr{}, errors.New("not an IPv4 address")
+	}
+	if a.As4()[0] == 0 {
+		return netip.Addr{}, errors.New("first part must be 1-255")
+	}
+	return a, nil
+}
+
+// parseNetmask reads a prefix length, or converts a dotted quad mask.
+func parseNetmask(m string, max int) (int, error) {
+	if strings.Contains(m, ".") && max == 32 {
+		a, err := netip.ParseAddr(m)
+		if err != nil || !a.Is4() {
+			return 0, errors.New("not a netmask")
+		}
+		b := a.As4()
+		v := uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+		ones := bits.LeadingZeros32(^v)
+		if ones == 0 || v<<ones != 0 {
+			return 0, errors.New("not a contiguous netmask")
+		}
+		return ones, nil
+	}
+	n, err := strconv.Atoi(m)
+	if err != nil || n < 1 || n > max {
+		return 0, fmt.Errorf("must be 1-%d", max)
+	}
+	return n, nil
+}
+
+func addCloneNumber(ip netip.Addr, n int) (netip.Addr, error) {
+	if !ip.Is4() {
+		return ip, errors.New("only IPv4 addresses can be made unique per clone")
+	}
+	b := ip.As4()
+	last := int(b[3]) + n
+	if last > 255 {
+		return ip, fmt.Errorf("%s plus clone %d leaves the /24", ip, n)
+	}
+	b[3] = byte(last)
+	return netip.AddrFrom4(b), nil
+}
+
+// target is the resource resolved on this machine: interface, prefix,
+// broadcast and label.
+type target struct {
+	link   netif.Link
+	prefix netip.Prefix
+	addr   netif.Address
+}
+
+// resolve finds the interface and netmask as findif does.
+func resolve(h *netif.Handle, c *config) (*target, error) {
+	f, err := h.FindIf(c.ip, c.nic, c.bits)
+	if err != nil {
+		return nil, err
+	}
+	link, err := h.Link(f.Link)
+	if err != nil {
+		return nil, err
+	}
+	p := netip.PrefixFrom(c.ip, f.Bits)
+	t := &target{link: link, prefix: p, addr: netif.Address{Prefix: p, PreferredLft: -1}}
+	if c.ip.Is4() {
+		t.addr.Broadcast = broadcastFor(c.broadcast, p, f.Broadcast)
+		if c.label != "" {
+			t.addr.Label = link.Name + ":" + c.label
+		}
+	}
+	return t, nil
+}
+
+func broadcastFor(param string, p netip.Prefix, found netip.Addr) netip.Addr {
+	switch param {
+	case "":
+		return found
+	case "+", "-":
+		b := p.Masked().Addr().As4()
+		if param == "+" && p.Bits() < 31 {
+			host := ^uint32(0) >> p.Bits()
+			for i := 0; i < 4; i++ {
+				b[i] |= byte(host >> (24 - 8*i))
+			}
+		}
+		return netip.AddrFrom4(b)
+	}
+	a, _ := netip.ParseAddr(param)
+	return a
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/ocfkit/ocfkit/ocf"
+)
+
+// The anchor's parameters, names and defaults unchanged, so that switching
+// from ocf:heartbeat:IPaddr2 is a change of provider only.
+var params = []ocf.Param{
+	{Name: "ip", Required: true, Unique: true, Shortdesc: "IPv4 or IPv6 address",
+		Longdesc: "The virtual address to manage, e.g. 192.168.1.1 or 2001:db8::10."},
+	{Name: "nic", Shortdesc: "Network interface",
+		Longdesc: "The interface to put the address on (the base interface, not an alias such as eth0:1). " +
+			"Empty: the interface whose connected route covers ip, as findif finds it. " +
+			"The interface should carry a static address of its own, or set net.ipv4.conf.all.promote_secondaries=1."},
+	{Name: "cidr_netmask", Shortdesc: "CIDR netmask",
+		Longdesc: "The prefix length, e.g. 24 (a dotted quad is converted with a warning). Empty: taken from the covering route."},
+	{Name: "broadcast", Shortdesc: "Broadcast address",
+		Longdesc: "IPv4 broadcast address, or + (set the host bits) or - (clear them). Empty: that of the interface's own address on the network.",
+		Check:    checkBroadcast},
+	{Name: "iflabel", Shortdesc: "Interface label",
+		Longdesc: "A label for the address (IPv4), shown as <nic>:<label>; at most 15 characters in all."},
+	{Name: "lvs_support", Type: ocf.Boolean, Default: "false", Shortdesc: "LVS direct routing support",
+		Unsupported: "LVS direct routing mode is not implemented"},
+	{Name: "lvs_ipv6_addrlabel", Type: ocf.Boolean, Default: "false", Shortdesc: "IPv6 address label for LVS",
+		Unsupported: "IPv6 address labels are not implemented"},
+	{Name: "lvs_ipv6_addrlabel_value", Type: ocf.Integer, Default: "99", Shortdesc: "IPv6 address label value",
+		Longdesc: "The label used with lvs_ipv6_addrlabel."},
+	{Name: "mac", Shortdesc: "Cluster IP MAC address",
+		Unsupported: "it only serves the iptables CLUSTERIP mode, which is not implemented"},
+	{Name: "clusterip_hash", Default: "sourceip-sourceport", Shortdesc: "Cluster IP hashing function",
+		Unsupported: "the iptables CLUSTERIP mode is not implemented"},
+	{Name: "unique_clone_address", Type: ocf.Boolean, Default: "false", Shortdesc: "A unique address per clone instance",
+		Longdesc: "Add the clone instance number to the last part of ip (IPv4), so each instance of a globally unique clone manages its own address."},
+	{Name: "arp_interval", Type: ocf.Integer, Default: "200", Shortdesc: "Milliseconds between ARP/NA packets",
+		Check: positive},
+	{Name: "arp_count", Type: ocf.Integer, Default: "5", Shortdesc: "ARP/NA packets sent at start",
+		Check: positive},
+	{Name: "arp_count_refresh", Type: ocf.Integer, Default: "0", Shortdesc: "ARP packets sent at each monitor",
+		Longdesc: "IPv4: gratuitous ARP packets sent by every monitor, to heal stale ARP caches after a split brain."},
+	{Name: "arp_bg", Shortdesc: "Send ARP/NA in the background",
+		Longdesc: "Whether start returns before the ARP/NA packets are all sent. Empty: true for IPv4, false for IPv6.",
+		Check:    func(v string) error { _, err := ocf.ParseBool(v); return err }},
+	{Name: "arp_sender", Shortdesc: "ARP sender",
+		Longdesc: "ocfkit sends the packets itself; send_arp (or empty) is accepted, other senders are refused.",
+		Check:    checkArpSender},
+	{Name: "send_arp_opts", Shortdesc: "Options of the ARP sender",
+		Longdesc: "-A sends ARP replies instead of requests (as arping -A); -U (the default) requests. Other options are refused.",
+		Check:    checkArpOpts},
+	{Name: "flush_routes", Type: ocf.Boolean, Default: "false", Shortdesc: "Flush the route cache on stop"},
+	{Name: "run_arping", Type: ocf.Boolean, Default: "false", Shortdesc: "Address collision check before start",
+		Unsupported: "duplicate address detection with arping is not implemented"},
+	{Name: "nodad", Type: ocf.Boolean, Default: "false", Shortdesc: "IPv6: no duplicate address detection"},
+	{Name: "noprefixroute", Type: ocf.Boolean, Default: "false", Shortdesc: "Add the address without a prefix route"},
+	{Name: "preferred_lft", Default: "forever", Shortdesc: "IPv6 preferred lifetime",
+		Longdesc: "forever, or seconds; 0 keeps the address from being chosen as a source address.",
+		Check:    checkLifetime},
+	{Name: "network_namespace", Shortdesc: "Network namespace",
+		Longdesc: "An existing network namespace (as named by ip netns) holding the interface."},
+}
+
+func positive(v string) error {
+	if n, err := strconv.Atoi(v); err != nil || n <= 0 {
+		return fmt.Errorf("must be a positive integer")
+	}
+	return nil
+}
+
+func checkBroadcast(v string) error {
+	if v == "+" || v == "-" {
+		return nil
+	}
+	if _, err := parseIPv4(v); err != nil {
+		return fmt.Errorf("not an IPv4 address, + or -")
+	}
+	return nil
+}
+
+func checkArpSender(v string) error {
+	if v == "send_arp" {
+		return nil
+	}
+	return fmt.Errorf("ocfkit sends ARP packets itself; only send_arp is accepted")
+}
+
+func checkArpOpts(v string) error {
+	for _, f := range strings.Fields(v) {
+		if f != "-A" && f != "-U" {
+			return fmt.Errorf("option %s is not supported (only -A and -U)", f)
+		}
+	}
+	return nil
+}
+
+func checkLifetime(v string) error {
+	if v == "forever" {
+		return nil
+	}
+	if n, err := strconv.Atoi(v); err != nil || n < 0 {
+		return fmt.Errorf("must be forever or a number of seconds")
+	}
+	return nil
+}
