@@ -50,7 +50,9 @@ func TestBadInput(t *testing.T) {
 			},
 			6, "adjust_master_score needs 4 values, got 3"},
 		{"adjust_master_score decreasing", "validate-all", healthy,
-			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_adjust_master_score=0 1000 10 10000") },
+			func(_ string, env []string) []string {
+				return append(env, "OCF_RESKEY_adjust_master_score=0 1000 10 10000")
+			},
 			6, "must not decrease"},
 		{"clone-node-max 2", "start", healthy,
 			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_CRM_meta_clone_node_max=2") },
@@ -81,10 +83,14 @@ func TestBadInput(t *testing.T) {
 			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_drbd_resource=r0$(id)") },
 			6, "Resource name must only contain"},
 		{"module version too old", "validate-all", healthy,
-			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_require_drbd_module_version_ge=9.3.0") },
+			func(_ string, env []string) []string {
+				return append(env, "OCF_RESKEY_require_drbd_module_version_ge=9.3.0")
+			},
 			5, "required DRBD kernel (module) version -ge 9.3.0, but found: 0x090207"},
 		{"module version bound malformed", "validate-all", healthy,
-			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_require_drbd_module_version_lt=9.x") },
+			func(_ string, env []string) []string {
+				return append(env, "OCF_RESKEY_require_drbd_module_version_lt=9.x")
+			},
 			6, "require_drbd_module_version_lt: invalid version format"},
 		{"module not loaded", "monitor", func(dir string) *drbdfake.World {
 			w := drbdfake.NewWorld(dir, "", 1, 1)
@@ -92,10 +98,14 @@ func TestBadInput(t *testing.T) {
 		}, func(_ string, env []string) []string { return append(env, "OCF_RESKEY_CRM_meta_interval=20000") },
 			5, "DRBD kernel (module) not available?"},
 		{"drbdadm not installed", "validate-all", healthy,
-			func(dir string, env []string) []string { return append(env, "OCF_RESKEY_drbdadm="+filepath.Join(dir, "no-drbdadm")) },
+			func(dir string, env []string) []string {
+				return append(env, "OCF_RESKEY_drbdadm="+filepath.Join(dir, "no-drbdadm"))
+			},
 			5, "couldn't find command"},
 		{"boolean that is none", "validate-all", healthy,
-			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_stop_outdates_secondary=perhaps") },
+			func(_ string, env []string) []string {
+				return append(env, "OCF_RESKEY_stop_outdates_secondary=perhaps")
+			},
 			6, "stop_outdates_secondary"},
 		{"events2 failing", "monitor", func(dir string) *drbdfake.World {
 			w := drbdfake.NewWorld(dir, v9, 1, 1)
