@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/digitalocean"
+)
+
+func start(ctx context.Context, e *ocf.Env) error {
+	r, err := resourceOf(e)
+	if err != nil {
+		return err
+	}
+	c, err := r.client()
+	if err != nil {
+		return err
+	}
+	st := r.readState()
+	id, err := r.dropletID(ctx, st)
+	if err != nil {
+		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	// Keep the id, and record that no start has succeeded yet.
+	if err := r.writeState(state{DropletID: id}); err != nil {
+		return err
+	}
+	already, err := c.Assign(ctx, r.ip, id)
+	if err != nil {
+		return apiFailure(fmt.Sprintf("assigning %s to droplet %d", r.ip, id), err)
+	}
+	if already {
+		e.Log.Infof("%s is already assigned to this droplet (%d)", r.ip, id)
+	} else {
+		if err := r.confirm(ctx, c, id); err != nil {
+			return err
+		}
+		e.Log.Infof("assigned %s to this droplet (%d) with %d API requests", r.ip, id, c.Calls())
+	}
+	return r.writeState(state{DropletID: id, Started: true})
+}
+
+// confirm checks that the completed action had its effect: through the
+// metadata service when it describes this droplet (no API quota), for a
+// few seconds as it may lag, else with one API request.
+func (r *resource) confirm(ctx context.Context, c *digitalocean.Client, id int) error {
+	if ours, err := r.metadataIsOurs(ctx); err == nil && ours {
+		mctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		for delay := 50 * time.Millisecond; ; delay = min(2*delay, 500*time.Millisecond) {
+			active, ip, err := r.meta.ReservedIPv4(mctx)
+			if err == nil && active && ip.String() == r.ip {
+				return nil
+			}
+			if err != nil || sleepCtx(mctx, delay) != nil {
+				break
+			}
+		}
+	}
+	cur, err := c.Get(ctx, r.ip)
+	if err != nil {
+		return apiFailure("confirming the assignment of "+r.ip, err)
+	}
+	if cur.DropletID != id {
+		return ocf.Errorf(ocf.ErrGeneric, "the assign action completed but %s is on %s, not on this droplet (%d)",
+			r.ip, holder(cur.DropletID), id)
+	}
+	return nil
+}
+
+func holder(droplet int) string {
+	if droplet == 0 {
+		return "no droplet"
+	}
+	return fmt.Sprintf("droplet %d", droplet)
+}
+
+// apiFailure maps an API error to an OCF result: a refused token is this
+// node's problem (ERR_PERM), an IP missing from the account is the
+// configuration's (ERR_CONFIGURED), anything else may pass (ERR_GENERIC).
+func apiFailure(what string, err error) error {
+	switch digitalocean.KindOf(err) {
+	case digitalocean.Auth:
+		return ocf.Errorf(ocf.ErrPerm, "%s: the API refused the token: %v", what, err)
+	case digitalocean.NotFound:
+		return ocf.Errorf(ocf.ErrConfigured, "%s: the reserved IP does not exist in this account: %v", what, err)
+	}
+	return ocf.Errorf(ocf.ErrGeneric, "%s: %v", what, err)
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+
+	"github.com/ocfkit/ocfkit/ocf"
+)
+
+func stop(ctx context.Context, e *ocf.Env) error {
+	r, err := resourceOf(e)
+	if err != nil {
+		return err
+	}
+	if r.unassign {
+		st := r.readState()
+		if st.Started || r.droplet != 0 {
+			id, err := r.dropletID(ctx, st)
+			if err != nil {
+				return ocf.Errorf(ocf.ErrGeneric, "unassign_on_stop: %v", err)
+			}
+			c, err := r.client()
+			if err != nil {
+				return err
+			}
+			released, err := c.Release(ctx, r.ip, id)
+			if err != nil {
+				return apiFailure("unassigning "+r.ip+" (unassign_on_stop)", err)
+			}
+			if released {
+				e.Log.Infof("unassigned %s from this droplet (%d)", r.ip, id)
+			}
+		} else {
+			e.Log.Infof("not started on this node: %s left alone", r.ip)
+		}
+	}
+	return r.removeState()
+}
