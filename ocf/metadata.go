@@ -8,41 +8,45 @@ import (
 	"time"
 )
 
-// The XML below stays inside what both ra-api-1.dtd (ocf-tester) and
+// MetaData is the meta-data document. The XML stays inside what both ra-api-1.dtd (ocf-tester) and
 // metadata.rng (resource-agents, pcs) accept: types string/integer/boolean,
 // no select, no deprecated or reloadable attributes, actions from the DTD's
 // list, roles Promoted/Unpromoted.
-type xmlAgent struct {
-	XMLName   xml.Name   `xml:"resource-agent"`
-	Name      string     `xml:"name,attr"`
-	Version   string     `xml:"version,attr"`
-	VersionEl string     `xml:"version"`
-	Longdesc  xmlDesc    `xml:"longdesc"`
-	Shortdesc xmlDesc    `xml:"shortdesc"`
-	Params    []xmlParam `xml:"parameters>parameter"`
-	Actions   []xmlOp    `xml:"actions>action"`
+type MetaData struct {
+	XMLName   xml.Name     `xml:"resource-agent"`
+	Name      string       `xml:"name,attr"`
+	Version   string       `xml:"version,attr"`
+	VersionEl string       `xml:"version"`
+	Longdesc  MetaDesc     `xml:"longdesc"`
+	Shortdesc MetaDesc     `xml:"shortdesc"`
+	Params    []MetaParam  `xml:"parameters>parameter"`
+	Actions   []MetaAction `xml:"actions>action"`
 }
 
-type xmlDesc struct {
+// MetaDesc is a longdesc or shortdesc.
+type MetaDesc struct {
 	Lang string `xml:"lang,attr"`
 	Text string `xml:",chardata"`
 }
 
-type xmlParam struct {
-	Name      string     `xml:"name,attr"`
-	Unique    string     `xml:"unique,attr"`
-	Required  string     `xml:"required,attr"`
-	Longdesc  xmlDesc    `xml:"longdesc"`
-	Shortdesc xmlDesc    `xml:"shortdesc"`
-	Content   xmlContent `xml:"content"`
+// MetaParam is one parameter of the meta-data.
+type MetaParam struct {
+	Name      string      `xml:"name,attr"`
+	Unique    string      `xml:"unique,attr"`
+	Required  string      `xml:"required,attr"`
+	Longdesc  MetaDesc    `xml:"longdesc"`
+	Shortdesc MetaDesc    `xml:"shortdesc"`
+	Content   MetaContent `xml:"content"`
 }
 
-type xmlContent struct {
+// MetaContent is a parameter's type and default.
+type MetaContent struct {
 	Type    string  `xml:"type,attr"`
 	Default *string `xml:"default,attr"`
 }
 
-type xmlOp struct {
+// MetaAction is one action of the meta-data.
+type MetaAction struct {
 	Name     string `xml:"name,attr"`
 	Depth    string `xml:"depth,attr,omitempty"`
 	Timeout  string `xml:"timeout,attr"`
@@ -55,24 +59,24 @@ const OCFVersion = "1.1"
 
 // MetaData renders the agent's meta-data XML, DOCTYPE included.
 func (a *Agent) MetaData() []byte {
-	x := xmlAgent{
+	x := MetaData{
 		Name: a.Name, Version: Version, VersionEl: OCFVersion,
-		Longdesc:  xmlDesc{"en", a.Longdesc},
-		Shortdesc: xmlDesc{"en", a.Shortdesc},
+		Longdesc:  MetaDesc{"en", a.Longdesc},
+		Shortdesc: MetaDesc{"en", a.Shortdesc},
 	}
 	for i := range a.Params {
 		p := &a.Params[i]
-		x.Params = append(x.Params, xmlParamOf(p.Name, p.Unique, p.Required, p.Shortdesc, p.longdesc(), p.Type.xml(), p.Default))
+		x.Params = append(x.Params, metaParamOf(p.Name, p.Unique, p.Required, p.Shortdesc, p.longdesc(), p.Type.xml(), p.Default))
 		if p.Alias != "" {
 			sd := "Deprecated: use " + p.Name
-			x.Params = append(x.Params, xmlParamOf(p.Alias, false, false, sd, sd+". Read only when "+p.Name+" is not set.", p.Type.xml(), ""))
+			x.Params = append(x.Params, metaParamOf(p.Alias, false, false, sd, sd+". Read only when "+p.Name+" is not set.", p.Type.xml(), ""))
 		}
 	}
 	for _, op := range a.allActions() {
 		if op.Undeclared {
 			continue
 		}
-		o := xmlOp{Name: op.Name, Timeout: seconds(op.Timeout), Role: op.Role}
+		o := MetaAction{Name: op.Name, Timeout: seconds(op.Timeout), Role: op.Role}
 		if op.Interval > 0 {
 			o.Interval = seconds(op.Interval)
 		}
@@ -94,11 +98,11 @@ func (a *Agent) MetaData() []byte {
 	return b.Bytes()
 }
 
-func xmlParamOf(name string, unique, required bool, short, long, typ, def string) xmlParam {
-	p := xmlParam{
+func metaParamOf(name string, unique, required bool, short, long, typ, def string) MetaParam {
+	p := MetaParam{
 		Name: name, Unique: bit(unique), Required: bit(required),
-		Longdesc: xmlDesc{"en", long}, Shortdesc: xmlDesc{"en", short},
-		Content: xmlContent{Type: typ},
+		Longdesc: MetaDesc{"en", long}, Shortdesc: MetaDesc{"en", short},
+		Content: MetaContent{Type: typ},
 	}
 	if def != "" {
 		p.Content.Default = &def
@@ -118,4 +122,16 @@ func seconds(d time.Duration) string {
 		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
 	}
 	return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+}
+
+// ParseMetaData reads a meta-data document (any agent's, not only ocfkit's),
+// for tools that render it: man pages, README tables.
+func ParseMetaData(b []byte) (*MetaData, error) {
+	var m MetaData
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	dec.Strict = false // shell agents' meta-data is not always well formed
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("meta-data: %w", err)
+	}
+	return &m, nil
 }

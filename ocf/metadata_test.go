@@ -44,3 +44,18 @@ func TestMetaDataSchemas(t *testing.T) {
 		assert.NoError(t, err, "xmllint %v: %s", args, out)
 	}
 }
+
+func TestParseMetaDataRoundTrip(t *testing.T) {
+	m, err := ParseMetaData(dummy().MetaData())
+	require.NoError(t, err)
+	assert.Equal(t, "Dummy", m.Name)
+	require.Len(t, m.Params, 8)
+	assert.Equal(t, "count", m.Params[1].Name)
+	assert.Equal(t, "integer", m.Params[1].Content.Type)
+	require.NotNil(t, m.Params[1].Content.Default)
+	assert.Equal(t, "3", *m.Params[1].Content.Default)
+	assert.Equal(t, "1", m.Params[0].Required)
+	assert.Equal(t, "Promoted", m.Actions[3].Role)
+	_, err = ParseMetaData([]byte("<resource-agent"))
+	assert.Error(t, err)
+}

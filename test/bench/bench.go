@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"sort"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -51,8 +52,11 @@ func Median(d []time.Duration) time.Duration {
 type Exec struct {
 	Code    int
 	Elapsed time.Duration
-	MaxRSS  int64 // kilobytes
-	Output  []byte
+	// MaxRSS in kilobytes, as wait4 reports it. Go starts children with
+	// vfork, so this includes the benchmark process's own RSS at exec time:
+	// use PeakRSS for memory figures.
+	MaxRSS int64
+	Output []byte
 }
 
 // Run executes path with args and extra environment and measures it.
@@ -74,6 +78,34 @@ func Run(path string, env []string, args ...string) (Exec, error) {
 		r.MaxRSS = ru.Maxrss
 	}
 	return r, nil
+}
+
+// PeakRSS runs the command once under GNU time, whose plain fork keeps the
+// figure to the command's own peak resident memory, in kilobytes.
+func PeakRSS(path string, env []string, args ...string) (int64, error) {
+	gt, err := exec.LookPath("time")
+	if err != nil {
+		gt = "/usr/bin/time"
+	}
+	f, err := os.CreateTemp("", "peakrss")
+	if err != nil {
+		return 0, err
+	}
+	f.Close()
+	defer os.Remove(f.Name())
+	cmd := exec.Command(gt, append([]string{"-f", "%M", "-o", f.Name(), path}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Run() // the agent's exit code is not the question here
+	b, err := os.ReadFile(f.Name())
+	if err != nil {
+		return 0, err
+	}
+	var kb int64
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if _, err := fmt.Sscan(lines[len(lines)-1], &kb); err != nil {
+		return 0, fmt.Errorf("GNU time (apt install time): %q", b)
+	}
+	return kb, nil
 }
 
 // Side is one contender of a comparison: a function run once per sample.

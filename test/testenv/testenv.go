@@ -102,7 +102,9 @@ func BuildCmd(t testing.TB, pkg, name string) string {
 		buildDir = d
 	}
 	out := filepath.Join(buildDir, name)
-	cmd := exec.Command("go", "build", "-trimpath", "-o", out, "./"+pkg)
+	// Built as make builds them (static, stripped), so what the tests run
+	// and what benchmarks measure is what users install.
+	cmd := exec.Command("go", "build", "-trimpath", "-tags=urfave_cli_no_docs", "-ldflags=-s -w", "-o", out, "./"+pkg)
 	cmd.Dir = RepoRoot()
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
