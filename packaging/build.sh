@@ -1,0 +1,140 @@
+#!/bin/bash
+# Builds the ocfkit .deb and .rpm packages.
+#
+#   packaging/build.sh [OUTDIR]        (default OUTDIR: dist)
+#
+# Every agents/<name> that is a main package becomes
+# /usr/lib/ocf/resource.d/ocfkit/<name>, cross-built static for each of
+# ARCHS (default "amd64 arm64"); its manual page comes from its meta-data.
+# OUTDIR receives one .deb and one .rpm per architecture and SHA256SUMS.
+#
+# Environment: ARCHS, OCFKIT_VERSION (else packaging/version.sh),
+# OCFKIT_MAINTAINER, NFPM (an nfpm binary; else v2.45.2 is built with go),
+# MAX_PACKAGE_BYTES (default 30000000: the size target of each package).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+out=${1:-dist}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+archs=${ARCHS:-amd64 arm64}
+max=${MAX_PACKAGE_BYTES:-30000000}
+nfpm_module=github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
+
+version=$(packaging/version.sh)
+maintainer=${OCFKIT_MAINTAINER:-ocfkit maintainers <ocfkit@users.noreply.github.com>}
+# Same input, same package: file times, the changelog and the man pages
+# take the time of the commit.
+if [ -z "${SOURCE_DATE_EPOCH:-}" ]; then
+	SOURCE_DATE_EPOCH=$(git log -1 --format=%ct 2>/dev/null || date +%s)
+fi
+export SOURCE_DATE_EPOCH
+
+[ -f README.md ] || { echo "build.sh: README.md is missing; the package ships it" >&2; exit 1; }
+[ -f LICENSE ] || { echo "build.sh: LICENSE is missing; the package ships it" >&2; exit 1; }
+
+# Only top-level main packages under agents/ are agents.
+mapfile -t agents < <(go list -f '{{if eq .Name "main"}}{{.Dir}}{{end}}' ./agents/... |
+	sed -n "s|^$root/agents/\([^/]*\)\$|\1|p" | sort)
+if [ ${#agents[@]} -eq 0 ]; then
+	echo "build.sh: no agents under agents/" >&2
+	exit 1
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tools=$work/tools
+mkdir -p "$tools"
+
+if [ -z "${NFPM:-}" ]; then
+	# go install of a pinned version keeps nfpm's dependencies out of go.mod.
+	GOBIN=$tools GOFLAGS= go install "$nfpm_module"
+	NFPM=$tools/nfpm
+fi
+go build -o "$tools/genman" ./packaging/genman
+
+build_agents() { # GOARCH DIR
+	local pkgs=()
+	for a in "${agents[@]}"; do pkgs+=("./agents/$a"); done
+	mkdir -p "$2"
+	CGO_ENABLED=0 GOOS=linux GOARCH=$1 go build -trimpath \
+		-ldflags "-s -w -X github.com/ocfkit/ocfkit/ocf.Version=$version" \
+		-o "$2/" "${pkgs[@]}"
+}
+
+# The pages are the same for every architecture: generate them once from
+# binaries this machine can run.
+host=$(go env GOHOSTARCH)
+build_agents "$host" "$work/host"
+mkdir -p "$work/man"
+"$tools/genman" -o "$work/man" -version "$version" "${agents[@]/#/$work/host/}"
+gzip -9n "$work/man"/*.7
+
+doc=$work/doc
+mkdir -p "$doc"
+cp README.md "$doc/README.md"
+cp LICENSE "$doc/LICENSE"
+cp packaging/copyright "$doc/copyright"
+packaging/changelog.sh "$version" "$maintainer" | gzip -9n >"$doc/changelog.gz"
+
+# Debian's first line is the synopsis and "." an empty line; rpm has its
+# own Summary field and takes the text as it is.
+summary="OCF resource agents for Pacemaker, written in Go"
+about="ocfkit provides Pacemaker resource agents as small static binaries, used as
+ocf:ocfkit:<agent>. They keep the parameter names and defaults of the agents
+they replace, so switching is a change of provider, and their hot path forks
+nothing. A manual page per agent, ocf_ocfkit_<agent>(7), is generated from
+the agent's meta-data."
+contains="Agents in this package: ${agents[*]}."
+describe() { # FORMAT
+	if [ "$1" = deb ]; then
+		printf '%s\n%s\n.\n%s' "$summary" "$about" "$contains"
+	else
+		printf '%s\n\n%s' "$about" "$contains"
+	fi
+}
+
+files=()
+for arch in $archs; do
+	stage=$work/stage-$arch
+	mkdir -p "$stage"
+	if [ "$arch" = "$host" ]; then
+		cp -a "$work/host" "$stage/agents"
+	else
+		build_agents "$arch" "$stage/agents"
+	fi
+	cp -r "$work/man" "$stage/man"
+	cp -r "$doc" "$stage/doc"
+	cp packaging/lintian-overrides "$stage/lintian-overrides"
+	case $arch in
+	amd64) rpmarch=x86_64 ;;
+	arm64) rpmarch=aarch64 ;;
+	*) rpmarch=$arch ;;
+	esac
+	for fmt in deb rpm; do
+		if [ "$fmt" = deb ]; then
+			file=ocfkit_${version}_$arch.deb
+		else
+			file=ocfkit-$version-1.$rpmarch.rpm
+		fi
+		OCFKIT_ARCH=$arch OCFKIT_VERSION=$version OCFKIT_STAGE=$stage \
+			OCFKIT_MAINTAINER=$maintainer OCFKIT_DESCRIPTION="$(describe "$fmt")" \
+			"$NFPM" package --config packaging/nfpm.yaml --packager "$fmt" --target "$out/$file" >&2
+		files+=("$file")
+	done
+done
+
+cd "$out"
+status=0
+printf '%-50s %12s\n' package bytes
+for f in "${files[@]}"; do
+	size=$(stat -c %s "$f")
+	printf '%-50s %12d\n' "$f" "$size"
+	if [ "$size" -gt "$max" ]; then
+		echo "build.sh: $f is $size bytes, over the $max-byte target" >&2
+		status=1
+	fi
+done
+sha256sum -- "${files[@]}" >SHA256SUMS
+exit $status
