@@ -2,6 +2,7 @@ package mount
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -71,11 +72,14 @@ func (f FS) matches(ctx context.Context, e *Entry, allowFork bool) (ok, known bo
 		}
 		if allowFork {
 			p, err := d.Resolve(ctx, true)
-			if err != nil {
-				return false, true
+			switch {
+			case err == nil:
+				return sameBlockDev(p, e), true
+			case errors.Is(err, ErrNotFound):
+				return false, true // blkid looked at every device
 			}
-			return sameBlockDev(p, e), true
 		}
+		// Without positive evidence either way, a stop must still unmount.
 		return false, false
 	case KindDir:
 		src, err := Canonical(strings.TrimSpace(d.Raw))
