@@ -106,7 +106,13 @@ func (l *Logger) toSyslog(level, line string) {
 		if !ok {
 			pri = syslog.LOG_DAEMON
 		}
-		w, err := syslog.New(pri|syslog.LOG_INFO, l.tag)
+		var w *syslog.Writer
+		var err error
+		if syslogSocket == "" {
+			w, err = syslog.New(pri|syslog.LOG_INFO, l.tag)
+		} else {
+			w, err = syslog.Dial("unixgram", syslogSocket, pri|syslog.LOG_INFO, l.tag)
+		}
 		if err != nil {
 			l.sysErr = true // no syslog daemon: the other destinations still get it
 			return
@@ -149,6 +155,9 @@ func appendFile(path, line string) {
 	f.WriteString(line)
 	f.Close()
 }
+
+// syslogSocket overrides /dev/log in tests.
+var syslogSocket string
 
 var facilities = map[string]syslog.Priority{
 	"kern": syslog.LOG_KERN, "user": syslog.LOG_USER, "mail": syslog.LOG_MAIL,

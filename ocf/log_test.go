@@ -2,10 +2,13 @@ package ocf
 
 import (
 	"bytes"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -63,4 +66,37 @@ func TestRedact(t *testing.T) {
 	RegisterSecret("  dop_v1_0123456789  ")
 	RegisterSecret("dop_v1_0123456789")
 	assert.Equal(t, "token=***;", Redact("token=dop_v1_0123456789;"))
+}
+
+func TestLoggerSyslog(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "log")
+	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
+	require.NoError(t, err)
+	defer conn.Close()
+	syslogSocket = sock
+	defer func() { syslogSocket = "" }()
+
+	t.Setenv("HA_LOGFILE", "")
+	t.Setenv("HA_DEBUGLOG", "")
+	t.Setenv("HA_LOGFACILITY", "")
+	t.Setenv("HA_logfacility", "local3")
+	l := NewLogger("IPaddr2", "vip", io.Discard)
+	l.Warnf("address gone")
+	l.Close()
+
+	buf := make([]byte, 1024)
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	n, err := conn.Read(buf)
+	require.NoError(t, err)
+	msg := string(buf[:n])
+	// <pri> = local3 (19) * 8 + warning (4) = 156
+	assert.Regexp(t, `^<156>.* IPaddr2\(vip\)\[\d+\]: WARNING: address gone`, msg)
+
+	t.Setenv("HA_logfacility", "none")
+	l = NewLogger("IPaddr2", "vip", io.Discard)
+	l.Errorf("not sent")
+	l.Close()
+	conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	_, err = conn.Read(buf)
+	assert.Error(t, err, "facility none turns syslog off")
 }
