@@ -102,6 +102,9 @@ func (p *Param) longdesc() string {
 	if d == "" {
 		d = p.Shortdesc
 	}
+	if d != "" && !strings.HasSuffix(strings.TrimSpace(d), ".") && (p.Type == Select || p.Unsupported != "") {
+		d = strings.TrimSpace(d) + "."
+	}
 	if p.Type == Select && len(p.Options) > 0 {
 		d = strings.TrimRight(d, " \n") + "\nAllowed values: " + strings.Join(p.Options, ", ") + "."
 	}
