@@ -175,13 +175,16 @@ func TestEqualToAnchor(t *testing.T) {
 	ours := testenv.BuildAgent(t, "drbd")
 	for _, c := range eqCases {
 		c := c
+		// Written here, before any parallel case forks: a file being
+		// written while another goroutine forks cannot be executed
+		// (ETXTBSY).
+		dir := fakeDir(t, c.world)
+		anchor := anchorCopy(t, filepath.Join(dir, "proc_drbd"))
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			dir := fakeDir(t, c.world)
 			if c.afterSave != nil {
 				c.afterSave(t, dir)
 			}
-			anchor := anchorCopy(t, filepath.Join(dir, "proc_drbd"))
 			env := append(append(baseEnv(dir), "OCF_RESKEY_CRM_meta_interval=20000"), c.env...)
 
 			a := runAgent(t, anchor, "monitor", env)

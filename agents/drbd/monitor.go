@@ -37,7 +37,15 @@ func (r *res) anyDevice() bool {
 
 // read returns the state of the DRBD objects (no module or device check).
 func (r *res) read(ctx context.Context) (drbd.Status, error) {
-	st, err := r.tools.Status(ctx, r.version, r.name, r.devices)
+	var st drbd.Status
+	var err error
+	if r.early != nil {
+		got := <-r.early
+		r.early = nil
+		st, err = got.st, got.err
+	} else {
+		st, err = r.tools.Status(ctx, r.version, r.name, r.devices)
+	}
 	if err != nil {
 		return st, ocf.Errorf(ocf.ErrGeneric, "cannot read the state of DRBD resource %s: %v", r.name, err)
 	}

@@ -26,6 +26,13 @@ type res struct {
 	attrs   ocf.Attrs
 	// invalid is the validation failure a stop goes ahead despite.
 	invalid error
+	// early is the DRBD 9 state read while drbdadm looks up the devices.
+	early chan earlyStatus
+}
+
+type earlyStatus struct {
+	st  drbd.Status
+	err error
 }
 
 // cur is the resource of this invocation (one action per process).
@@ -71,6 +78,16 @@ func (r *res) validate(ctx context.Context) error {
 	}
 	if err := r.readVersion(ctx); err != nil {
 		return err
+	}
+	if e.Action == "monitor" && r.version.V9() {
+		// events2 does not need the device list: ask DRBD for the state
+		// while drbdadm reads the configuration, to halve the monitor's
+		// latency. A probe of an unknown resource wastes one cheap call.
+		r.early = make(chan earlyStatus, 1)
+		go func() {
+			st, err := r.tools.Status(ctx, r.version, r.name, nil)
+			r.early <- earlyStatus{st, err}
+		}()
 	}
 	for _, op := range []string{"ge", "lt"} {
 		v := e.Str("require_drbd_module_version_" + op)
