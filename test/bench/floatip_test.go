@@ -1,0 +1,107 @@
+package bench_test
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ocfkit/ocfkit/test/bench"
+	"github.com/ocfkit/ocfkit/test/dofake"
+	"github.com/ocfkit/ocfkit/test/testenv"
+)
+
+// TestBenchFloatip times floatip's start (IP elsewhere, IP already here)
+// and monitor against the DigitalOcean fake with 50 ms added to every API
+// answer, counts the API requests of each, and reports size and peak
+// memory. There is no installed anchor: the community agent and its
+// assign-ip script are not packaged.
+func TestBenchFloatip(t *testing.T) {
+	bench.Need(t)
+	testenv.NeedRoot(t) // the token file must be owned by root
+	ours := testenv.BuildAgent(t, "floatip")
+
+	const token = "dop_v1_bench_token_0123456789abcdef"
+	const ip = "203.0.113.10"
+	f := dofake.New(token)
+	f.AddDroplet(1001, "alpha")
+	f.AddDroplet(1002, "bravo")
+	if err := f.AddReservedIP(ip, 1002); err != nil {
+		t.Fatal(err)
+	}
+	env, err := dofake.Start(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	f.SetFaults(dofake.Faults{Latency: 50 * time.Millisecond})
+
+	dir := t.TempDir()
+	tokenFile := filepath.Join(dir, "do.token")
+	if err := os.WriteFile(tokenFile, []byte(token), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	common := []string{"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=fip", "HA_LOGFACILITY=none",
+		"HA_RSCTMP=" + filepath.Join(dir, "state"),
+		"OCF_RESKEY_floating_ip=" + ip, "OCF_RESKEY_token_file=" + tokenFile,
+		"OCF_RESKEY_api_url=" + env.APIURL, "OCF_RESKEY_metadata_url=" + env.Metadata[1001]}
+	monitor := append(append([]string{}, common...), "OCF_RESKEY_CRM_meta_interval=10000")
+
+	runAgent := func(env []string, action string, want int) error {
+		r, err := bench.Run(ours, env, action)
+		if err != nil {
+			return err
+		}
+		if r.Code != want {
+			return fmt.Errorf("%s: exit %d, want %d: %s", action, r.Code, want, r.Output)
+		}
+		return nil
+	}
+	n := bench.Runs()
+	calls := func(what string, runs int) {
+		bench.Printf("%-34s %.1f API requests per run (%d metadata)", what, float64(f.APICalls())/float64(runs),
+			f.MetadataCalls(1001)/runs)
+		f.ResetCalls()
+	}
+
+	f.ResetCalls()
+	bench.Sample(t, "floatip start, IP elsewhere", n, func() error {
+		if err := f.Assign(ip, 1002); err != nil {
+			return err
+		}
+		return runAgent(common, "start", 0)
+	})
+	calls("floatip start, IP elsewhere", n)
+
+	bench.Sample(t, "floatip start, IP already here", n, func() error { return runAgent(common, "start", 0) })
+	calls("floatip start, IP already here", n)
+
+	bench.Sample(t, "floatip monitor (metadata agrees)", n, func() error { return runAgent(monitor, "monitor", 0) })
+	calls("floatip monitor (metadata agrees)", n)
+
+	f.SetMetadataDown(1001, true)
+	bench.Sample(t, "floatip monitor (metadata down)", n, func() error { return runAgent(monitor, "monitor", 0) })
+	calls("floatip monitor (metadata down)", n)
+	f.SetMetadataDown(1001, false)
+
+	rssMonitor, err := bench.PeakRSS(ours, monitor, "monitor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Assign(ip, 1002); err != nil {
+		t.Fatal(err)
+	}
+	rssStart, err := bench.PeakRSS(ours, common, "start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Holder(ip) != 1001 {
+		t.Fatalf("the measured start did not move the IP")
+	}
+	bench.Printf("%-34s monitor %d KB   start (IP elsewhere) %d KB", "floatip peak RSS", rssMonitor, rssStart)
+	size := bench.FileSize(t, "floatip binary (static, stripped)", ours)
+	if size > 12_000_000 {
+		bench.Printf("%-34s over the 12 MB target", "floatip binary")
+	}
+}
