@@ -261,3 +261,13 @@ func lock(path string, exclusive bool) (func(), error) {
 	}
 	return func() { syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
 }
+
+// Modify changes the world at path under the lock, as an administrator (or
+// the kernel) would behind the agents' back, and saves it.
+func Modify(path string, f func(w *World)) error {
+	return Update(path, func(w *World) error {
+		f(w)
+		w.dirty = true
+		return nil
+	})
+}
