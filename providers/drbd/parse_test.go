@@ -41,7 +41,7 @@ exists device name:r0 volume:0 minor:0 backing_dev:none disk:Diskless client:yes
 exists peer-device name:r0 peer-node-id:1 conn-name:n2 volume:0 replication:Off peer-disk:DUnknown peer-client:no resync-suspended:no
 exists -
 `, Status{HaveQuorum: true, DiskAllUpToDate: true, DiskAllConsistent: true, DisklessClient: true,
-			SomePeerNotAllUpToDate: true, PeerDiskAnyUnknown: true, Disks: []string{"DisklessClient"}}},
+				SomePeerNotAllUpToDate: true, PeerDiskAnyUnknown: true, Disks: []string{"DisklessClient"}}},
 		{"quorum lost, two volumes, one Attaching",
 			`exists resource name:r0 role:Primary suspended:no
 exists device name:r0 volume:0 minor:0 disk:UpToDate client:no quorum:no

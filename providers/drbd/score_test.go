@@ -124,7 +124,7 @@ func TestParsePeerPrimaryPolicy(t *testing.T) {
 	for v, want := range map[string]PeerPrimaryPolicy{
 		"true": PeerPrimaryRemove, "yes": PeerPrimaryRemove, "1": PeerPrimaryRemove, "ja": PeerPrimaryRemove, "ON": PeerPrimaryRemove,
 		"unexpected": PeerPrimaryUnexpected,
-		"false": PeerPrimaryIgnore, "": PeerPrimaryIgnore, "maybe": PeerPrimaryIgnore, "Unexpected": PeerPrimaryIgnore,
+		"false":      PeerPrimaryIgnore, "": PeerPrimaryIgnore, "maybe": PeerPrimaryIgnore, "Unexpected": PeerPrimaryIgnore,
 	} {
 		assert.Equal(t, want, ParsePeerPrimaryPolicy(v), v)
 	}
