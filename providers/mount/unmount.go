@@ -95,7 +95,7 @@ func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
 		if ctx.Err() != nil || time.Now().After(deadline) {
 			break
 		}
-		holders, _ = o.Scanner.Holders(e)
+		holders = o.Scanner.holdersWithin(ctx, e)
 		sig := unix.SIGTERM
 		if time.Now().After(killFrom) {
 			sig = unix.SIGKILL
@@ -241,5 +241,22 @@ func waitExit(ts []*target, d time.Duration) {
 				return
 			}
 		}
+	}
+}
+
+// holdersWithin scans for holders but gives up at the context's deadline:
+// resolving a link into a dead NFS mount can block in the kernel, and the
+// stop must still report in time.
+func (s Scanner) holdersWithin(ctx context.Context, e *Entry) []Holder {
+	ch := make(chan []Holder, 1)
+	go func() {
+		hs, _ := s.Holders(e)
+		ch <- hs
+	}()
+	select {
+	case hs := <-ch:
+		return hs
+	case <-ctx.Done():
+		return nil
 	}
 }
