@@ -84,9 +84,10 @@ func (r *res) validate(ctx context.Context) error {
 		// while drbdadm reads the configuration, to halve the monitor's
 		// latency. A probe of an unknown resource wastes one cheap call.
 		r.early = make(chan earlyStatus, 1)
+		tools, version, name, early := r.tools, r.version, r.name, r.early
 		go func() {
-			st, err := r.tools.Status(ctx, r.version, r.name, nil)
-			r.early <- earlyStatus{st, err}
+			st, err := tools.Status(ctx, version, name, nil)
+			early <- earlyStatus{st, err}
 		}()
 	}
 	for _, op := range []string{"ge", "lt"} {

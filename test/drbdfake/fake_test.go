@@ -149,3 +149,67 @@ func TestInjectedFailure(t *testing.T) {
 	assert.Equal(t, 20, code)
 	assert.Contains(t, stderr, "injected")
 }
+
+func TestDumpAndShow(t *testing.T) {
+	dir := t.TempDir()
+	w := NewWorld(dir, "9.2.7", 1, 1)
+	w.Resources["r0"].AllowTwoPrimaries = true
+	w.Resources["r0"].Peers[0].Reachable = false
+	install(t, w, dir)
+	out, _, code := run(t, dir, "drbdadm", "-c", "/etc/drbd.conf", "-d", "-v", "dump", "r0")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "resource r0 {\n")
+	assert.Contains(t, out, "\n        allow-two-primaries yes;\n")
+	out, _, _ = run(t, dir, "drbdadm", "role", "r0")
+	assert.Equal(t, "Secondary\n", out)
+	out, _, _ = run(t, dir, "drbdadm", "cstate", "r0")
+	assert.Equal(t, "Connecting\n", out)
+	out, _, _ = run(t, dir, "drbdadm", "dstate", "r0")
+	assert.Equal(t, "UpToDate/DUnknown\n", out)
+	out, _, code = run(t, dir, "drbdadm", "-d", "connect", "r0:node2")
+	require.Equal(t, 0, code)
+	assert.Equal(t, "drbdsetup connect r0 1\n", out)
+	_, _, code = run(t, dir, "drbdsetup", "wait-connect-resource", "r0", "--wfc-timeout=5")
+	assert.Equal(t, 5, code, "times out at once instead of waiting")
+}
+
+func TestShow84(t *testing.T) {
+	dir := t.TempDir()
+	w := NewWorld(dir, "8.4.11", 2, 1)
+	w.Resources["r0"].Role = "Primary"
+	install(t, w, dir)
+	out, _, _ := run(t, dir, "drbdadm", "role", "r0")
+	assert.Equal(t, "Primary/Secondary\n", out)
+	out, _, _ = run(t, dir, "drbdadm", "dstate", "r0")
+	assert.Equal(t, "UpToDate/UpToDate\nUpToDate/UpToDate\n", out)
+	out, _, _ = run(t, dir, "drbdadm", "--version")
+	assert.Contains(t, out, "DRBDADM_API_VERSION=1\nDRBD_KERNEL_VERSION_CODE=0x08040b\n")
+
+	_, _, code := run(t, dir, "drbdadm", "down", "r0")
+	require.Equal(t, 0, code)
+	_, stderr, code := run(t, dir, "drbdsetup", "sh-status", "r0")
+	assert.Equal(t, 10, code)
+	assert.Contains(t, stderr, "No such resource")
+	out, _, _ = run(t, dir, "drbdadm", "role", "r0")
+	assert.Equal(t, "Unconfigured\n", out)
+
+	// attached but not connected: StandAlone, configured
+	for _, c := range [][]string{{"new-resource", "r0"}, {"new-minor", "r0"}, {"attach", "r0"}} {
+		_, stderr, code := run(t, dir, "drbdadm", c...)
+		require.Equal(t, 0, code, stderr)
+	}
+	out, _, _ = run(t, dir, "drbdsetup", "sh-status", "r0")
+	assert.Contains(t, out, "_known=Configured\n\n_cstate=StandAlone\n_role=Secondary\n_peer=Unknown\n_disk=UpToDate\n_pdsk=DUnknown\n")
+}
+
+func TestModuleNotLoaded(t *testing.T) {
+	dir := t.TempDir()
+	install(t, NewWorld(dir, "", 1, 0), dir)
+	out, _, code := run(t, dir, "drbdadm", "--version")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "DRBD_KERNEL_VERSION_CODE=0x000000\nDRBD_KERNEL_VERSION=0\n")
+	_, err := os.Stat(filepath.Join(dir, "proc_drbd"))
+	assert.True(t, os.IsNotExist(err), "no proc file without the module")
+	_, _, code = run(t, dir, "drbdsetup", "events2", "--now", "r0")
+	assert.Equal(t, 20, code)
+}
