@@ -388,3 +388,22 @@ func args(s string) []string {
 		s = s[i:]
 	}
 }
+
+// SplitArgs splits a command line the way httpd splits directive
+// arguments: at blanks, with quotes keeping words together.
+func SplitArgs(s string) []string { return args(s) }
+
+// Defines are the -D names in httpd arguments ("-D NAME" or "-DNAME").
+func Defines(argv []string) []string {
+	var out []string
+	for i := 0; i < len(argv); i++ {
+		switch a := argv[i]; {
+		case a == "-D" && i+1 < len(argv):
+			out = append(out, argv[i+1])
+			i++
+		case strings.HasPrefix(a, "-D") && len(a) > 2:
+			out = append(out, a[2:])
+		}
+	}
+	return out
+}

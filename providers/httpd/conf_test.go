@@ -208,3 +208,7 @@ type regular struct{ fs.FileInfo }
 
 func (regular) IsDir() bool       { return false }
 func (regular) Mode() fs.FileMode { return 0o644 }
+
+func TestDefines(t *testing.T) {
+	assert.Equal(t, []string{"SSL", "X"}, Defines(SplitArgs(`-D SSL -c "ServerName x" -DX -D`)))
+}

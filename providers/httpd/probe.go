@@ -2,25 +2,20 @@ package httpd
 
 import (
 	"context"
-	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 )
 
 // Probe is one HTTP check of a local server, done in-process.
 type Probe struct {
 	URL      string
-	Match    *regexp.Regexp // the body must match (GET); nil: any 2xx answer
-	Head     bool           // a HEAD request where any answer below 500 counts
-	User     string         // basic authentication (testconffile)
+	Match    *Matcher // a line of the body must match (GET); nil: any 2xx answer
+	Head     bool     // a HEAD request where any answer below 500 counts
+	User     string   // basic authentication (testconffile)
 	Password string
 	IPv6     bool   // dial from ::1 when the host is a name (use_ipv6)
 	Insecure bool   // skip certificate verification
@@ -29,12 +24,6 @@ type Probe struct {
 
 // maxBody bounds what is read of a page to match against.
 const maxBody = 8 << 20
-
-// CompileRegex compiles a heartbeat testregex: an extended regular
-// expression matched case-insensitively, line by line, like grep -Ei.
-func CompileRegex(expr string) (*regexp.Regexp, error) {
-	return regexp.Compile("(?im)" + expr)
-}
 
 // ParseURL checks that u is an absolute http or https URL with a host.
 func ParseURL(u string) (*url.URL, error) {
@@ -72,84 +61,27 @@ func (p *Probe) Check(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tr, err := p.transport(u)
+	method := "GET"
+	if p.Head {
+		method = "HEAD"
+	}
+	resp, err := p.fetch(ctx, method, u)
 	if err != nil {
 		return err
 	}
-	defer tr.CloseIdleConnections()
-	method := http.MethodGet
 	if p.Head {
-		method = http.MethodHead
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
-	if err != nil {
-		return fmt.Errorf("%s %s: %v", method, u.Redacted(), err)
-	}
-	if p.User != "" || p.Password != "" {
-		req.SetBasicAuth(p.User, p.Password)
-	}
-	req.Header.Set("User-Agent", "ocfkit-apache")
-	resp, err := (&http.Client{Transport: tr}).Do(req)
-	if err != nil {
-		// net/http has already removed any password from the URL in err.
-		return err
-	}
-	defer resp.Body.Close()
-	if p.Head {
-		if resp.StatusCode >= 500 {
-			return fmt.Errorf("HEAD %s: %s", u.Redacted(), resp.Status)
+		if resp.code >= 500 {
+			return fmt.Errorf("HEAD %s: %s", u.Redacted(), resp.status)
 		}
 		return nil
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return fmt.Errorf("GET %s: %s", u.Redacted(), resp.Status)
+	if resp.code < 200 || resp.code > 299 {
+		return fmt.Errorf("GET %s: %s", u.Redacted(), resp.status)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return fmt.Errorf("GET %s: reading the page: %v", u.Redacted(), err)
-	}
-	if p.Match != nil && !p.Match.Match(body) {
-		return fmt.Errorf("GET %s: the page does not match %q", u.Redacted(), strings.TrimPrefix(p.Match.String(), "(?im)"))
+	if p.Match != nil && !p.Match.Match(resp.body) {
+		return fmt.Errorf("GET %s: the page does not match %q", u.Redacted(), p.Match.String())
 	}
 	return nil
-}
-
-func (p *Probe) transport(u *url.URL) (*http.Transport, error) {
-	bind := net.IPv4(127, 0, 0, 1)
-	if ip := net.ParseIP(u.Hostname()); ip != nil {
-		if ip.To4() == nil {
-			bind = net.IPv6loopback
-		}
-	} else if p.IPv6 {
-		bind = net.IPv6loopback
-	}
-	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: bind}}
-	// localhost is the loopback address of the chosen family, whatever
-	// /etc/hosts says (curl does the same); it also saves a lookup.
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if host, port, err := net.SplitHostPort(addr); err == nil && strings.EqualFold(host, "localhost") {
-			addr = net.JoinHostPort(bind.String(), port)
-		}
-		return dialer.DialContext(ctx, network, addr)
-	}
-	tr := &http.Transport{
-		Proxy:              nil,
-		DialContext:        dial,
-		DisableKeepAlives:  true,
-		DisableCompression: true,
-	}
-	if u.Scheme == "https" || p.Insecure || p.CAFile != "" {
-		tc := &tls.Config{InsecureSkipVerify: p.Insecure}
-		if p.CAFile != "" {
-			pool, err := LoadCAFile(p.CAFile)
-			if err != nil {
-				return nil, err
-			}
-			tc.RootCAs = pool
-		}
-		tr.TLSClientConfig = tc
-	}
-	return tr, nil
 }
 
 // LoadCAFile is the system's trusted certificates plus those in a PEM file.

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +44,7 @@ func page(w http.ResponseWriter, r *http.Request) {
 func TestProbe(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(page))
 	t.Cleanup(srv.Close)
-	re := func(s string) *regexp.Regexp {
+	re := func(s string) *Matcher {
 		r, err := CompileRegex(s)
 		require.NoError(t, err)
 		return r
