@@ -129,7 +129,9 @@ func (r *resource) client() (*digitalocean.Client, error) {
 		Logf:           r.e.Log.Infof,
 	}
 	if r.e.Action == "monitor" || r.e.Action == "status" {
+		// Two tries that both fit in the monitor's timeout.
 		cfg.MaxAttempts = 2
+		cfg.AttemptTimeout = max(min(r.apiTimeout, r.e.Timeout/3), time.Second)
 	}
 	c, err := digitalocean.NewClient(cfg)
 	if err != nil {

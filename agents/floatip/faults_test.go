@@ -81,6 +81,7 @@ func TestMonitorWithoutAnswers(t *testing.T) {
 	}{
 		{"metadata down: API fallback", true, false, dofake.Faults{}, ocf.Success, 1},
 		{"metadata down, IP elsewhere: API says so", true, true, dofake.Faults{}, ocf.NotRunning, 1},
+		{"metadata hangs: API fallback in time", false, false, dofake.Faults{MetadataLatency: time.Minute}, ocf.Success, 1},
 		{"metadata agrees, API down: no API needed", false, false, dofake.Faults{APIDown: true}, ocf.Success, 0},
 		{"metadata says elsewhere, API down: degraded, not 7", false, true, dofake.Faults{APIDown: true}, ocf.DegradedRunning, -1},
 		{"both down: degraded, not 7", true, false, dofake.Faults{APIDown: true}, ocf.DegradedRunning, -1},
