@@ -10,7 +10,8 @@
 #
 # Environment: ARCHS, OCFKIT_VERSION (else packaging/version.sh),
 # OCFKIT_MAINTAINER, NFPM (an nfpm binary; else v2.45.2 is built with go),
-# MAX_PACKAGE_BYTES (default 30000000: the size target of each package).
+# MAX_PACKAGE_BYTES (default 30000000: the size target of each package),
+# BUILDTAGS (default urfave_cli_no_docs, as the Makefile builds the agents).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +21,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 archs=${ARCHS:-amd64 arm64}
 max=${MAX_PACKAGE_BYTES:-30000000}
+tags=${BUILDTAGS-urfave_cli_no_docs}
 nfpm_module=github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
 
 version=$(packaging/version.sh)
@@ -58,7 +60,7 @@ build_agents() { # GOARCH DIR
 	local pkgs=()
 	for a in "${agents[@]}"; do pkgs+=("./agents/$a"); done
 	mkdir -p "$2"
-	CGO_ENABLED=0 GOOS=linux GOARCH=$1 go build -trimpath \
+	CGO_ENABLED=0 GOOS=linux GOARCH=$1 go build -trimpath -tags "$tags" \
 		-ldflags "-s -w -X github.com/ocfkit/ocfkit/ocf.Version=$version" \
 		-o "$2/" "${pkgs[@]}"
 }

@@ -328,16 +328,19 @@ func (r *roff) line(s string) { r.b.WriteString(s + "\n") }
 // text writes running text, one input line, safe from roff's control characters.
 func (r *roff) text(s string) { r.line(lead(esc(s))) }
 
-// paragraphs keeps the meta-data's blank-line paragraphs and lets roff fill
-// each one.
+// paragraphs keeps the meta-data's blank-line paragraphs and list items
+// (lines starting with "- ", "* " or "1. ") and lets roff fill the rest.
 func (r *roff) paragraphs(s string) {
-	first := true
-	for _, para := range splitParagraphs(s) {
-		if !first {
+	for i, para := range splitParagraphs(s) {
+		if i > 0 {
 			r.line(".sp")
 		}
-		first = false
-		r.text(para)
+		for j, l := range para {
+			if j > 0 {
+				r.line(".br")
+			}
+			r.text(l)
+		}
 	}
 }
 
@@ -357,24 +360,40 @@ func (r *roff) example(lines []string) {
 	r.line(".RE")
 }
 
-func splitParagraphs(s string) []string {
-	var paras []string
+var listItem = regexp.MustCompile(`^([-*•]|[0-9]+[.)]) `)
+
+// splitParagraphs cuts text at blank lines into paragraphs, and each
+// paragraph into lines that must start afresh: the first, and list items.
+func splitParagraphs(s string) [][]string {
+	var paras [][]string
+	var para []string
 	var cur []string
-	flush := func() {
+	endLine := func() {
 		if len(cur) > 0 {
-			paras = append(paras, strings.Join(cur, " "))
+			para = append(para, strings.Join(cur, " "))
 			cur = nil
+		}
+	}
+	endPara := func() {
+		endLine()
+		if len(para) > 0 {
+			paras = append(paras, para)
+			para = nil
 		}
 	}
 	for _, l := range strings.Split(s, "\n") {
 		f := strings.Fields(l)
 		if len(f) == 0 {
-			flush()
+			endPara()
 			continue
 		}
-		cur = append(cur, strings.Join(f, " "))
+		joined := strings.Join(f, " ")
+		if listItem.MatchString(joined) {
+			endLine()
+		}
+		cur = append(cur, joined)
 	}
-	flush()
+	endPara()
 	return paras
 }
 

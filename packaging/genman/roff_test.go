@@ -59,6 +59,7 @@ func TestRenderContent(t *testing.T) {
 		"pcs resource create vip ocf:ocfkit:vip \\e\n    ip=<string> \\e\n    op monitor interval=10s timeout=20s\n",
 		"primitive vip ocf:ocfkit:vip \\e\n    params ip=<string> \\e\n    op monitor interval=10s timeout=20s\n",
 		"backslash \\e and a line .starting",
+		"The prefix length of the address, taken\n.br\n\\- from this parameter,\n.br\n\\- else from the connected route that covers ip.\n.br\n1. A numbered item\n.br\n2) and another.\n",
 		".SH \"SEE ALSO\"",
 	} {
 		assert.Contains(t, simple, want)
@@ -153,7 +154,7 @@ func FuzzRender(f *testing.F) {
 .sh evil
 'br</longdesc><parameters><parameter name=".x"><content default=".y"/></parameter></parameters></resource-agent>`))
 	macros := map[string]bool{".TH": true, ".nh": true, ".ad": true, ".SH": true, ".PP": true, ".TP": true,
-		".IP": true, ".sp": true, ".RS": true, ".RE": true, ".nf": true, ".fi": true, `.\"`: true}
+		".IP": true, ".sp": true, ".br": true, ".RS": true, ".RE": true, ".nf": true, ".fi": true, `.\"`: true}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		a, err := ParseMetaData(b)
 		if err != nil {
