@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -127,6 +128,23 @@ func TestBadInput(t *testing.T) {
 			assert.NotContains(t, r.stderr, "panic")
 		})
 	}
+}
+
+// TestHungDrbdsetup: a drbdsetup that never answers ends the monitor with
+// a reason before the action's timeout, not a kill by Pacemaker.
+func TestHungDrbdsetup(t *testing.T) {
+	agent := testenv.BuildAgent(t, "drbd")
+	dir := fakeDir(t, func(dir string) *drbdfake.World {
+		w := drbdfake.NewWorld(dir, v9, 1, 1)
+		w.Hang = map[string]float64{"events2": 30}
+		return w
+	})
+	start := time.Now()
+	r := runAgent(t, agent, "monitor", append(baseEnv(dir), "OCF_RESKEY_CRM_meta_interval=20000", "OCF_RESKEY_CRM_meta_timeout=2000"))
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "ocf-exit-reason:")
+	assert.Contains(t, r.stderr, "timeout")
+	assert.Less(t, time.Since(start), 2*time.Second)
 }
 
 // TestProbeOfUnknownResource: a probe where the resource is not in the

@@ -47,7 +47,7 @@ func (r *res) read(ctx context.Context) (drbd.Status, error) {
 		st, err = r.tools.Status(ctx, r.version, r.name, r.devices)
 	}
 	if err != nil {
-		return st, ocf.Errorf(ocf.ErrGeneric, "cannot read the state of DRBD resource %s: %v", r.name, err)
+		return st, ocf.Errorf(ocf.ErrGeneric, "cannot read the state of DRBD resource %s: %w", r.name, err)
 	}
 	return st, nil
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // exitError is a failed fake command: its exit code and stderr text.
@@ -39,6 +40,11 @@ func Main(argv []string, stdout, stderr io.Writer) int {
 		prog, args = args[0], args[1:]
 	}
 	path := StatePath(argv[0])
+	if w, err := Read(path); err == nil {
+		if secs := w.Hang[commandWord(prog, args)]; secs > 0 {
+			time.Sleep(time.Duration(secs * float64(time.Second)))
+		}
+	}
 	err := Update(path, func(w *World) error {
 		w.appendLog(prog, args)
 		switch prog {
@@ -78,6 +84,24 @@ func (w *World) appendLog(prog string, args []string) {
 	}
 	f.Write(append(b, '\n'))
 	f.Close()
+}
+
+// commandWord is the command a call asks for ("events2", "primary"; the
+// program name for crm_attribute and crm_resource).
+func commandWord(prog string, args []string) string {
+	switch prog {
+	case "drbdadm":
+		if c, err := parseAdm(args); err == nil {
+			return c.cmd
+		}
+	case "drbdsetup":
+		for _, a := range args {
+			if !strings.HasPrefix(a, "-") && !strings.HasPrefix(a, "/") {
+				return a
+			}
+		}
+	}
+	return prog
 }
 
 // Calls reads a command log: one entry per call, program name first.

@@ -39,6 +39,9 @@ type World struct {
 	// Fail forces the exit code of a command word ("primary", "adjust",
 	// "events2", ...), for fault injection.
 	Fail map[string]int `json:"fail,omitempty"`
+	// Hang makes a command word sleep this many seconds before it runs (a
+	// stuck drbdsetup), without holding the state lock.
+	Hang map[string]float64 `json:"hang,omitempty"`
 
 	// Attrs are node attributes written with crm_attribute (name → value).
 	Attrs map[string]string `json:"attrs,omitempty"`
