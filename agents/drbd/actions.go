@@ -100,7 +100,7 @@ func (r *res) waitConnect(ctx context.Context, peer string) {
 
 func (r *res) connect(ctx context.Context) {
 	if !r.version.V9() {
-		r.adm(ctx, append(r.toPeer(), "-v", "adjust", r.name)...)
+		r.adm(ctx, append(r.toPeer(), "adjust", r.name)...)
 		r.waitConnect(ctx, "")
 		return
 	}
