@@ -68,7 +68,12 @@ func NewClient(cfg Config) (*Client, error) {
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
-	hc := &http.Client{Transport: &bearer{token: cfg.Token, base: tr}}
+	hc := &http.Client{
+		Transport: &bearer{token: cfg.Token, base: tr},
+		// The API does not redirect; following one would hand the
+		// Authorization header to wherever it points.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	g, err := godo.New(hc, godo.SetBaseURL(u.String()), godo.SetUserAgent(cfg.UserAgent))
 	if err != nil {
 		return nil, err

@@ -252,3 +252,19 @@ func TestBackoffGrowsAndIsBounded(t *testing.T) {
 	}
 	assert.Greater(t, backoff(5), 2*time.Second)
 }
+
+func TestRedirectsAreNotFollowed(t *testing.T) {
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a redirect was followed; Authorization %q", r.Header.Get("Authorization"))
+	}))
+	defer elsewhere.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+r.URL.Path, http.StatusFound)
+	}))
+	defer srv.Close()
+	c, err := NewClient(Config{BaseURL: srv.URL, Token: NewToken(secret)})
+	require.NoError(t, err)
+	_, err = c.Get(ctxFor(t, 5*time.Second), fip)
+	require.Error(t, err)
+	assert.Equal(t, Rejected, KindOf(err), "%v", err)
+}

@@ -46,6 +46,7 @@ func TestFloatip(t *testing.T) {
 	waitRole(t, c, "fip", "Started")
 	assert.Equal(t, here, f.Holder(ip), "start assigned the IP to this droplet")
 	assert.Equal(t, 0, c.Failcount(t, "fip"))
+	assert.FileExists(t, filepath.Join(state, "floatip-fip"), "the record of the start, in the test's state directory")
 
 	// The IP moves behind Pacemaker's back.
 	require.NoError(t, f.Assign(ip, other))
