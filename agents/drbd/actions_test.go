@@ -38,7 +38,10 @@ func changes(cs [][]string) []string {
 				words = append(words, c[i])
 			}
 		}
-		if len(words) == 0 || readOnly[words[0]] || (len(words) > 1 && words[0] == "-S" && readOnly[words[1]]) {
+		if len(words) > 1 && (words[0] == "-S" || strings.HasPrefix(words[0], "/")) && readOnly[words[1]] {
+			continue // drbdadm -S sh-dev, drbdsetup /dev/drbd0 sh-status
+		}
+		if len(words) == 0 || readOnly[words[0]] {
 			continue
 		}
 		out = append(out, c[0]+" "+strings.Join(words, " "))
@@ -86,6 +89,7 @@ func TestActionsLikeAnchor(t *testing.T) {
 		{name: "start DRBD 9 without peers", action: "start", world: stopped(v9, 0)},
 		{name: "start DRBD 8.4 with the peer named", action: "start", world: stopped(v84, 1),
 			env: []string{"OCF_RESKEY_CRM_meta_notify_start_uname=node1 node2"}},
+		{name: "start DRBD 8.3", action: "start", world: stopped(v83, 1)},
 		{name: "start connect only after promote", action: "start", world: stopped(v9, 1),
 			env:   []string{"OCF_RESKEY_connect_only_after_promote=true"},
 			after: func(t *testing.T, w *drbdfake.World) { assert.False(t, w.Resources["r0"].Connected) }},

@@ -32,6 +32,7 @@ type eqCase struct {
 const (
 	v9  = "9.2.7"
 	v84 = "8.4.11"
+	v83 = "8.3.10" // the seed's version: sh-status per device
 )
 
 func r0(w *drbdfake.World) *drbdfake.Resource { return w.Resources["r0"] }
@@ -163,6 +164,14 @@ var eqCases = []eqCase{
 			r.Volumes[0].Disk = "Inconsistent"
 			r.Peers[0].Volumes[0].Replication = "SyncTarget"
 		}, code: 0, score: "10"},
+}
+
+func init() {
+	eqCases = append(eqCases,
+		eqCase{name: "8.3 secondary, all UpToDate", kernel: v83, volumes: 1, peers: 1, code: 0, score: "10000"},
+		eqCase{name: "8.3 primary, peer unknown", kernel: v83, volumes: 1, peers: 1, change: all(primary, peerDown), code: 8, score: "10000"},
+		eqCase{name: "8.3 Outdated, peer UpToDate", kernel: v83, volumes: 1, peers: 1, change: disks("Outdated"), code: 0, score: "10"},
+	)
 }
 
 // TestEqualToAnchor monitors each state with ocf:linbit:drbd and with

@@ -213,7 +213,10 @@ func (w *World) shStatusText(name string) string {
 	r := w.Resources[name]
 	var b strings.Builder
 	for i, v := range r.Volumes {
-		fmt.Fprintf(&b, "_minor=%d\n_res_name=%s\n_volume=%d\n", v.Minor, name, v.Number)
+		fmt.Fprintf(&b, "_minor=%d\n_res_name=%s\n", v.Minor, name)
+		if code(w.Kernel) >= 0x080400 { // 8.3 knows no volumes
+			fmt.Fprintf(&b, "_volume=%d\n", v.Number)
+		}
 		var p *Peer
 		if len(r.Peers) > 0 {
 			p = r.Peers[0]
