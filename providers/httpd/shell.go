@@ -91,7 +91,9 @@ func shellSplit(text string) ([]command, error) {
 			}
 			word.WriteString(text[i : i+j+1])
 			i += j
-		case strings.IndexByte("&|()<>`", c) >= 0:
+		case c == '`' || c == '(' && i > 0 && text[i-1] == '$':
+			return nil, fmt.Errorf("line %d: command substitution is not supported", line)
+		case strings.IndexByte("&|()<>", c) >= 0:
 			return nil, fmt.Errorf("line %d: unsupported shell syntax %q", line, c)
 		default:
 			inW = true

@@ -1,0 +1,99 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/httpd"
+	"github.com/ocfkit/ocfkit/providers/httpd/httpdtest"
+)
+
+func TestBadInput(t *testing.T) {
+	ts, good := server(t, httpdtest.Options{})
+	dir := t.TempDir()
+	notExec := filepath.Join(dir, "httpd")
+	require.NoError(t, os.WriteFile(notExec, []byte("#!/bin/sh\n"), 0o644))
+	syntax := filepath.Join(dir, "syntax.conf")
+	conf, err := os.ReadFile(ts.ConfigFile)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(syntax, append(conf, "\nNoSuchDirective on\n"...), 0o644))
+	badTests := filepath.Join(dir, "tests")
+	require.NoError(t, os.WriteFile(badTests, []byte("test a\nurl /\nmatch x\nbogus y\nend\n"), 0o644))
+	curlTests := filepath.Join(dir, "curltests")
+	require.NoError(t, os.WriteFile(curlTests, []byte("test a\nurl /\nmatch x\nclient /usr/local/bin/fetch\nend\n"), 0o644))
+	envBad := filepath.Join(dir, "envvars")
+	require.NoError(t, os.WriteFile(envBad, []byte("export X=$(hostname)\n"), 0o644))
+
+	tests := []struct {
+		name    string
+		p       args
+		actions []string // all give code and reason
+		code    int
+		reason  string
+		stop    int // what stop says: nothing of it runs here, or it cannot tell
+	}{
+		{"configfile missing", good.with("configfile", filepath.Join(dir, "none.conf")),
+			[]string{"validate-all", "start"}, ocf.ErrInstalled, "Configuration file " + dir + "/none.conf not found", ocf.Success},
+		{"configfile relative", good.with("configfile", "httpd.conf"),
+			[]string{"validate-all", "start"}, ocf.ErrConfigured, "must be an absolute path", ocf.ErrConfigured},
+		{"httpd not executable", good.with("httpd", notExec),
+			[]string{"validate-all", "start"}, ocf.ErrInstalled, "HTTPD " + notExec + " not found or is not an executable", ocf.Success},
+		{"httpd missing", good.with("httpd", "/nonexistent/httpd"),
+			[]string{"validate-all"}, ocf.ErrInstalled, "not found or is not an executable", ocf.Success},
+		{"statusurl malformed", good.with("statusurl", "localhost:80/server-status"),
+			[]string{"validate-all", "start"}, ocf.ErrConfigured, "statusurl", ocf.Success},
+		{"statusurl bad port", good.with("statusurl", "http://localhost:99999/"),
+			[]string{"validate-all"}, ocf.ErrConfigured, "bad port", ocf.Success},
+		{"testregex invalid", good.with("testregex", "(unclosed"),
+			[]string{"validate-all", "start"}, ocf.ErrConfigured, "testregex", ocf.Success},
+		{"testregex10 invalid", good.with("testregex10", "a**"),
+			[]string{"validate-all"}, ocf.ErrConfigured, "testregex10", ocf.Success},
+		{"config syntax error", good.with("configfile", syntax),
+			[]string{"validate-all", "start"}, ocf.ErrConfigured, "Invalid command 'NoSuchDirective'", ocf.Success},
+		{"testconffile missing", good.with("testconffile", filepath.Join(dir, "none")),
+			[]string{"validate-all"}, ocf.ErrInstalled, "not found, or not readable", ocf.Success},
+		{"testconffile unknown keyword", good.with("testconffile", badTests),
+			[]string{"validate-all"}, ocf.ErrConfigured, "bogus: unknown keyword", ocf.Success},
+		{"testconffile user-defined client", good.with("testconffile", curlTests),
+			[]string{"validate-all"}, ocf.ErrConfigured, "not supported", ocf.Success},
+		{"tls_cafile missing", good.with("tls_cafile", filepath.Join(dir, "ca.pem")),
+			[]string{"validate-all"}, ocf.ErrInstalled, "tls_cafile", ocf.Success},
+		{"tls_verify not a boolean", good.with("tls_verify", "maybe"),
+			[]string{"validate-all"}, ocf.ErrConfigured, "tls_verify", ocf.ErrConfigured},
+		{"envfiles with a command substitution", good.with("envfiles", envBad),
+			[]string{"validate-all", "start"}, ocf.ErrConfigured, "command substitution is not supported", ocf.ErrConfigured},
+		{"port not a number", good.with("port", "http"),
+			[]string{"validate-all"}, ocf.ErrConfigured, "port", ocf.ErrConfigured},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, action := range tc.actions {
+				r := expect(t, tc.p, action, tc.code)
+				assert.Contains(t, r.reason(), tc.reason, action)
+			}
+			// a probe of a resource that cannot be configured here is
+			// "not running", never an error that bans it
+			expect(t, tc.p, "monitor", ocf.NotRunning)
+			expect(t, tc.p, "stop", tc.stop)
+			// a recurring monitor fails (to be recovered), as in the anchor;
+			// it does not declare the configuration wrong everywhere
+			// (type errors are the runtime's, before the agent runs)
+			if tc.name != "config syntax error" {
+				want := ocf.ErrGeneric
+				if tc.name == "tls_verify not a boolean" || tc.name == "port not a number" {
+					want = ocf.ErrConfigured
+				}
+				r := expect(t, tc.p.with(recurring, "10000"), "monitor", want)
+				assert.Contains(t, r.reason(), tc.reason)
+			}
+			assert.Empty(t, httpd.InstancePids(httpdtest.Binary, ts.ConfigFile))
+		})
+	}
+	r := expect(t, good, "frobnicate", ocf.ErrUnimplemented)
+	assert.Contains(t, r.stderr, "unknown action")
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/httpd"
+)
+
+// monitor: the pid file names a live httpd, then the page check of the
+// requested depth passes. It forks nothing.
+func monitor(ctx context.Context, e *ocf.Env) error {
+	if err := inst.running(ctx, e); err != nil {
+		return err
+	}
+	return inst.check(ctx, e)
+}
+
+// running is nil when the pid file names a live process of the httpd
+// binary, NotRunning otherwise. A recurring monitor waits a little for a
+// missing or empty pid file, which httpd rewrites on a graceful restart.
+func (in *instance) running(ctx context.Context, e *ocf.Env) error {
+	wait := time.Duration(0)
+	if e.Action == "monitor" && !e.IsProbe() {
+		wait = 5 * time.Second
+	}
+	until := time.Now().Add(wait)
+	for {
+		pid, ok, err := in.server.Pid()
+		switch {
+		case ok:
+			return nil
+		case pid != 0:
+			// Stale, or reused by another program: not running, and
+			// nothing is signalled on its account.
+			return ocf.Errorf(ocf.NotRunning, "pid file %s names process %d, which is not a running %s", in.server.PidFile, pid, in.server.Binary)
+		case time.Now().After(until):
+			if err != nil {
+				return ocf.Errorf(ocf.NotRunning, "%v", err)
+			}
+			return ocf.Exit(ocf.NotRunning)
+		}
+		select {
+		case <-ctx.Done():
+			return ocf.Exit(ocf.NotRunning)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// check requests the page of the monitor's depth.
+func (in *instance) check(ctx context.Context, e *ocf.Env) error {
+	if e.CheckLevel >= 10 {
+		return in.check10(ctx, e)
+	}
+	err := in.probe(in.statusURL, in.regex).Check(ctx)
+	if err == nil {
+		return nil
+	}
+	if in.fallback && ctx.Err() == nil {
+		// No monitoring parameter was given (the configuration may simply
+		// have no status page): a server that answers at all is up.
+		base := httpd.LocalURL(in.conf, in.port)
+		p := in.probe(base, nil)
+		p.Head = true
+		if ferr := p.Check(ctx); ferr == nil {
+			e.Log.Debugf("status check failed (%v); %s answers", err, base)
+			return nil
+		}
+	}
+	return ocf.Errorf(ocf.ErrGeneric, "Failed to access httpd status page: %v", err)
+}
+
+// check10 is the depth-10 test: testconffile, else testurl and testregex10.
+func (in *instance) check10(ctx context.Context, e *ocf.Env) error {
+	var p *httpd.Probe
+	if in.test != nil {
+		re, err := httpd.CompileRegex(in.test.Match)
+		if err != nil {
+			return ocf.Errorf(ocf.ErrConfigured, "testconffile match: %v", err)
+		}
+		p = in.probe(httpd.TestURL(in.test.URL, in.conf, in.port), re)
+		p.User, p.Password = in.test.User, in.test.Password
+		if insecure, _ := httpd.ClientOptions(in.test.ClientOpts); insecure {
+			p.Insecure = true
+		}
+	} else {
+		url, expr := e.Str("testurl"), e.Str("testregex10")
+		if url == "" || expr == "" {
+			return ocf.Errorf(ocf.ErrConfigured, "monitor depth 10 needs testurl and testregex10, or testconffile")
+		}
+		re, err := httpd.CompileRegex(expr)
+		if err != nil {
+			return ocf.Errorf(ocf.ErrConfigured, "testregex10: %v", err)
+		}
+		p = in.probe(httpd.TestURL(url, in.conf, in.port), re)
+	}
+	if _, err := httpd.ParseURL(p.URL); err != nil {
+		return ocf.Errorf(ocf.ErrConfigured, "test url: %v", err)
+	}
+	if err := p.Check(ctx); err != nil {
+		return ocf.Errorf(ocf.ErrGeneric, "Failed to access httpd status page: %v", err)
+	}
+	return nil
+}
+
+func (in *instance) probe(url string, re *httpd.Matcher) *httpd.Probe {
+	return &httpd.Probe{URL: url, Match: re, IPv6: in.ipv6, Insecure: in.insecure, CAFile: in.caFile}
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/httpd"
+)
+
+// start runs httpd and waits until the monitor passes. On a server that
+// never passes, what was started is stopped again before the deadline.
+func start(ctx context.Context, e *ocf.Env) error {
+	in := inst
+	pid, ok, _ := in.server.Pid()
+	if ok {
+		e.Log.Infof("apache already running (pid %d)", pid)
+		return nil
+	}
+	if pid != 0 {
+		// httpd would take the live process it names for itself and
+		// refuse to start ("already running").
+		e.Log.Infof("removing stale pid file %s (process %d is not %s)", in.server.PidFile, pid, in.server.Binary)
+		if err := os.Remove(in.server.PidFile); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return ocf.Errorf(ocf.ErrGeneric, "removing stale pid file: %v", err)
+		}
+	}
+	if err := in.prepareDirs(); err != nil {
+		return ocf.Errorf(ocf.ErrInstalled, "%v", err)
+	}
+	if err := in.server.Start(ctx); err != nil {
+		var ee *httpd.ExitError
+		if !errors.As(err, &ee) {
+			return ocf.Errorf(ocf.ErrGeneric, "running %s: %v", in.server.Binary, err)
+		}
+		// Tell a configuration httpd refuses (not worth retrying anywhere)
+		// from a failure of this node (a port in use, say).
+		if cerr := in.server.ConfigTest(ctx); cerr != nil {
+			return refused(cerr)
+		}
+		return ocf.Errorf(ocf.ErrGeneric, "httpd failed to start: %s", ee.Output)
+	}
+
+	// Keep a quarter of the time to stop a server that never came up.
+	deadline, _ := ctx.Deadline()
+	checkUntil := time.Now().Add(time.Until(deadline) * 3 / 4)
+	checkCtx, cancel := context.WithDeadline(ctx, checkUntil)
+	defer cancel()
+	var last error
+	for {
+		last = in.running(checkCtx, e)
+		if last == nil {
+			if last = in.check(checkCtx, e); last == nil {
+				return nil
+			}
+		}
+		if len(httpd.InstancePids(in.server.Binary, in.server.ConfigFile)) == 0 {
+			return ocf.Errorf(ocf.ErrGeneric, "httpd exited right after starting; see its ErrorLog (%v)", last)
+		}
+		select {
+		case <-checkCtx.Done():
+			e.Log.Warnf("apache did not pass its check in time: %v; stopping it", last)
+			if _, err := in.server.Stop(ctx); err != nil {
+				e.Log.Errorf("stopping the failed start: %v", err)
+			}
+			return ocf.Errorf(ocf.ErrGeneric, "apache %s did not come up within the start timeout: %v", in.server.ConfigFile, last)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// prepareDirs creates what httpd needs and a bare system may lack: the pid
+// file's directory, and Debian's run and lock directories that
+// apache2ctl would create (the lock directory owned by the run user).
+func (in *instance) prepareDirs() error {
+	dirs := []string{filepath.Dir(in.server.PidFile)}
+	for _, v := range []string{"APACHE_RUN_DIR", "APACHE_LOCK_DIR"} {
+		if d, ok := in.env.Get(v); ok && filepath.IsAbs(d) {
+			dirs = append(dirs, d)
+		}
+	}
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	lock, ok := in.env.Get("APACHE_LOCK_DIR")
+	name, _ := in.env.Get("APACHE_RUN_USER")
+	if ok && filepath.IsAbs(lock) && name != "" {
+		if u, err := user.Lookup(name); err == nil {
+			uid, _ := strconv.Atoi(u.Uid)
+			os.Chown(lock, uid, -1)
+		}
+	}
+	return nil
+}
