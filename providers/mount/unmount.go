@@ -95,13 +95,16 @@ func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
 		if ctx.Err() != nil || time.Now().After(deadline) {
 			break
 		}
-		holders = o.Scanner.holdersWithin(ctx, e)
+		current := o.Scanner.holdersWithin(ctx, e)
+		if current != nil {
+			holders = current // kept for the error should the next round time out
+		}
 		sig := unix.SIGTERM
 		if time.Now().After(killFrom) {
 			sig = unix.SIGKILL
 		}
 		var waitOn []*target
-		for _, h := range holders {
+		for _, h := range current {
 			if h.Protected {
 				if round == 0 {
 					logf("%s is held by protected process %d (%s, %s): not signalled", e.Mountpoint, h.PID, h.Comm, h.Why)
