@@ -179,7 +179,7 @@ end
 	for _, out := range []string{r.stderr, r.stdout} {
 		assert.NotContains(t, out, "not-the-pw")
 	}
-	r = expect(t, deep.with("testname", "absent", recurring, "60000"), "monitor", ocf.ErrConfigured)
+	r = expect(t, deep.with("testname", "absent"), "validate-all", ocf.ErrConfigured)
 	assert.Contains(t, r.reason(), "absent")
 }
 
