@@ -32,6 +32,10 @@ func TestDrbdPromotable(t *testing.T) {
 	conf := filepath.Join(dir, "drbd.conf")
 	require.NoError(t, os.WriteFile(conf, nil, 0o644))
 
+	desc := c.Pcs(t, "resource", "describe", "ocf:ocfkit:drbd")
+	assert.Contains(t, desc, "drbd_resource")
+	assert.Contains(t, desc, "adjust_master_score")
+
 	c.Pcs(t, "resource", "create", "d", "ocf:ocfkit:drbd", "drbd_resource=r0", "drbdconf="+conf,
 		"drbdadm="+filepath.Join(dir, "drbdadm"), "drbdsetup="+filepath.Join(dir, "drbdsetup"),
 		"proc_drbd="+filepath.Join(dir, "proc_drbd"),
