@@ -1,0 +1,253 @@
+// Package oci drives the parts of Oracle Cloud Infrastructure that ocivip
+// needs: the instance metadata service v2, authentication (API keys from
+// the standard config file, or instance principals with a security token
+// cached across invocations) and six VirtualNetwork operations on private
+// IPs. It uses the oci-go-sdk common package for request building, signing
+// and response parsing; every call takes the action's context and is
+// retried with backoff only within its deadline.
+package oci
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/oracle/oci-go-sdk/v65/common"
+)
+
+// Credentials sign API requests.
+type Credentials interface {
+	// Signer returns a signer valid now; instance principals may federate
+	// first, within ctx.
+	Signer(ctx context.Context) (common.HTTPRequestSigner, error)
+	// Invalidate forgets cached credentials after the API refused them.
+	Invalidate()
+}
+
+// Client calls the VirtualNetwork API.
+//
+// The SDK's own retry policy and circuit breaker are not used: calls go
+// through BaseClient.CallWithDetails, which has neither, and this client
+// retries 429, 5xx, 409 IncorrectState and transport errors itself with
+// capped exponential backoff that never sleeps past the context deadline.
+// (common.Retry leaves its goroutine running after the deadline and reads
+// its result unsynchronised.)
+type Client struct {
+	Endpoint   string // e.g. https://iaas.us-ashburn-1.oraclecloud.com
+	Creds      Credentials
+	HTTP       *http.Client  // nil: default transport, proxy from the environment
+	MaxBackoff time.Duration // longest pause between retries, default 3s
+	Calls      int           // HTTP requests made, for logs and tests
+}
+
+// APIError is an answer of the API other than success.
+type APIError struct {
+	Op        string
+	Status    int
+	Code      string
+	Message   string
+	RequestID string
+}
+
+func (e *APIError) Error() string {
+	s := fmt.Sprintf("%s: HTTP %d %s: %s", e.Op, e.Status, e.Code, e.Message)
+	if e.RequestID != "" {
+		s += " (opc-request-id " + e.RequestID + ")"
+	}
+	return s
+}
+
+// AuthError means no credentials could be obtained (federation or
+// instance identity failing), as opposed to the API refusing a call.
+type AuthError struct{ Err error }
+
+func (e *AuthError) Error() string { return "authentication: " + e.Err.Error() }
+func (e *AuthError) Unwrap() error { return e.Err }
+
+// IsNotFound reports a 404 (OCI answers NotAuthorizedOrNotFound for both).
+func IsNotFound(err error) bool {
+	var a *APIError
+	return errors.As(err, &a) && a.Status == http.StatusNotFound
+}
+
+func retryable(a *APIError) bool {
+	return a.Status == http.StatusTooManyRequests || a.Status >= 500 ||
+		a.Status == http.StatusConflict && a.Code == "IncorrectState"
+}
+
+var apiTransport = &http.Transport{
+	Proxy:                 http.ProxyFromEnvironment,
+	DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+	TLSHandshakeTimeout:   10 * time.Second,
+	ResponseHeaderTimeout: 0, // the action's context bounds every call
+	MaxIdleConns:          4,
+	ForceAttemptHTTP2:     true,
+}
+
+func (c *Client) httpClient() *http.Client {
+	if c.HTTP != nil {
+		return c.HTTP
+	}
+	return &http.Client{Transport: apiTransport}
+}
+
+// call sends one operation, retrying what is transient while ctx allows.
+func (c *Client) call(ctx context.Context, op, method, path string, req, resp any) error {
+	base := common.BaseClient{
+		HTTPClient: c.httpClient(),
+		Host:       c.Endpoint,
+		BasePath:   "20160918",
+		UserAgent:  "ocfkit-ocivip (oci-go-sdk/" + common.Version() + ")",
+	}
+	backoff := 200 * time.Millisecond
+	maxBackoff := c.MaxBackoff
+	if maxBackoff <= 0 {
+		maxBackoff = 3 * time.Second
+	}
+	reauthed := false
+	for attempt := 1; ; attempt++ {
+		signer, err := c.Creds.Signer(ctx)
+		if err != nil {
+			return &AuthError{Err: err}
+		}
+		hreq, err := common.MakeDefaultHTTPRequestWithTaggedStruct(method, path, req)
+		if err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		c.Calls++
+		res, err := base.CallWithDetails(ctx, &hreq, common.ClientCallDetails{Signer: signer})
+		if err == nil {
+			err = common.UnmarshalResponse(res, resp)
+			common.CloseBodyIfValid(res)
+			if err != nil {
+				return fmt.Errorf("%s: reading the answer: %w", op, err)
+			}
+			return nil
+		}
+		common.CloseBodyIfValid(res)
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w (after %d attempts)", op, ctx.Err(), attempt)
+		}
+		var wait time.Duration
+		if se, ok := common.IsServiceError(err); ok {
+			a := &APIError{Op: op, Status: se.GetHTTPStatusCode(), Code: se.GetCode(), Message: se.GetMessage(), RequestID: se.GetOpcRequestID()}
+			if a.Status == http.StatusUnauthorized && !reauthed {
+				// A cached security token can be revoked or outlive the
+				// fake/real service's memory: federate once more.
+				c.Creds.Invalidate()
+				reauthed = true
+				continue
+			}
+			if !retryable(a) {
+				return a
+			}
+			err = a
+			if res != nil {
+				if s, perr := strconv.Atoi(res.Header.Get("Retry-After")); perr == nil && s > 0 {
+					wait = time.Duration(s) * time.Second
+				}
+			}
+		} else {
+			var ne net.Error
+			var oe *net.OpError
+			if !errors.As(err, &ne) && !errors.As(err, &oe) {
+				return fmt.Errorf("%s: %w", op, err)
+			}
+			err = fmt.Errorf("%s: %w", op, err)
+		}
+		if wait == 0 {
+			wait = backoff/2 + rand.N(backoff/2+1)
+			backoff = min(backoff*2, maxBackoff)
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return fmt.Errorf("%w (gave up after %d attempts: the next retry would pass the action deadline)", err, attempt)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%w (after %d attempts: %v)", err, attempt, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// ListPrivateIPs lists private IPs by ipAddress+subnetID, subnetID or
+// vnicID, following opc-next-page.
+func (c *Client) ListPrivateIPs(ctx context.Context, ipAddress, subnetID, vnicID string) ([]PrivateIP, error) {
+	req := listPrivateIpsRequest{IPAddress: opt(ipAddress), SubnetID: opt(subnetID), VnicID: opt(vnicID)}
+	var all []PrivateIP
+	for {
+		var resp listPrivateIpsResponse
+		if err := c.call(ctx, "ListPrivateIps", http.MethodGet, "/privateIps", req, &resp); err != nil {
+			return nil, err
+		}
+		all = append(all, resp.Items...)
+		if str(resp.OpcNextPage) == "" {
+			return all, nil
+		}
+		req.Page = resp.OpcNextPage
+	}
+}
+
+// GetPrivateIP reads one private IP.
+func (c *Client) GetPrivateIP(ctx context.Context, id string) (*PrivateIP, error) {
+	var resp privateIPResponse
+	err := c.call(ctx, "GetPrivateIp", http.MethodGet, "/privateIps/{privateIpId}", privateIPIDRequest{PrivateIPID: &id}, &resp)
+	if err != nil {
+		return nil, err
+	}
+	return &resp.PrivateIP, nil
+}
+
+// CreatePrivateIP assigns ipAddress to the VNIC as a secondary private IP.
+// The retry token makes a retried create idempotent on the service side.
+func (c *Client) CreatePrivateIP(ctx context.Context, vnicID, ipAddress, displayName string) (*PrivateIP, error) {
+	token := common.RetryToken()
+	req := createPrivateIPRequest{
+		CreatePrivateIPDetails: CreatePrivateIPDetails{VnicID: &vnicID, IPAddress: &ipAddress, DisplayName: opt(displayName)},
+		OpcRetryToken:          &token,
+	}
+	var resp privateIPResponse
+	if err := c.call(ctx, "CreatePrivateIp", http.MethodPost, "/privateIps", req, &resp); err != nil {
+		return nil, err
+	}
+	return &resp.PrivateIP, nil
+}
+
+// MovePrivateIP reassigns a secondary private IP to vnicID.
+func (c *Client) MovePrivateIP(ctx context.Context, id, vnicID string) (*PrivateIP, error) {
+	req := updatePrivateIPRequest{PrivateIPID: &id, UpdatePrivateIPDetails: UpdatePrivateIPDetails{VnicID: &vnicID}}
+	var resp privateIPResponse
+	if err := c.call(ctx, "UpdatePrivateIp", http.MethodPut, "/privateIps/{privateIpId}", req, &resp); err != nil {
+		return nil, err
+	}
+	return &resp.PrivateIP, nil
+}
+
+// DeletePrivateIP unassigns and deletes a secondary private IP.
+func (c *Client) DeletePrivateIP(ctx context.Context, id string) error {
+	var resp deleteResponse
+	return c.call(ctx, "DeletePrivateIp", http.MethodDelete, "/privateIps/{privateIpId}", deletePrivateIPRequest{PrivateIPID: &id}, &resp)
+}
+
+// GetVnic reads a VNIC.
+func (c *Client) GetVnic(ctx context.Context, id string) (*Vnic, error) {
+	var resp vnicResponse
+	if err := c.call(ctx, "GetVnic", http.MethodGet, "/vnics/{vnicId}", getVnicRequest{VnicID: &id}, &resp); err != nil {
+		return nil, err
+	}
+	return &resp.Vnic, nil
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
