@@ -19,6 +19,16 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// needSystem gates the tests that mount things: root, and not -short
+// (make unit runs the providers' pure tests only).
+func needSystem(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("system test: mounts loop devices and tmpfs")
+	}
+	testenv.NeedRoot(t)
+}
+
 func find(t *testing.T, f FS, allowFork bool) Found {
 	t.Helper()
 	tab, err := ReadTable()
@@ -36,7 +46,7 @@ func fsFor(t *testing.T, device, dir, fstype, options string) FS {
 }
 
 func TestSystemBlockDeviceForms(t *testing.T) {
-	testenv.NeedRoot(t)
+	needSystem(t)
 	for _, fstype := range []string{"ext4", "xfs"} {
 		t.Run(fstype, func(t *testing.T) {
 			dev := mounttest.Loop(t, 300)
@@ -70,7 +80,7 @@ func TestSystemBlockDeviceForms(t *testing.T) {
 }
 
 func TestSystemElsewhereAndDepthChecks(t *testing.T) {
-	testenv.NeedRoot(t)
+	needSystem(t)
 	dev := mounttest.Loop(t, 64)
 	mounttest.Mkfs(t, "ext4", dev, "ocfkitelse")
 	a, b := mounttest.Dir(t, "a"), mounttest.Dir(t, "b")
@@ -98,7 +108,7 @@ func TestSystemElsewhereAndDepthChecks(t *testing.T) {
 }
 
 func TestSystemFsck(t *testing.T) {
-	testenv.NeedRoot(t)
+	needSystem(t)
 	testenv.NeedCmd(t, "fsck")
 	dev := mounttest.Loop(t, 32)
 	mounttest.Mkfs(t, "ext2", dev, "ocfkitfsck")
@@ -108,7 +118,7 @@ func TestSystemFsck(t *testing.T) {
 }
 
 func TestSystemBindTmpfsAndSource(t *testing.T) {
-	testenv.NeedRoot(t)
+	needSystem(t)
 	src := mounttest.Dir(t, "src dir")
 	dst := mounttest.Dir(t, "dst")
 	f := fsFor(t, src+"/", dst, "none", "bind")
@@ -126,7 +136,7 @@ func TestSystemBindTmpfsAndSource(t *testing.T) {
 }
 
 func TestSystemHoldersAreExact(t *testing.T) {
-	testenv.NeedRoot(t)
+	needSystem(t)
 	dir := mounttest.Dir(t, "held")
 	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-held", dir)
 	require.NoError(t, os.Mkdir(filepath.Join(dir, "sub dir"), 0o755))
@@ -192,7 +202,7 @@ func pidOf(m map[int]string, mode string) int {
 }
 
 func TestSystemBindOfRootHasNoHolders(t *testing.T) {
-	testenv.NeedRoot(t)
+	needSystem(t)
 	dir := mounttest.Dir(t, "rootbind")
 	mounttest.Mount(t, "--bind", "/", dir)
 	mounttest.Mount(t, "--make-private", dir)
@@ -214,7 +224,7 @@ func TestSystemBindOfRootHasNoHolders(t *testing.T) {
 }
 
 func TestSystemUnmountBusy(t *testing.T) {
-	testenv.NeedRoot(t)
+	needSystem(t)
 	dev := mounttest.Loop(t, 64)
 	mounttest.Mkfs(t, "ext4", dev, "ocfkitbusy")
 	dir := mounttest.Dir(t, "busy")
@@ -258,7 +268,7 @@ func TestSystemUnmountBusy(t *testing.T) {
 }
 
 func TestSystemUnmountNoForce(t *testing.T) {
-	testenv.NeedRoot(t)
+	needSystem(t)
 	dir := mounttest.Dir(t, "keep")
 	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-keep", dir)
 	h := mounttest.Hold(t, mounttest.HoldCwd, dir)

@@ -2,7 +2,6 @@ package bench_test
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -15,19 +14,6 @@ import (
 )
 
 const anchorFilesystem = "/usr/lib/ocf/resource.d/heartbeat/Filesystem"
-
-// buildRelease builds an agent as it is shipped: static, stripped.
-func buildRelease(t *testing.T, name string) string {
-	t.Helper()
-	out := filepath.Join(t.TempDir(), name)
-	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "./agents/"+name)
-	cmd.Dir = testenv.RepoRoot()
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build %s: %v\n%s", name, err, b)
-	}
-	return out
-}
 
 func fsEnv(dev, dir string, extra ...string) []string {
 	return append([]string{
@@ -50,8 +36,8 @@ func TestBenchFilesystem(t *testing.T) {
 	bench.Need(t)
 	testenv.NeedRoot(t)
 	testenv.NeedFile(t, anchorFilesystem)
-	ours := buildRelease(t, "Filesystem")
-	bench.FileSize(t, "Filesystem binary (stripped)", ours)
+	ours := testenv.BuildAgent(t, "Filesystem")
+	bench.FileSize(t, "Filesystem binary (static, stripped)", ours)
 
 	dev := mounttest.Loop(t, 64)
 	mounttest.Mkfs(t, "ext4", dev, "benchfs")
@@ -63,18 +49,21 @@ func TestBenchFilesystem(t *testing.T) {
 	if _, err := fsRun(ours, env, "start", 0); err != nil {
 		t.Fatal(err)
 	}
-	var rss int64
 	bench.Compare(t, "Filesystem monitor depth 0", runs,
 		bench.Side{Name: "ocfkit", Run: func() error {
-			r, err := fsRun(ours, monitorEnv, "monitor", 0)
-			rss = max(rss, r.MaxRSS)
+			_, err := fsRun(ours, monitorEnv, "monitor", 0)
 			return err
 		}},
 		bench.Side{Name: "heartbeat", Run: func() error {
 			_, err := fsRun(anchorFilesystem, monitorEnv, "monitor", 0)
 			return err
 		}})
-	bench.Printf("%-34s %d KB", "Filesystem monitor peak RSS", rss)
+	mine, err := bench.PeakRSS(ours, monitorEnv, "monitor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, _ := bench.PeakRSS(anchorFilesystem, monitorEnv, "monitor")
+	bench.Printf("%-34s ocfkit %d KB   heartbeat %d KB (its shell alone, not its children)", "Filesystem monitor peak RSS", mine, theirs)
 	if _, err := fsRun(ours, env, "stop", 0); err != nil {
 		t.Fatal(err)
 	}
