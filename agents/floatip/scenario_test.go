@@ -2,10 +2,13 @@ package main
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/test/dofake"
 )
 
 func TestTwoDroplets(t *testing.T) {
@@ -126,4 +129,18 @@ func TestFloatingIPMovedBehindOurBack(t *testing.T) {
 	c.Fake.Assign(fip, 0)
 	r = a.expect(ocf.NotRunning, "monitor", recurring, "10000")
 	assert.Contains(t, r.reason(), "no droplet")
+}
+
+func TestUnassignAfterFailedStart(t *testing.T) {
+	c := newCloud(t)
+	a := c.node(t, dropA)
+	// The assignment happens but start cannot confirm it in time: the
+	// action completes only after start's deadline.
+	c.Fake.SetFaults(dofake.Faults{ActionDelay: 4 * time.Second})
+	a.expect(ocf.ErrGeneric, "start", "OCF_RESKEY_CRM_meta_timeout", "3000")
+	c.Fake.SetFaults(dofake.Faults{})
+	require.Eventually(t, func() bool { return c.Fake.Holder(fip) == dropA }, 10*time.Second, 100*time.Millisecond)
+	a.expect(ocf.NotRunning, "monitor", recurring, "10000")
+	a.expect(ocf.Success, "stop", "unassign_on_stop", "true")
+	assert.Equal(t, 0, c.Fake.Holder(fip), "stop after a failed start still unassigns what that start moved")
 }

@@ -12,8 +12,10 @@ func stop(ctx context.Context, e *ocf.Env) error {
 		return err
 	}
 	if r.unassign {
+		// A state file means a start ran here, even one that failed after
+		// the IP moved: that is when there may be something to unassign.
 		st := r.readState()
-		if st.Started || r.droplet != 0 {
+		if st.DropletID != 0 || r.droplet != 0 {
 			id, err := r.dropletID(ctx, st)
 			if err != nil {
 				return ocf.Errorf(ocf.ErrGeneric, "unassign_on_stop: %v", err)
