@@ -63,6 +63,7 @@ func buildPackages(t *testing.T) *built {
 	t.Helper()
 	testenv.NeedCmd(t, "go")
 	buildOnce.Do(func() {
+		buildErr = "see the first test that failed"
 		d, err := os.MkdirTemp("", "ocfkit-packages-")
 		if err != nil {
 			buildErr = err.Error()
@@ -70,9 +71,13 @@ func buildPackages(t *testing.T) *built {
 		}
 		workDir = d
 		out := filepath.Join(d, "dist")
+		// Others commit to the tree while the build runs: fix the version
+		// once, so that the file names below are the ones built.
+		version := strings.TrimSpace(run(t, testenv.RepoRoot(), "packaging/version.sh"))
+		agents := agentNames(t)
 		cmd := exec.Command("packaging/build.sh", out)
 		cmd.Dir = testenv.RepoRoot()
-		cmd.Env = append(os.Environ(), "ARCHS="+strings.Join(archs(), " "))
+		cmd.Env = append(os.Environ(), "ARCHS="+strings.Join(archs(), " "), "OCFKIT_VERSION="+version)
 		var stdout, stderr bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &stdout, &stderr
 		if err := cmd.Run(); err != nil {
@@ -81,9 +86,7 @@ func buildPackages(t *testing.T) *built {
 		}
 		// build.sh prints its size table on stdout: show it with -v.
 		t.Logf("packages:\n%s", stdout.String())
-		b := &built{dir: out, debs: map[string]string{}, rpms: map[string]string{}}
-		b.version = strings.TrimSpace(run(t, testenv.RepoRoot(), "packaging/version.sh"))
-		b.agents = agentNames(t)
+		b := &built{dir: out, version: version, agents: agents, debs: map[string]string{}, rpms: map[string]string{}}
 		for _, a := range archs() {
 			b.debs[a] = filepath.Join(out, "ocfkit_"+b.version+"_"+a+".deb")
 			b.rpms[a] = filepath.Join(out, "ocfkit-"+b.version+"-1."+rpmArch[a]+".rpm")
