@@ -1,7 +1,11 @@
 package main
 
 import (
+	"os"
+	"os/signal"
 	"path/filepath"
+	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -9,7 +13,36 @@ import (
 	"github.com/ocfkit/ocfkit/providers/mount/mounttest"
 	"github.com/ocfkit/ocfkit/test/testenv"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
+
+// TestStopSparesItsParent: the test process runs the agent, so it is the
+// agent's parent; holding the mount itself, it must get no signal (were
+// it signalled, this test binary would die), and the stop fails instead.
+func TestStopSparesItsParent(t *testing.T) {
+	testenv.NeedRoot(t)
+	dir := mounttest.Dir(t, "m")
+	p := params{"device": "ocfkit-parent", "directory": dir, "fstype": "tmpfs", "OCF_RESKEY_CRM_meta_timeout": "3000"}
+	expect(t, p, "start", ocf.Success)
+	f, err := os.Create(filepath.Join(dir, "held by the test"))
+	require.NoError(t, err)
+	// A stray TERM is caught, so that it fails the test with a message
+	// instead of ending the test binary.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM)
+	defer signal.Reset(syscall.SIGTERM)
+	r := expect(t, p, "stop", ocf.ErrGeneric)
+	select {
+	case s := <-sigs:
+		t.Fatalf("the agent signalled its parent: %v", s)
+	default:
+	}
+	assert.Contains(t, r.reason(), "protected")
+	assert.Contains(t, r.reason(), strconv.Itoa(os.Getpid()))
+	assert.True(t, mounttest.Mounted(t, dir))
+	f.Close()
+	expect(t, p, "stop", ocf.Success)
+}
 
 func TestStopBusy(t *testing.T) {
 	testenv.NeedRoot(t)
