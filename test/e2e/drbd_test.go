@@ -19,9 +19,12 @@ import (
 // the monitor removes the promotion score and Pacemaker demotes it; back to
 // UpToDate it is promoted again.
 func TestDrbdPromotable(t *testing.T) {
-	c := cluster.Start(t, cluster.Options{Agents: []string{"drbd"}})
-	fake := testenv.BuildCmd(t, "test/drbdfake/cmd/drbdfake", "drbdfake")
+	// The fake's directory is made before the cluster so that it is removed
+	// after it (cleanups run last first): a failing test must still leave
+	// Pacemaker a working drbdadm to stop the resource with.
 	dir := t.TempDir()
+	fake := testenv.BuildCmd(t, "test/drbdfake/cmd/drbdfake", "drbdfake")
+	c := cluster.Start(t, cluster.Options{Agents: []string{"drbd"}})
 	require.NoError(t, os.Chmod(dir, 0o755))
 	require.NoError(t, drbdfake.Install(fake, dir))
 	w := drbdfake.NewWorld(dir, "9.2.7", 1, 0)
