@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/netip"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/oracle/oci-go-sdk/v65/common"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/oci"
+)
+
+// resource is one invocation's view of the resource. Everything that costs
+// a request (metadata, credentials, the subnet) is resolved on demand, so a
+// monitor with a valid state file makes exactly one API call.
+type resource struct {
+	e      *ocf.Env
+	ip     netip.Addr
+	prefix netip.Prefix // ip/cidr_netmask, the local address
+	md     *oci.Metadata
+
+	instance *oci.Instance
+	creds    oci.Credentials
+	region   string // from the config file (api_key)
+}
+
+func newResource(e *ocf.Env) (*resource, error) {
+	ip, err := netip.ParseAddr(e.Str("secondary_private_ip"))
+	if err != nil {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "secondary_private_ip: %v", err)
+	}
+	return &resource{
+		e: e, ip: ip,
+		prefix: netip.PrefixFrom(ip, e.Int("cidr_netmask")),
+		md:     &oci.Metadata{BaseURL: e.Str("metadata_url")},
+	}, nil
+}
+
+// validate runs before every action. The monitor's hot path only gets the
+// parameter checks; start and validate-all also load the credentials'
+// configuration, which is node-local.
+func validate(ctx context.Context, e *ocf.Env) error {
+	r, err := newResource(e)
+	if err != nil {
+		return err
+	}
+	if e.Action == "start" || e.Action == "validate-all" {
+		if e.IsSet("ocicli") {
+			e.Log.Infof("ocicli=%s is not used: this agent calls the OCI API directly", e.Str("ocicli"))
+		}
+		if _, err := r.credentials(); err != nil {
+			return err
+		}
+	}
+	if e.Action == "validate-all" {
+		if _, err := r.resolve(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// credentials loads the configured authentication (no network).
+func (r *resource) credentials() (oci.Credentials, error) {
+	if r.creds != nil {
+		return r.creds, nil
+	}
+	switch r.e.Str("auth") {
+	case "api_key":
+		k, err := oci.LoadAPIKey(r.e.Str("config_file"), r.e.Str("profile"))
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+				return nil, ocf.Errorf(ocf.ErrInstalled, "%v", err)
+			}
+			return nil, ocf.Errorf(ocf.ErrConfigured, "%v", err)
+		}
+		r.creds, r.region = k, k.Region()
+	default:
+		r.creds = &oci.InstancePrincipal{
+			Metadata:     r.md,
+			AuthEndpoint: r.e.Str("auth_endpoint"),
+			CacheFile:    filepath.Join(ocf.StateDir(), "ocivip-instance-principal.token"),
+		}
+	}
+	return r.creds, nil
+}
+
+// client is the VirtualNetwork client, in the configured or discovered region.
+func (r *resource) client(ctx context.Context) (*oci.Client, error) {
+	creds, err := r.credentials()
+	if err != nil {
+		return nil, err
+	}
+	endpoint := r.e.Str("api_endpoint")
+	if endpoint == "" {
+		region := r.e.Str("region")
+		if region == "" {
+			region = r.region
+		}
+		if region != "" {
+			endpoint = common.StringToRegion(region).Endpoint("iaas")
+			if !strings.Contains(endpoint, "://") {
+				endpoint = "https://" + endpoint
+			}
+		} else {
+			in, err := r.metadataInstance(ctx)
+			if err != nil {
+				return nil, err
+			}
+			endpoint = in.Endpoint("iaas")
+		}
+	}
+	return &oci.Client{Endpoint: strings.TrimRight(endpoint, "/"), Creds: creds,
+		MaxBackoff: max(time.Duration(r.e.Int("api_delay"))*time.Second, 200*time.Millisecond)}, nil
+}
+
+func (r *resource) metadataInstance(ctx context.Context) (*oci.Instance, error) {
+	if r.instance != nil {
+		return r.instance, nil
+	}
+	in, err := r.md.Instance(ctx)
+	if err != nil {
+		return nil, ocf.Errorf(ocf.ErrGeneric, "cannot read this instance's metadata: %v", err)
+	}
+	r.instance = in
+	return in, nil
+}
+
+// target is where the IP belongs on this instance.
+type target struct {
+	VnicID   string `json:"vnic_id"`
+	SubnetID string `json:"subnet_id,omitempty"`
+	MAC      string `json:"mac"`
+	NIC      string `json:"nic"`
+}
+
+// resolve finds our VNIC (metadata) and local interface (netlink). The
+// subnet OCID is looked up separately (subnetOf), as it costs an API call.
+func (r *resource) resolve(ctx context.Context) (target, error) {
+	vnics, err := r.md.VNICs(ctx)
+	if err != nil {
+		return target{}, ocf.Errorf(ocf.ErrGeneric, "cannot read this instance's VNICs from the metadata service: %v", err)
+	}
+	v, err := oci.VNICFor(vnics, r.ip, r.e.Str("vnic_id"))
+	if err != nil {
+		return target{}, ocf.Errorf(ocf.ErrArgs, "%v", err)
+	}
+	t := target{VnicID: v.VnicID, MAC: strings.ToLower(v.MacAddr), NIC: r.e.Str("nic")}
+	if t.NIC == "" {
+		if t.NIC, err = nicByMAC(v.MacAddr); err != nil {
+			return target{}, ocf.Errorf(ocf.ErrArgs, "%v; set nic", err)
+		}
+	}
+	return t, nil
+}
+
+// nicByMAC is the local interface with the VNIC's MAC address.
+func nicByMAC(mac string) (string, error) {
+	want, err := net.ParseMAC(mac)
+	if err != nil {
+		return "", fmt.Errorf("the metadata gives the VNIC no usable MAC address (%q)", mac)
+	}
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return "", err
+	}
+	for _, i := range ifs {
+		if strings.EqualFold(i.HardwareAddr.String(), want.String()) {
+			return i.Name, nil
+		}
+	}
+	return "", fmt.Errorf("no local interface has the VNIC's MAC address %s", want)
+}
