@@ -178,6 +178,27 @@ Nov 22 00:22:22.173 vm pacemaker-schedulerd[15474] (x) 	notice: Result of stop o
 	assert.Equal(t, Op{Time: time.Date(2026, 11, 2, 3, 4, 5, 6e6, time.Local), Resource: "d1", Action: "asyncmon", Result: "error (Simulated failure)", RC: 1}, ops[2])
 }
 
+func TestRecoveredAfter(t *testing.T) {
+	at := func(ms int) time.Time { return time.Date(2026, 11, 22, 1, 0, 0, ms*1e6, time.Local) }
+	ops := []Op{
+		{Time: at(0), Resource: "vip", Action: "start", RC: 0},
+		{Time: at(100), Resource: "vip", Action: "monitor", RC: 7},
+		{Time: at(150), Resource: "other", Action: "start", RC: 0},
+		{Time: at(200), Resource: "vip", Action: "start", RC: 1},
+		{Time: at(300), Resource: "vip", Action: "stop", RC: 0},
+		{Time: at(400), Resource: "vip", Action: "start", RC: 0},
+		{Time: at(500), Resource: "d", Action: "promote", RC: 0},
+	}
+	d, ok := recoveredAfter(ops, "vip", at(50))
+	assert.True(t, ok)
+	assert.Equal(t, 350*time.Millisecond, d, "the first successful start after the failure")
+	d, ok = recoveredAfter(ops, "d", at(50).Add(400*time.Microsecond))
+	assert.True(t, ok, "a promote counts; the log's milliseconds are not a gap")
+	assert.Equal(t, 450*time.Millisecond, d)
+	_, ok = recoveredAfter(ops, "vip", at(401))
+	assert.False(t, ok)
+}
+
 func TestSnapshotRestore(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "pacemaker")
 	require.NoError(t, os.MkdirAll(filepath.Join(root, "cib"), 0o750))

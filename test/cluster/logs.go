@@ -33,6 +33,33 @@ func (c *Cluster) Operations(t testing.TB) []Op {
 	return parseOperations(bufio.NewScanner(f), time.Now())
 }
 
+// Recovery waits until Pacemaker has started (or promoted) rsc again after
+// since, the moment a test injected a failure, and returns how long after
+// since the controller recorded that result. It fails the test after
+// timeout. Use it to measure recovery times, never to assert them.
+func (c *Cluster) Recovery(t testing.TB, rsc string, since time.Time, timeout time.Duration) time.Duration {
+	t.Helper()
+	var d time.Duration
+	c.WaitFor(t, timeout, rsc+" started again", func() bool {
+		var ok bool
+		d, ok = recoveredAfter(c.Operations(t), rsc, since)
+		return ok
+	})
+	return d
+}
+
+// recoveredAfter finds the first successful start or promote of rsc logged
+// at or after since (the log has millisecond timestamps).
+func recoveredAfter(ops []Op, rsc string, since time.Time) (time.Duration, bool) {
+	since = since.Truncate(time.Millisecond)
+	for _, op := range ops {
+		if op.Resource == rsc && op.RC == 0 && (op.Action == "start" || op.Action == "promote") && !op.Time.Before(since) {
+			return op.Time.Sub(since), true
+		}
+	}
+	return 0, false
+}
+
 // opLine matches the controller's line for a finished operation:
 // "... pacemaker-controld [pid] (log_executor_event) notice: Result of start
 // operation for vip on node1: ok | ... rc=0"

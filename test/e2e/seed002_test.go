@@ -13,10 +13,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/vishvananda/netlink"
 
 	"github.com/ocfkit/ocfkit/providers/httpd/httpdtest"
 	"github.com/ocfkit/ocfkit/providers/mount/mounttest"
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
+	"github.com/ocfkit/ocfkit/test/bench"
 	"github.com/ocfkit/ocfkit/test/cluster"
 	"github.com/ocfkit/ocfkit/test/drbdfake"
 	"github.com/ocfkit/ocfkit/test/testenv"
@@ -296,4 +298,60 @@ func TestSeed002(t *testing.T) {
 	assertOrder(t, c.Operations(t), mark,
 		[2]string{"res_drbd0", "promote"},
 		[2]string{"res_ip", "start"}, [2]string{"res_fs_drbd0", "start"}, [2]string{"res_httpd", "start"})
+}
+
+// TestSeed002Recovery measures, under `make bench` only, how long Pacemaker
+// takes from each injected failure to recording the resource started again
+// (the controller's log time of the successful start), as a median of 5.
+// The monitors run every 2 s, so about half of that is detection.
+func TestSeed002Recovery(t *testing.T) {
+	bench.Need(t)
+	s := newSeed002(t)
+	c := s.c
+	s.configure(t)
+	s.waitUp(t, "the seed 002 stack up")
+	vip, err := netlink.ParseAddr(s.vip + "/24")
+	require.NoError(t, err)
+	link, err := netlink.LinkByName(s.nic)
+	require.NoError(t, err)
+
+	// Each inject returns the moment the clock starts.
+	kinds := []struct {
+		what, rsc string
+		inject    func() time.Time
+	}{
+		{"apache killed", "res_httpd", func() time.Time {
+			now := time.Now()
+			require.NoError(t, syscall.Kill(s.web.MainPid(), syscall.SIGKILL))
+			return now
+		}},
+		{"filesystem unmounted", "res_fs_drbd0", func() time.Time {
+			now := time.Now()
+			s.unmount(t)
+			return now
+		}},
+		{"VIP deleted", "res_ip", func() time.Time {
+			now := time.Now()
+			require.NoError(t, netlink.AddrDel(link, vip))
+			return now
+		}},
+		{"DRBD UpToDate again, apache up", "res_httpd", func() time.Time {
+			s.setDisk(t, "Outdated")
+			c.WaitFor(t, 2*time.Minute, "the group stopped", func() bool { return c.ResourceRole(t, "rg_httpd") == "Stopped" })
+			now := time.Now()
+			s.setDisk(t, "UpToDate")
+			return now
+		}},
+	}
+	const runs = 5
+	for _, k := range kinds {
+		var d []time.Duration
+		for i := 0; i < runs; i++ {
+			since := k.inject()
+			d = append(d, c.Recovery(t, k.rsc, since, 2*time.Minute))
+			s.waitUp(t, "the stack up again after "+k.what)
+		}
+		bench.Printf("%-44s median %9s  (n=%d, monitors every 2s)", "seed002 recovery, "+k.what,
+			bench.Median(d).Round(time.Millisecond), runs)
+	}
 }
