@@ -125,3 +125,28 @@ func TestNotify(t *testing.T) {
 	assert.Equal(t, "Outdated", world(t, dir).Resources["r0"].Volumes[0].Disk)
 	assert.Equal(t, "", score(t, dir))
 }
+
+// TestPromoteRetriesUntilDeadline: other failures of drbdadm primary are
+// retried once a second until the action's deadline, then reported.
+func TestPromoteRetriesUntilDeadline(t *testing.T) {
+	testenv.NeedRoot(t)
+	agent := testenv.BuildAgent(t, "drbd")
+	dir := fakeDir(t, func(dir string) *drbdfake.World {
+		w := drbdfake.NewWorld(dir, v9, 1, 1)
+		w.Fail = map[string]int{"primary": 11}
+		return w
+	})
+	start := time.Now()
+	r := runAgent(t, agent, "promote", append(baseEnv(dir), "OCF_RESKEY_CRM_meta_timeout=4000"))
+	assert.Equal(t, 1, r.code)
+	assert.Contains(t, r.stderr, "ocf-exit-reason:promote did not succeed before the action timeout")
+	assert.Contains(t, r.stderr, "injected failure of primary")
+	assert.Less(t, time.Since(start), 4*time.Second)
+	n := 0
+	for _, c := range calls(t, dir) {
+		if len(c) > 1 && c[len(c)-2] == "primary" {
+			n++
+		}
+	}
+	assert.GreaterOrEqual(t, n, 3, "retried")
+}

@@ -114,11 +114,11 @@ func (r *res) validate(ctx context.Context) error {
 	if !plain(conf) {
 		return ocf.Errorf(ocf.ErrConfigured, "drbdconf name must only contain [-%%+./0-9:=@A-Z_a-z]")
 	}
-	if f, err := os.Open(conf); err != nil {
+	f, err := os.Open(conf)
+	if err != nil {
 		return ocf.Errorf(ocf.ErrInstalled, "Configuration file %s does not exist or is not readable!", conf)
-	} else {
-		f.Close()
 	}
+	f.Close()
 	r.tools.Conf = conf
 	if !plain(r.name) {
 		return ocf.Errorf(ocf.ErrConfigured, "Resource name must only contain [-%%+./0-9:=@A-Z_a-z]")
