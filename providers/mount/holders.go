@@ -86,7 +86,9 @@ func (s Scanner) holds(pid int, e *Entry, devs map[[2]int]bool) string {
 	base := filepath.Join(s.proc(), strconv.Itoa(pid))
 	for _, l := range []string{"cwd", "root", "exe"} {
 		if p, err := os.Readlink(base + "/" + l); err == nil && pathUnder(p, e.Mountpoint) {
-			if id, ok := linkMountID(base + "/" + l); !ok || id == e.ID {
+			// Only a positive match counts: a process that exited
+			// meanwhile must not become a holder whose pid may be reused.
+			if id, ok := linkMountID(base + "/" + l); ok && id == e.ID {
 				return l
 			}
 		}
@@ -101,7 +103,7 @@ func (s Scanner) holds(pid int, e *Entry, devs map[[2]int]bool) string {
 		if err != nil {
 			continue // closed meanwhile
 		}
-		if id, ok := parseFdinfoMntID(b); !ok || id == e.ID {
+		if id, ok := parseFdinfoMntID(b); ok && id == e.ID {
 			return "fd " + fd.Name()
 		}
 	}
@@ -119,6 +121,12 @@ func (s Scanner) holds(pid int, e *Entry, devs map[[2]int]bool) string {
 		}
 	}
 	return ""
+}
+
+// stillHolds re-checks one process, once a pidfd pins it: the process
+// the pidfd refers to is the one whose /proc entry is read now.
+func (s Scanner) stillHolds(pid int, e *Entry) bool {
+	return s.holds(pid, e, entryDevs(e)) != ""
 }
 
 // pathUnder is isUnder for a path read from a /proc link, which may end

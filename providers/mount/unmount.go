@@ -116,8 +116,16 @@ func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
 			}
 			t := signalled[h.PID]
 			if t == nil {
-				t = openTarget(h.PID)
+				var ok bool
+				if t, ok = openTarget(h.PID); !ok {
+					continue // exited since the scan
+				}
 				signalled[h.PID] = t
+				// The pid was seen holding the mount before the pidfd was
+				// opened; make sure the pinned process is that holder.
+				if t.fd >= 0 && !o.Scanner.stillHolds(h.PID, e) {
+					continue
+				}
 			}
 			if t.sent[sig] && sig == unix.SIGTERM {
 				waitOn = append(waitOn, t)
@@ -187,12 +195,18 @@ type target struct {
 	sent map[syscall.Signal]bool
 }
 
-func openTarget(pid int) *target {
+// openTarget pins pid with a pidfd. ok is false when the process is gone;
+// plain kill(2) is used only on kernels without pidfds (before 5.3).
+func openTarget(pid int) (t *target, ok bool) {
 	fd, err := unix.PidfdOpen(pid, 0)
-	if err != nil {
+	switch {
+	case err == nil:
+	case errors.Is(err, unix.ENOSYS):
 		fd = -1
+	default:
+		return nil, false
 	}
-	return &target{pid: pid, fd: fd, sent: map[syscall.Signal]bool{}}
+	return &target{pid: pid, fd: fd, sent: map[syscall.Signal]bool{}}, true
 }
 
 func (t *target) signal(sig syscall.Signal) error {
