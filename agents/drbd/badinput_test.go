@@ -108,7 +108,7 @@ func TestBadInput(t *testing.T) {
 				return append(env, "OCF_RESKEY_stop_outdates_secondary=perhaps")
 			},
 			6, "stop_outdates_secondary"},
-		{"events2 failing", "monitor", func(dir string) *drbdfake.World {
+		{"events2 failing (needs the device node: root)", "monitor", func(dir string) *drbdfake.World {
 			w := drbdfake.NewWorld(dir, v9, 1, 1)
 			w.Fail = map[string]int{"events2": 20}
 			return w
@@ -117,8 +117,8 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.world == nil {
-				tt.world = healthy
+			if strings.Contains(tt.name, "root") {
+				testenv.NeedRoot(t)
 			}
 			dir := fakeDir(t, tt.world)
 			r := runAgent(t, agent, tt.action, tt.env(dir, baseEnv(dir)))
@@ -133,6 +133,7 @@ func TestBadInput(t *testing.T) {
 // TestHungDrbdsetup: a drbdsetup that never answers ends the monitor with
 // a reason before the action's timeout, not a kill by Pacemaker.
 func TestHungDrbdsetup(t *testing.T) {
+	testenv.NeedRoot(t) // the device node, without which events2 is not asked
 	agent := testenv.BuildAgent(t, "drbd")
 	dir := fakeDir(t, func(dir string) *drbdfake.World {
 		w := drbdfake.NewWorld(dir, v9, 1, 1)
