@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // run forks a command under ctx and returns its combined output, trimmed.
@@ -78,12 +79,16 @@ func Fsck(ctx context.Context, fstype, device string) error {
 	return nil
 }
 
-var secretOpt = regexp.MustCompile(`(?i)\b(password|pass|passwd|secret|pw)=[^,\s]*`)
+// secretOpt is compiled on first use: the monitor never needs it, and
+// every millisecond of start-up is paid on every monitor.
+var secretOpt = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(password|pass|passwd|secret|pw)=[^,\s]*`)
+})
 
 // Redact hides passwords in option strings (cifs password=, ceph secret=)
 // before they reach a log line or an exit reason.
 func Redact(s string) string {
-	return secretOpt.ReplaceAllString(s, "$1=***")
+	return secretOpt().ReplaceAllString(s, "$1=***")
 }
 
 func firstNonEmpty(a, b string) string {
