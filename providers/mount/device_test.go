@@ -87,3 +87,25 @@ func TestRedact(t *testing.T) {
 	assert.Equal(t, "name=admin,secret=***", Redact("name=admin,secret=AQBx=="))
 	assert.Equal(t, "ro,noatime", Redact("ro,noatime"))
 }
+
+func FuzzParseDevice(f *testing.F) {
+	f.Add("-U 1234", "ext4", "")
+	f.Add("LABEL=\"web data\"", "xfs", "ro")
+	f.Add("/srv/src", "none", "bind")
+	f.Add("host:/export/", "nfs", "vers=4")
+	f.Add("--label", "", "")
+	f.Fuzz(func(t *testing.T, raw, fstype, options string) {
+		d, err := ParseDevice(raw, fstype, options)
+		if err != nil {
+			return
+		}
+		if d.Kind == KindTag && (d.Value == "" || d.Tag == "") {
+			t.Fatalf("%q: empty tag %+v", raw, d)
+		}
+		if src := d.MountSource(); src == "" {
+			t.Fatalf("%q: empty mount source", raw)
+		}
+		_ = d.udevLink()
+		_ = cleanSource(raw)
+	})
+}
