@@ -40,6 +40,9 @@ func TestFloatip(t *testing.T) {
 	state := filepath.Join(dir, "state")
 
 	c := cluster.Start(t, cluster.Options{Agents: []string{"floatip"}, Env: []string{"HA_RSCTMP=" + state}})
+	desc := c.Pcs(t, "resource", "describe", "ocf:ocfkit:floatip")
+	assert.Contains(t, desc, "floating_ip (required):")
+	assert.Contains(t, desc, "token_file:")
 	c.Pcs(t, "resource", "create", "fip", "ocf:ocfkit:floatip", "floating_ip="+ip, "token_file="+tokenFile,
 		"api_url="+env.APIURL, "metadata_url="+env.Metadata[here],
 		"op", "monitor", "interval=2s", "timeout=20s", "op", "start", "timeout=60s")
