@@ -153,7 +153,11 @@ func (r *resource) resolve(ctx context.Context) (target, error) {
 		return target{}, ocf.Errorf(ocf.ErrArgs, "%v", err)
 	}
 	t := target{VnicID: v.VnicID, MAC: strings.ToLower(v.MacAddr), NIC: r.e.Str("nic")}
-	if t.NIC == "" {
+	if t.NIC != "" {
+		if _, err := net.InterfaceByName(t.NIC); err != nil {
+			return target{}, ocf.Errorf(ocf.ErrConfigured, "Invalid interface name [%s]: %v", t.NIC, err)
+		}
+	} else {
 		if t.NIC, err = nicByMAC(v.MacAddr); err != nil {
 			return target{}, ocf.Errorf(ocf.ErrArgs, "%v; set nic", err)
 		}

@@ -128,7 +128,8 @@ func (r result) String() string {
 // others as OCF_RESKEY_<key>. The resource is "vip" unless OCF_RESOURCE_INSTANCE says otherwise.
 func run(t *testing.T, stateDir string, p kvs, action string) result {
 	t.Helper()
-	env := []string{"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=vip", "HA_LOGFACILITY=none", "HA_RSCTMP=" + stateDir}
+	env := []string{"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=vip", "HA_LOGFACILITY=none", "HA_RSCTMP=" + stateDir,
+		"HA_LOGFILE=" + filepath.Join(stateDir, "ocivip.log")}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "OCF_") && !strings.HasPrefix(kv, "HA_") && !strings.HasPrefix(kv, "OCI_") {
 			env = append(env, kv)
@@ -160,7 +161,8 @@ func run(t *testing.T, stateDir string, p kvs, action string) result {
 	case err != nil:
 		t.Fatalf("run %s: %v", action, err)
 	}
-	noSecrets(t, stateDir, r.stdout+r.stderr)
+	log, _ := os.ReadFile(filepath.Join(stateDir, "ocivip.log"))
+	noSecrets(t, stateDir, r.stdout+r.stderr+string(log))
 	return r
 }
 
@@ -179,6 +181,12 @@ func noSecrets(t *testing.T, stateDir, out string) {
 			}
 		}
 	}
+}
+
+// log is everything the node's agent runs logged.
+func (n *node) log() string {
+	b, _ := os.ReadFile(filepath.Join(n.stateDir, "ocivip.log"))
+	return string(b)
 }
 
 func (n *node) do(action string, kv ...string) result {

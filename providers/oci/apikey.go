@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
 )
@@ -43,6 +45,15 @@ func LoadAPIKey(configFile, profile string) (*APIKey, error) {
 	if _, err := p.KeyID(); err != nil {
 		return nil, &ConfigError{fmt.Errorf("config_file %s profile %s: %w", configFile, profile, err)}
 	}
+	if kf := keyFileOf(configFile, profile); kf != "" {
+		// Checked here so that a missing or unreadable key is told apart
+		// (the SDK's error flattens the cause).
+		f, err := os.Open(kf)
+		if err != nil {
+			return nil, &ConfigError{fmt.Errorf("config_file %s profile %s: key_file: %w", configFile, profile, err)}
+		}
+		f.Close()
+	}
 	if _, err := p.PrivateRSAKey(); err != nil {
 		return nil, &ConfigError{fmt.Errorf("config_file %s profile %s: key_file: %w", configFile, profile, err)}
 	}
@@ -60,3 +71,31 @@ func (k *APIKey) Signer(context.Context) (common.HTTPRequestSigner, error) {
 
 // Invalidate does nothing: an API key does not expire.
 func (k *APIKey) Invalidate() {}
+
+// keyFileOf is the key_file of profile in the INI-style config file ("" if
+// none), with ~ expanded as the SDK does.
+func keyFileOf(configFile, profile string) string {
+	b, err := os.ReadFile(configFile)
+	if err != nil {
+		return ""
+	}
+	section := ""
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
+			section = strings.TrimSpace(line[1 : len(line)-1])
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if ok && section == profile && strings.TrimSpace(k) == "key_file" {
+			v = strings.TrimSpace(v)
+			if rest, ok := strings.CutPrefix(v, "~/"); ok {
+				if home, err := os.UserHomeDir(); err == nil {
+					v = filepath.Join(home, rest)
+				}
+			}
+			return v
+		}
+	}
+	return ""
+}
