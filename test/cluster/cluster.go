@@ -177,6 +177,9 @@ func (c *Cluster) setup(bins map[string]string) error {
 	if err := writeOwned(c.path("pacemaker.log"), "", 0o660, uid, gid); err != nil {
 		return err
 	}
+	if err := os.Mkdir(c.path("rsctmp"), 0o755); err != nil {
+		return err
+	}
 	return writeOwned(c.path("agents.log"), "", 0o666, 0, 0)
 }
 
@@ -254,6 +257,10 @@ func (c *Cluster) startPacemaker(extra []string) error {
 		// The agents log to a file the harness shows on failure, not syslog.
 		"HA_LOGFACILITY=none",
 		"HA_LOGFILE="+c.path("agents.log"),
+		// State files and locks of the agents (and tokens the cloud
+		// agents cache) stay in the temporary directory, not in
+		// /run/resource-agents.
+		"HA_RSCTMP="+c.path("rsctmp"),
 	)
 	env = append(env, extra...)
 	p, err := c.daemon("pacemakerd.log", env, c.tools["pacemakerd"])

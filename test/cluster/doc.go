@@ -27,8 +27,9 @@
 //   - writes a fresh CIB with stonith-enabled=false and timings for a single
 //     node (dc-deadtime 200ms, cluster-recheck-interval 1min,
 //     shutdown-escalation 1min) and runs pacemakerd with its log in the
-//     temporary directory (PCMK_logfile), syslog off and the resource agents'
-//     own log file (HA_LOGFILE) beside it;
+//     temporary directory (PCMK_logfile), syslog off, the resource agents'
+//     own log file (HA_LOGFILE) beside it and their state directory
+//     (HA_RSCTMP) there too, so nothing is left in /run/resource-agents;
 //   - waits until crm_mon shows the node online and this node as DC.
 //
 // Startup takes about 3 seconds; stopping about 5.
@@ -59,8 +60,9 @@
 // settings from the test (fake endpoints, tokens in files) get them as
 // resource parameters; Options.Env adds variables to pacemakerd's
 // environment (which Pacemaker passes on to the agents) for the rare case
-// where a parameter cannot do it. Apart from PATH and LC_ALL, nothing of the
-// test process's environment reaches the cluster.
+// where a parameter cannot do it; a variable there overrides the harness's
+// own (e.g. HA_RSCTMP). Apart from PATH and LC_ALL, nothing of the test
+// process's environment reaches the cluster.
 //
 // ResourceRole, Failcount and NodeAttr read the live state; WaitFor polls a
 // condition and fails the test after a timeout. Timeouts given to WaitFor are

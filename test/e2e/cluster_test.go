@@ -108,6 +108,7 @@ func TestClusterProvider(t *testing.T) {
 	}
 	require.NotEmpty(t, logfile, "agents get a log file")
 	assert.FileExists(t, logfile)
+	assert.Contains(t, env, "HA_RSCTMP="+filepath.Join(filepath.Dir(logfile), "rsctmp"), "agents' state stays in the cluster's directory")
 }
 
 // execdEnviron is the environment of this cluster's pacemaker-execd, which
