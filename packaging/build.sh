@@ -127,16 +127,5 @@ for arch in $archs; do
 	done
 done
 
-cd "$out"
-status=0
-printf '%-50s %12s\n' package bytes
-for f in "${files[@]}"; do
-	size=$(stat -c %s "$f")
-	printf '%-50s %12d\n' "$f" "$size"
-	if [ "$size" -gt "$max" ]; then
-		echo "build.sh: $f is $size bytes, over the $max-byte target" >&2
-		status=1
-	fi
-done
-sha256sum -- "${files[@]}" >SHA256SUMS
-exit $status
+(cd "$out" && sha256sum -- "${files[@]}" >SHA256SUMS)
+packaging/sizes.sh "$max" "${files[@]/#/$out/}"
