@@ -188,7 +188,7 @@ func (e *Env) param(s string, b *strings.Builder) (int, error) {
 		n++
 	}
 	name, op := body[:n], body[n:]
-	if !nameRe.MatchString(name) {
+	if !isName(name) {
 		return 0, fmt.Errorf("bad parameter ${%s}", body)
 	}
 	v, set := e.Get(name)
