@@ -59,6 +59,8 @@ func TestStopBusy(t *testing.T) {
 				"open file":    mounttest.Hold(t, mounttest.HoldOpen, filepath.Join(dir, "f")),
 				"mapped file":  mounttest.Hold(t, mounttest.HoldMmap, filepath.Join(dir, "m")),
 				"ignores TERM": mounttest.Hold(t, mounttest.HoldIgnoreTerm, dir),
+				"root":         mounttest.Hold(t, mounttest.HoldRoot, dir),
+				"exe":          mounttest.HoldExe(t, dir),
 			}
 			outside := mounttest.Dir(t, "outside")
 			bystanders := map[string]*mounttest.Holder{

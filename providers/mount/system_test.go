@@ -148,9 +148,11 @@ func TestSystemHoldersAreExact(t *testing.T) {
 		{mounttest.HoldOpen, filepath.Join(dir, "open file")},
 		{mounttest.HoldMmap, filepath.Join(dir, "mapped")},
 		{mounttest.HoldIgnoreTerm, dir},
+		{mounttest.HoldRoot, filepath.Join(dir, "sub dir")},
 	} {
 		in[mounttest.Hold(t, h.mode, h.path).PID()] = h.mode
 	}
+	in[mounttest.HoldExe(t, dir).PID()] = "exe"
 	out := []int{
 		mounttest.Hold(t, mounttest.HoldCwd, outside).PID(),
 		mounttest.Hold(t, mounttest.HoldOpen, filepath.Join(outside, "f")).PID(),
@@ -171,6 +173,10 @@ func TestSystemHoldersAreExact(t *testing.T) {
 		}
 	}
 	assert.Equal(t, "mapped file "+filepath.Join(dir, "mapped"), got[pidOf(in, mounttest.HoldMmap)].Why)
+	assert.Equal(t, "cwd", got[pidOf(in, mounttest.HoldCwd)].Why)
+	assert.Equal(t, "root", got[pidOf(in, mounttest.HoldRoot)].Why)
+	assert.Equal(t, "exe", got[pidOf(in, "exe")].Why)
+	assert.Regexp(t, `^fd \d+$`, got[pidOf(in, mounttest.HoldOpen)].Why)
 	for _, pid := range out {
 		assert.NotContains(t, got, pid, "process outside the mount")
 	}

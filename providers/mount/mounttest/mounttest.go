@@ -144,6 +144,7 @@ const (
 	HoldOpen       = "open"        // open file at path, cwd at /
 	HoldMmap       = "mmap"        // mmapped file at path, file closed, cwd at /
 	HoldIgnoreTerm = "ignore-term" // cwd at path, SIGTERM ignored
+	HoldRoot       = "root"        // root directory at path (chroot), cwd outside it
 )
 
 const helperEnv = "OCFKIT_MOUNTTEST_HELPER"
@@ -162,6 +163,12 @@ func HelperMain() {
 	case HoldIgnoreTerm:
 		signal.Ignore(syscall.SIGTERM)
 		must(os.Chdir(path))
+	case HoldRoot:
+		outside, err := os.Open("/")
+		must(err)
+		must(syscall.Chroot(path))
+		must(syscall.Fchdir(int(outside.Fd())))
+		outside.Close()
 	case HoldOpen:
 		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
 		must(err)
@@ -205,7 +212,28 @@ type Holder struct {
 // until it holds it, and kills it at cleanup if it is still there.
 func Hold(t testing.TB, mode, path string) *Holder {
 	t.Helper()
-	cmd := exec.Command(os.Args[0])
+	return hold(t, os.Args[0], mode, path)
+}
+
+// HoldExe copies the test binary into dir and runs the copy with its cwd
+// at /: the process holds the mount only through its executable (and the
+// executable's mappings).
+func HoldExe(t testing.TB, dir string) *Holder {
+	t.Helper()
+	b, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe := filepath.Join(dir, "holder.test")
+	if err := os.WriteFile(exe, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return hold(t, exe, HoldCwd, "/")
+}
+
+func hold(t testing.TB, exe, mode, path string) *Holder {
+	t.Helper()
+	cmd := exec.Command(exe)
 	cmd.Env = append(os.Environ(), helperEnv+"="+mode, helperEnv+"_PATH="+path)
 	cmd.Dir = "/"
 	stdin, err := cmd.StdinPipe()
