@@ -210,8 +210,9 @@ func pidOf(m map[int]string, mode string) int {
 func TestSystemBindOfRootHasNoHolders(t *testing.T) {
 	needSystem(t)
 	dir := mounttest.Dir(t, "rootbind")
-	mounttest.Mount(t, "--bind", "/", dir)
-	mounttest.Mount(t, "--make-private", dir)
+	// Private at once, so that mounts other tests make meanwhile do not
+	// propagate into it where / is shared.
+	mounttest.Mount(t, "--bind", "--make-private", "/", dir)
 	outsider := mounttest.Hold(t, mounttest.HoldCwd, "/")
 	tab, err := ReadTable()
 	require.NoError(t, err)
