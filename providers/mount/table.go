@@ -77,30 +77,6 @@ func (t Table) Under(dir string) []*Entry {
 	return out
 }
 
-// ByDev returns the mounts of the filesystem with device number maj:min.
-func (t Table) ByDev(maj, min int) []*Entry {
-	var out []*Entry
-	for _, e := range t {
-		if e.Major == maj && e.Minor == min {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// Containing returns the mount that holds path (the longest mount point
-// that is path or a parent of it, topmost when stacked). path must be
-// canonical.
-func (t Table) Containing(path string) *Entry {
-	var best *Entry
-	for _, e := range t {
-		if isUnder(path, e.Mountpoint) && (best == nil || len(e.Mountpoint) >= len(best.Mountpoint)) {
-			best = e
-		}
-	}
-	return best
-}
-
 // isUnder reports whether path is dir or lies below it.
 func isUnder(path, dir string) bool {
 	if dir == "/" {

@@ -47,14 +47,6 @@ func TestTableUnderDeepestFirst(t *testing.T) {
 	assert.Empty(t, tab.Under("/srv/web"), "a sibling with a common prefix is not below")
 }
 
-func TestTableByDevAndContaining(t *testing.T) {
-	tab := sample(t)
-	assert.Len(t, tab.ByDev(7, 0), 2)
-	assert.Equal(t, "/srv/web site/data", tab.Containing("/srv/web site/data/x/y").Mountpoint)
-	assert.Equal(t, "/", tab.Containing("/etc").Mountpoint)
-	assert.Equal(t, "/srv/web site/data/sub", tab.Containing("/srv/web site/data/sub").Mountpoint)
-}
-
 func TestCanonical(t *testing.T) {
 	base, err := filepath.EvalSymlinks(t.TempDir())
 	require.NoError(t, err)
@@ -117,12 +109,6 @@ func FuzzTable(f *testing.F) {
 				if !isUnder(u.Mountpoint, e.Mountpoint) || u.Mountpoint == e.Mountpoint {
 					t.Fatalf("Under(%q) returned %q", e.Mountpoint, u.Mountpoint)
 				}
-			}
-		}
-		if filepath.IsAbs(dir) {
-			c := tab.Containing(filepath.Clean(dir))
-			if c != nil && !isUnder(filepath.Clean(dir), c.Mountpoint) {
-				t.Fatalf("Containing(%q) = %q", dir, c.Mountpoint)
 			}
 		}
 		// An escaped mount point line round-trips to the plain path.
