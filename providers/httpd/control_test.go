@@ -1,7 +1,12 @@
 package httpd_test
 
 import (
+	"bufio"
+	"bytes"
 	"context"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"strconv"
@@ -56,7 +61,13 @@ func statusProbe(t *testing.T, cfg *httpd.Config) *httpd.Probe {
 }
 
 func TestStartStop(t *testing.T) {
-	ts, s, cfg := server(t, httpdtest.Options{RelativePid: true, IncludeStatus: true})
+	for _, mpm := range []string{"event", "prefork", "worker"} {
+		t.Run(mpm, func(t *testing.T) { startStop(t, mpm) })
+	}
+}
+
+func startStop(t *testing.T, mpm string) {
+	ts, s, cfg := server(t, httpdtest.Options{RelativePid: true, IncludeStatus: true, MPM: mpm})
 	assert.Equal(t, ts.PidFile, cfg.PidFile)
 	assert.Equal(t, "http://"+ts.Addr+"/server-status", httpd.StatusURL(cfg, ""))
 
@@ -151,4 +162,41 @@ func TestHTTPSStatus(t *testing.T) {
 	require.Error(t, err, "a self-signed certificate fails the default check")
 	assert.Contains(t, err.Error(), "certificate")
 	require.NoError(t, (&httpd.Probe{URL: u, Insecure: true}).Check(ctx(t, 5*time.Second)))
+}
+
+// A graceful stop lets a response in flight finish: a client reads a large
+// file slowly while the server is stopped, and still gets all of it.
+func TestStopLetsRequestsFinish(t *testing.T) {
+	ts, s, cfg := server(t, httpdtest.Options{})
+	const size = 32 << 20
+	big := make([]byte, size)
+	require.NoError(t, os.WriteFile(ts.Dir+"/htdocs/big.bin", big, 0o644))
+	require.NoError(t, s.Start(ctx(t, 10*time.Second)))
+	waitUp(t, statusProbe(t, cfg))
+
+	conn, err := net.Dial("tcp", ts.Addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = io.WriteString(conn, "GET /big.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+	require.NoError(t, err)
+	br := bufio.NewReaderSize(conn, 128<<10)
+	head, err := br.Peek(64 << 10) // the response has begun
+	require.NoError(t, err)
+	require.True(t, bytes.HasPrefix(head, []byte("HTTP/1.1 200")), "%.40q", head)
+
+	stopped := make(chan httpd.StopReport, 1)
+	go func() {
+		rep, err := s.Stop(ctx(t, 30*time.Second))
+		assert.NoError(t, err)
+		stopped <- rep
+	}()
+	time.Sleep(300 * time.Millisecond) // the stop has begun; the client is slow
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	n, err := io.Copy(io.Discard, resp.Body)
+	require.NoError(t, err, "the response was cut off")
+	assert.Equal(t, int64(size), n)
+	rep := <-stopped
+	t.Logf("stop: %+v", rep)
+	assert.Equal(t, []string{"WINCH", "TERM"}, rep.Signals)
 }
