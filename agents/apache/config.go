@@ -46,12 +46,12 @@ func validate(ctx context.Context, e *ocf.Env) error {
 }
 
 // invalidEnv answers like the anchor's ocf-rarun when the resource cannot
-// even be configured on this node (a config file on storage mounted
-// elsewhere, say): stop succeeds, because nothing of it can run here, and
-// a recurring monitor reports a failure to recover from rather than a
-// configuration error that would stop the resource everywhere.
-// A stop with a wrong configuration is refused: it cannot tell what runs. (Probes get
-// "not running" from the runtime.)
+// be set up on this node. httpd or its configuration file missing (on
+// storage mounted elsewhere, say): stop succeeds, as nothing of it can run
+// here. A recurring monitor reports a failure to recover from rather than
+// a configuration error that would stop the resource everywhere. A stop
+// with a wrong configuration is refused: it cannot tell what runs. Probes
+// get "not running" from the runtime.
 func invalidEnv(e *ocf.Env, err error) error {
 	switch c := ocf.CodeOf(err); {
 	case c != ocf.ErrInstalled && c != ocf.ErrConfigured:

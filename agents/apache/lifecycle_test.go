@@ -250,3 +250,14 @@ func worldReadableDir(t *testing.T) string {
 	require.NoError(t, os.Chmod(dir, 0o755))
 	return dir
 }
+
+func TestIPv6(t *testing.T) {
+	ts, p := server(t, httpdtest.Options{IPv6: true})
+	expect(t, p, "start", ocf.Success) // derived: http://[::1]:<port>/server-status
+	t.Cleanup(func() { run(t, p, "stop") })
+	expect(t, p, "monitor", ocf.Success)
+	local := p.with("statusurl", "http://localhost:"+strconv.Itoa(ts.Port)+"/server-status")
+	expect(t, local.with("use_ipv6", "true"), "monitor", ocf.Success)
+	r := expect(t, local, "monitor", ocf.ErrGeneric)
+	assert.Contains(t, r.reason(), "refused", "localhost is 127.0.0.1 unless use_ipv6")
+}

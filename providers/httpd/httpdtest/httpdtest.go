@@ -42,6 +42,7 @@ type Options struct {
 	Extra         string // appended verbatim
 	MPM           string // event (default) or prefork
 	IncludeStatus bool   // put the status location in an included conf.d/*.conf
+	IPv6          bool   // listen on [::1] instead of 127.0.0.1
 }
 
 // Server is one written configuration.
@@ -51,7 +52,7 @@ type Server struct {
 	PidFile    string
 	ErrorLog   string
 	Port       int
-	Addr       string // 127.0.0.1:<port>
+	Addr       string // 127.0.0.1:<port> or [::1]:<port>
 	CertFile   string // PEM certificate when TLS
 	Scheme     string
 }
@@ -78,8 +79,12 @@ func New(t testing.TB, o Options) *Server {
 			t.Fatal(err)
 		}
 	}
-	s.Port = FreePort(t)
-	s.Addr = fmt.Sprintf("127.0.0.1:%d", s.Port)
+	host := "127.0.0.1"
+	if o.IPv6 {
+		host = "::1"
+	}
+	s.Port = freePort(t, host)
+	s.Addr = net.JoinHostPort(host, fmt.Sprint(s.Port))
 	index := o.Index
 	if index == "" {
 		index = "<html><body>ocfkit test page</body></html>\n"
@@ -177,9 +182,11 @@ func (s *Server) MainPid() int {
 }
 
 // FreePort is a TCP port on 127.0.0.1 that nothing listens on right now.
-func FreePort(t testing.TB) int {
+func FreePort(t testing.TB) int { return freePort(t, "127.0.0.1") }
+
+func freePort(t testing.TB, host string) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
