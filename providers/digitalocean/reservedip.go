@@ -119,11 +119,11 @@ func (c *Client) converge(ctx context.Context, ip string, target int, done func(
 			case KindOf(err) == Busy:
 				last = err
 			case err != nil:
-				return false, err
+				return false, orLast(err, last)
 			default:
 				ok, err := c.poll(ctx, ip, act.ID, done)
 				if err != nil {
-					return false, err
+					return false, orLast(err, last)
 				}
 				if ok {
 					return false, nil
