@@ -26,6 +26,10 @@
 // metadata.rng), meta-data and validate-all actions, usage, --help and
 // --version.
 //
+// validate-all runs the declared checks and Agent.Validate and nothing else;
+// an agent whose validate-all checks more than its other actions need looks
+// at e.Action == "validate-all" inside Validate.
+//
 // An action returns nil for success, Exit(code) for a result that is not an
 // error (NotRunning, RunningPromoted), or Errorf(code, ...) for a failure with
 // a reason, which is printed as "ocf-exit-reason:<reason>" and logged. Any
