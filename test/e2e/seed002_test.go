@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -20,7 +22,9 @@ import (
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 	"github.com/ocfkit/ocfkit/test/bench"
 	"github.com/ocfkit/ocfkit/test/cluster"
+	"github.com/ocfkit/ocfkit/test/dofake"
 	"github.com/ocfkit/ocfkit/test/drbdfake"
+	"github.com/ocfkit/ocfkit/test/ocifake"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
@@ -41,14 +45,16 @@ type seed002 struct {
 	page    string // the index page, written on the filesystem only
 	drbdDir string
 	state   string // the fake DRBD's world
+	verbose bool   // print the pcs commands (the demo)
 }
 
 const seed002VIP = "198.18.52.10"
 
 // newSeed002 prepares the machine's side (veth, loop device, apache
 // configuration, fake DRBD) and then starts the cluster, so that the
-// cluster stops before those are removed.
-func newSeed002(t *testing.T) *seed002 {
+// cluster stops before those are removed. more adds agents and environment
+// for other resources in the same cluster (the demo's).
+func newSeed002(t *testing.T, more cluster.Options) *seed002 {
 	t.Helper()
 	testenv.NeedCmd(t, "mkfs.ext4")
 	testenv.NeedFile(t, httpdtest.Binary)
@@ -83,7 +89,10 @@ func newSeed002(t *testing.T) *seed002 {
 	require.NoError(t, w.Save(s.state))
 	require.NoError(t, os.WriteFile(filepath.Join(s.drbdDir, "drbd.conf"), nil, 0o644))
 
-	s.c = cluster.Start(t, cluster.Options{Agents: []string{"drbd", "IPaddr2", "Filesystem", "apache"}})
+	s.c = cluster.Start(t, cluster.Options{
+		Agents: append([]string{"drbd", "IPaddr2", "Filesystem", "apache"}, more.Agents...),
+		Env:    more.Env,
+	})
 	return s
 }
 
@@ -119,7 +128,10 @@ func (s *seed002) configure(t *testing.T) {
 	b, err := os.ReadFile(orig)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(cib, b, 0o600))
-	pcs := func(args ...string) { s.c.Pcs(t, append([]string{"-f", cib}, args...)...) }
+	pcs := func(args ...string) {
+		s.echo("pcs %s", strings.Join(args, " "))
+		s.c.Pcs(t, append([]string{"-f", cib}, args...)...)
+	}
 
 	// property stonith-enabled="false" (the harness sets it),
 	// no-quorum-policy="Ignore", default-action-timeout="240",
@@ -161,7 +173,15 @@ func (s *seed002) configure(t *testing.T) {
 	pcs("constraint", "order", "promote", "ms_drbd0", "then", "start", "rg_httpd",
 		"id=o_drbd0_befor_rg_httpd")
 
+	s.echo("pcs cluster cib-push (all of the above at once)")
 	s.c.Pcs(t, "cluster", "cib-push", cib, "diff-against="+orig)
+}
+
+// echo shows a command in the demo; tests stay quiet.
+func (s *seed002) echo(format string, args ...any) {
+	if s.verbose {
+		fmt.Printf("  # "+format+"\n", args...)
+	}
 }
 
 // up reports whether the whole stack runs: DRBD Primary and promoted, the
@@ -252,7 +272,7 @@ func assertOrder(t *testing.T, ops []cluster.Op, from int, steps ...[2]string) {
 // TestSeed002 runs seed 002's cluster under a real Pacemaker and breaks it
 // in each way the seed's author planned for.
 func TestSeed002(t *testing.T) {
-	s := newSeed002(t)
+	s := newSeed002(t, cluster.Options{})
 	c := s.c
 	s.configure(t)
 	s.waitUp(t, "the seed 002 stack up")
@@ -306,7 +326,7 @@ func TestSeed002(t *testing.T) {
 // The monitors run every 2 s, so about half of that is detection.
 func TestSeed002Recovery(t *testing.T) {
 	bench.Need(t)
-	s := newSeed002(t)
+	s := newSeed002(t, cluster.Options{})
 	c := s.c
 	s.configure(t)
 	s.waitUp(t, "the seed 002 stack up")
@@ -354,4 +374,201 @@ func TestSeed002Recovery(t *testing.T) {
 		bench.Printf("%-44s median %9s  (n=%d, monitors every 2s)", "seed002 recovery, "+k.what,
 			bench.Median(d).Round(time.Millisecond), runs)
 	}
+}
+
+// TestDemo is `make demo` (scripts/demo.sh, OCFKIT_DEMO=1): the seed 002
+// stack, a DigitalOcean reserved IP (seeds 000, 001, 004) and an OCI
+// secondary private IP (seed 003) on one single-node cluster, each broken
+// in turn while it prints what Pacemaker does. Everything is removed at the
+// end, as after any test.
+func TestDemo(t *testing.T) {
+	if os.Getenv("OCFKIT_DEMO") != "1" {
+		t.Skip("the demo: run `make demo` as root")
+	}
+	d := &demo{t: t}
+	d.say("ocfkit demo: the seed clusters on a single-node Pacemaker")
+	d.say("Preparing: fake DigitalOcean and OCI APIs on 127.0.0.1, a fake DRBD, veth pairs, " +
+		"an ext4 filesystem on a loop device, an apache configuration; then Corosync and Pacemaker")
+
+	// DigitalOcean: this node is droplet 1001; the reserved IP starts on 1002.
+	const doToken = "dop_v1_demo_00112233445566778899aabbccddeeff"
+	do := dofake.New(doToken)
+	do.AddDroplet(demoDroplet, "node1")
+	do.AddDroplet(demoOtherDroplet, "node2")
+	require.NoError(t, do.AddReservedIP(demoFloatingIP, demoOtherDroplet))
+	doEnv, err := dofake.Start(do)
+	require.NoError(t, err)
+	t.Cleanup(doEnv.Close)
+	secrets := t.TempDir()
+	tokenFile := filepath.Join(secrets, "do.token")
+	require.NoError(t, os.WriteFile(tokenFile, []byte(doToken+"\n"), 0o600))
+
+	// OCI: instance node1 with a VNIC whose NIC is a veth; node2 elsewhere.
+	oci := ocifake.New(ocifake.Options{})
+	ociURL := ocifake.Serve(t, oci)
+	subnet := oci.AddSubnet("198.19.53.0/24")
+	ociNIC := netiftest.NewVeth(t, []string{"198.19.53.11/24"}, nil)
+	oci.AddInstance("node1")
+	oci.AddInstance("node2")
+	oci.AddVNIC("node1", subnet.ID, "198.19.53.11", ociNIC.HostMAC.String())
+	otherVNIC := oci.AddVNIC("node2", subnet.ID, "198.19.53.12", "02:00:17:00:00:02")
+	_, err = oci.AssignSecondary(demoOCIVIP, otherVNIC)
+	require.NoError(t, err)
+
+	rsctmp := t.TempDir()
+	s := newSeed002(t, cluster.Options{Agents: []string{"floatip", "ocivip"}, Env: []string{"HA_RSCTMP=" + rsctmp}})
+	s.verbose = true
+	c := s.c
+	d.c = c
+
+	d.say("Seed 002 (DRBD + VIP + Filesystem + apache), as the seed's crm configuration, written with pcs:")
+	s.configure(t)
+	s.waitUp(t, "the seed 002 stack up")
+	d.say("Seeds 000/001/004 (DigitalOcean reserved IP, token in a 0600 file) and 003 (OCI secondary IP, instance principal):")
+	fip := []string{"resource", "create", "fip", "ocf:ocfkit:floatip", "floating_ip=" + demoFloatingIP,
+		"token_file=" + tokenFile, "api_url=" + doEnv.APIURL, "metadata_url=" + doEnv.Metadata[demoDroplet],
+		"op", "monitor", "interval=2s", "timeout=20s", "op", "start", "timeout=60s"}
+	s.echo("pcs %s", strings.Join(fip, " "))
+	c.Pcs(t, fip...)
+	vip := []string{"resource", "create", "ocivip", "ocf:ocfkit:ocivip", "secondary_private_ip=" + demoOCIVIP,
+		"nic=" + ociNIC.Host, "metadata_url=" + ocifake.IMDSURL(ociURL, "node1"),
+		"api_endpoint=" + ociURL, "auth_endpoint=" + ociURL,
+		"op", "monitor", "interval=2s", "timeout=20s"}
+	s.echo("pcs %s", strings.Join(vip, " "))
+	c.Pcs(t, vip...)
+	c.WaitFor(t, 2*time.Minute, "fip and ocivip Started", func() bool {
+		return c.ResourceRole(t, "fip") == "Started" && c.ResourceRole(t, "ocivip") == "Started"
+	})
+	d.show("crm_mon -1", c.Run(t, "crm_mon", "-1"))
+	d.say("curl %s  →  %s", s.url(), strings.TrimSpace(s.get()))
+	d.say("The reserved IP %s is on droplet %d (was %d); the OCI IP %s is on this node's VNIC: %v",
+		demoFloatingIP, do.Holder(demoFloatingIP), demoOtherDroplet, demoOCIVIP, oci.VNICOf(demoOCIVIP) != otherVNIC)
+
+	d.fail("kill -9 apache's main process", "res_httpd", func() {
+		require.NoError(t, syscall.Kill(s.web.MainPid(), syscall.SIGKILL))
+	}, func() bool { return s.up(t) })
+	d.fail("umount the filesystem behind Pacemaker's back", "res_fs_drbd0", func() { s.unmount(t) },
+		func() bool { return s.up(t) })
+	link, err := netlink.LinkByName(s.nic)
+	require.NoError(t, err)
+	addr, err := netlink.ParseAddr(s.vip + "/24")
+	require.NoError(t, err)
+	d.fail("delete the VIP "+s.vip+" from "+s.nic, "res_ip", func() { require.NoError(t, netlink.AddrDel(link, addr)) },
+		func() bool { return s.up(t) })
+	d.fail("DRBD's disk turns Outdated (no promotion score)", "", func() { s.setDisk(t, "Outdated") },
+		func() bool {
+			return c.ResourceRole(t, "ms_drbd0") == "Unpromoted" && c.ResourceRole(t, "rg_httpd") == "Stopped"
+		})
+	d.fail("DRBD's disk is UpToDate again", "res_httpd", func() { s.setDisk(t, "UpToDate") },
+		func() bool { return s.up(t) })
+	d.fail("someone moves the reserved IP to droplet 1002", "fip",
+		func() { require.NoError(t, do.Assign(demoFloatingIP, demoOtherDroplet)) },
+		func() bool { return do.Holder(demoFloatingIP) == demoDroplet && c.ResourceRole(t, "fip") == "Started" })
+	d.fail("the DigitalOcean API and the metadata service go down", "", func() {
+		do.SetMetadataDown(demoDroplet, true)
+		do.SetFaults(dofake.Faults{APIDown: true})
+	}, func() bool { return d.degraded("fip") })
+	d.say("fip stays %s: a monitor that cannot tell is not a failure", c.ResourceRole(t, "fip"))
+	do.SetFaults(dofake.Faults{})
+	do.SetMetadataDown(demoDroplet, false)
+	d.fail("someone moves the OCI IP to node2's VNIC", "ocivip",
+		func() {
+			_, err := oci.AssignSecondary(demoOCIVIP, otherVNIC)
+			require.NoError(t, err)
+		},
+		func() bool { return oci.VNICOf(demoOCIVIP) != otherVNIC && c.ResourceRole(t, "ocivip") == "Started" })
+	d.fail("OCI's auth service goes down and the cached token is gone", "", func() {
+		oci.SetFault(ocifake.OpFederation, ocifake.Fault{Status: 503})
+		tokens, _ := filepath.Glob(filepath.Join(rsctmp, "ocivip*token*"))
+		for _, f := range tokens {
+			os.Remove(f)
+		}
+	}, func() bool { return d.degraded("ocivip") })
+	d.say("ocivip stays %s: no failover because a login failed", c.ResourceRole(t, "ocivip"))
+	oci.ClearFaults()
+
+	d.show("crm_mon -1 -A -f", c.Run(t, "crm_mon", "-1", "-A", "-f"))
+	d.say("Tearing down: Pacemaker stops the resources, then Corosync stops; the veths, the loop device, " +
+		"apache, the fakes and every file the cluster wrote are removed.")
+}
+
+const (
+	demoDroplet      = 1001
+	demoOtherDroplet = 1002
+	demoFloatingIP   = "203.0.113.10"
+	demoOCIVIP       = "198.19.53.200"
+)
+
+type demo struct {
+	t       *testing.T
+	c       *cluster.Cluster
+	printed int // operations already shown
+	mark    int // operations before the current failure
+}
+
+func (d *demo) say(format string, args ...any) {
+	fmt.Printf("\n"+format+"\n", args...)
+}
+
+func (d *demo) show(cmd, out string) {
+	fmt.Printf("\n$ %s\n%s", cmd, out)
+}
+
+// fail injects a failure, prints what Pacemaker does until rsc has been
+// started again (unless rsc is "") and done holds, and how long the restart
+// took.
+func (d *demo) fail(what, rsc string, inject func(), done func() bool) {
+	t := d.t
+	t.Helper()
+	d.printed = len(d.c.Operations(t))
+	d.mark = d.printed
+	d.say(">>> %s", what)
+	since := time.Now()
+	inject()
+	d.c.WaitFor(t, 3*time.Minute, "recovery from: "+what, func() bool {
+		d.news()
+		return (rsc == "" || d.since(rsc, "start", "promote")) && done()
+	})
+	d.news()
+	if rsc != "" {
+		fmt.Printf("    %s started again %s after the failure\n", rsc,
+			d.c.Recovery(t, rsc, since, time.Minute).Round(time.Millisecond))
+	}
+}
+
+// news prints the operations Pacemaker finished since the last call,
+// leaving out the recurring monitors that found everything well.
+func (d *demo) news() {
+	ops := d.c.Operations(d.t)
+	for _, op := range ops[min(d.printed, len(ops)):] {
+		if op.Action == "monitor" && (op.RC == 0 || op.RC == 8) {
+			continue
+		}
+		fmt.Printf("    %s  %-13s %-8s %s (rc %d)\n", op.Time.Format("15:04:05.000"), op.Resource, op.Action, op.Result, op.RC)
+	}
+	d.printed = len(ops)
+}
+
+// since reports whether one of actions succeeded on rsc since the failure
+// was injected.
+func (d *demo) since(rsc string, actions ...string) bool {
+	ops := d.c.Operations(d.t)
+	for _, op := range ops[min(d.mark, len(ops)):] {
+		if op.Resource == rsc && op.RC == 0 && slices.Contains(actions, op.Action) {
+			return true
+		}
+	}
+	return false
+}
+
+// degraded reports whether a monitor of rsc said "degraded" (190) since the
+// failure was injected.
+func (d *demo) degraded(rsc string) bool {
+	ops := d.c.Operations(d.t)
+	for _, op := range ops[min(d.mark, len(ops)):] {
+		if op.Resource == rsc && op.Action == "monitor" && op.RC == 190 {
+			return true
+		}
+	}
+	return false
 }
