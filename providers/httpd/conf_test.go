@@ -165,6 +165,10 @@ func TestParseDebianConfig(t *testing.T) {
 	assert.Equal(t, "/var/run/apache2/apache2.pid", cfg.PidFile)
 	assert.NotEmpty(t, cfg.Listen.Addr)
 	assert.Greater(t, len(cfg.Files), 1)
+	if _, err := os.Stat("/etc/apache2/mods-enabled/status.conf"); err == nil {
+		assert.Equal(t, "/server-status", cfg.StatusPath)
+		assert.True(t, strings.HasSuffix(StatusURL(cfg, ""), ":80/server-status") || cfg.Listen.Addr != "80", StatusURL(cfg, ""))
+	}
 }
 
 func TestArgs(t *testing.T) {
