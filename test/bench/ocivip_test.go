@@ -1,0 +1,135 @@
+package bench_test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
+	"github.com/ocfkit/ocfkit/test/bench"
+	"github.com/ocfkit/ocfkit/test/ocifake"
+	"github.com/ocfkit/ocfkit/test/testenv"
+)
+
+// TestBenchOcivip times ocivip's start (IP elsewhere, cold and warm; IP
+// already ours) and monitor against the OCI fake with 50 ms added to every
+// API and federation answer, counts API, federation and metadata requests
+// of each, and reports size and peak memory. The anchor cannot run here
+// (it needs the OCI CLI and queries 169.254.169.254 before any action but
+// meta-data), so only meta-data is compared with it.
+func TestBenchOcivip(t *testing.T) {
+	bench.Need(t)
+	testenv.NeedRoot(t)
+	ours := testenv.BuildAgent(t, "ocivip")
+
+	f := ocifake.New(ocifake.Options{})
+	url := ocifake.Serve(t, f)
+	sub := f.AddSubnet("198.19.252.0/24")
+	v := netiftest.NewVeth(t, []string{"198.19.252.2/24"}, nil)
+	f.AddInstance("a")
+	f.AddInstance("b")
+	here := f.AddVNIC("a", sub.ID, "198.19.252.2", v.HostMAC.String())
+	other := f.AddVNIC("b", sub.ID, "198.19.252.3", "02:00:17:00:00:fe")
+	const vip = "198.19.252.200"
+	f.SetLatency(50 * time.Millisecond)
+
+	state := filepath.Join(t.TempDir(), "state")
+	common := []string{"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=vip", "HA_LOGFACILITY=none",
+		"HA_RSCTMP=" + state, "OCF_RESKEY_secondary_private_ip=" + vip,
+		"OCF_RESKEY_metadata_url=" + ocifake.IMDSURL(url, "a"),
+		"OCF_RESKEY_api_endpoint=" + url, "OCF_RESKEY_auth_endpoint=" + url}
+	monitor := append(append([]string{}, common...), "OCF_RESKEY_CRM_meta_interval=20000")
+	t.Cleanup(func() { bench.Run(ours, common, "stop") })
+
+	runAgent := func(env []string, action string, want int) error {
+		r, err := bench.Run(ours, env, action)
+		if err != nil {
+			return err
+		}
+		if r.Code != want {
+			return fmt.Errorf("%s: exit %d, want %d: %s", action, r.Code, want, r.Output)
+		}
+		return nil
+	}
+	elsewhere := func() error {
+		_, err := f.AssignSecondary(vip, other)
+		return err
+	}
+	n := bench.Runs()
+	calls := func(what string, runs int) {
+		bench.Printf("%-34s %.1f API, %.1f federation, %.1f metadata requests per run", what,
+			float64(f.APICount())/float64(runs), float64(f.Count(ocifake.OpFederation))/float64(runs),
+			float64(f.Count(ocifake.OpIMDS))/float64(runs))
+		f.ResetCounts()
+	}
+	cold := func() {
+		os.Remove(filepath.Join(state, "ocivip-instance-principal.token"))
+		os.Remove(filepath.Join(state, "ocivip-subnet."+here))
+	}
+
+	f.ResetCounts()
+	bench.Sample(t, "ocivip start, elsewhere, cold", n, func() error {
+		cold()
+		if err := elsewhere(); err != nil {
+			return err
+		}
+		return runAgent(common, "start", 0)
+	})
+	calls("ocivip start, elsewhere, cold", n)
+
+	bench.Sample(t, "ocivip start, IP elsewhere", n, func() error {
+		if err := elsewhere(); err != nil {
+			return err
+		}
+		return runAgent(common, "start", 0)
+	})
+	calls("ocivip start, IP elsewhere", n)
+
+	bench.Sample(t, "ocivip start, IP already ours", n, func() error { return runAgent(common, "start", 0) })
+	calls("ocivip start, IP already ours", n)
+
+	bench.Sample(t, "ocivip monitor", n, func() error { return runAgent(monitor, "monitor", 0) })
+	calls("ocivip monitor", n)
+
+	bench.Sample(t, "ocivip monitor, token renewal", n, func() error {
+		os.Remove(filepath.Join(state, "ocivip-instance-principal.token"))
+		return runAgent(monitor, "monitor", 0)
+	})
+	calls("ocivip monitor, token renewal", n)
+
+	anchor := "/usr/lib/ocf/resource.d/heartbeat/ocivip"
+	if _, err := os.Stat(anchor); err == nil {
+		meta := []string{"OCF_ROOT=/usr/lib/ocf"}
+		bench.Compare(t, "ocivip meta-data", n,
+			bench.Side{Name: "ocfkit", Run: func() error { return runAgent(meta, "meta-data", 0) }},
+			bench.Side{Name: "heartbeat", Run: func() error {
+				cmd := exec.Command(anchor, "meta-data")
+				cmd.Env = append(os.Environ(), meta...)
+				return cmd.Run()
+			}})
+	}
+
+	rssMonitor, err := bench.PeakRSS(ours, monitor, "monitor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := elsewhere(); err != nil {
+		t.Fatal(err)
+	}
+	cold()
+	rssStart, err := bench.PeakRSS(ours, common, "start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.VNICOf(vip) != here {
+		t.Fatalf("the measured start did not move the IP")
+	}
+	bench.Printf("%-34s monitor %d KB   start (cold, elsewhere) %d KB", "ocivip peak RSS", rssMonitor, rssStart)
+	size := bench.FileSize(t, "ocivip binary (static, stripped)", ours)
+	if size > 14_000_000 {
+		bench.Printf("%-34s over the 14 MB target", "ocivip binary")
+	}
+}
