@@ -54,7 +54,9 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(OCFDIR)/resource.d/ocfkit/,$(AGENTS))
 	-rmdir $(DESTDIR)$(OCFDIR)/resource.d/ocfkit
 
+# dist/ is cleared first so SHA256SUMS lists exactly what is there.
 packages:
+	rm -rf dist
 	OCFKIT_VERSION=$(VERSION) bash packaging/build.sh dist
 
 demo:
