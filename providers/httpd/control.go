@@ -158,7 +158,7 @@ func (s *Server) Stop(ctx context.Context) (StopReport, error) {
 		if IsHTTPD(pid, s.Binary) {
 			rep.Signals = append(rep.Signals, "KILL")
 			syscall.Kill(pid, syscall.SIGKILL)
-			waitGone(ctx, []int{pid}, deadline)
+			waitGone(context.Background(), []int{pid}, afterKill(deadline))
 		}
 	}
 	if left := InstancePids(s.Binary, s.ConfigFile); len(left) > 0 {
@@ -168,7 +168,7 @@ func (s *Server) Stop(ctx context.Context) (StopReport, error) {
 		signalAll(left, syscall.SIGTERM)
 		waitGone(ctx, left, minTime(time.Now().Add(200*time.Millisecond), deadline))
 		signalAll(InstancePids(s.Binary, s.ConfigFile), syscall.SIGKILL)
-		waitGone(ctx, left, deadline)
+		waitGone(context.Background(), left, afterKill(deadline))
 	}
 	rep.Elapsed = time.Since(start)
 	if rep.Pid != 0 && IsHTTPD(rep.Pid, s.Binary) {
@@ -183,6 +183,18 @@ func (s *Server) Stop(ctx context.Context) (StopReport, error) {
 		}
 	}
 	return rep, nil
+}
+
+// killGrace is how long a SIGKILL gets to land even when it was sent at
+// the deadline: a process that is as good as dead must not make stop fail
+// (which Pacemaker answers by fencing). It fits in the runtime's margin.
+const killGrace = 100 * time.Millisecond
+
+func afterKill(deadline time.Time) time.Time {
+	if floor := time.Now().Add(killGrace); floor.After(deadline) {
+		return floor
+	}
+	return deadline
 }
 
 func signalAll(pids []int, sig syscall.Signal) {
