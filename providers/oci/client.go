@@ -9,8 +9,11 @@ package oci
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -153,9 +156,7 @@ func (c *Client) call(ctx context.Context, op, method, path string, req, resp an
 				}
 			}
 		} else {
-			var ne net.Error
-			var oe *net.OpError
-			if !errors.As(err, &ne) && !errors.As(err, &oe) {
+			if !transient(err) {
 				return fmt.Errorf("%s: %w", op, err)
 			}
 			err = fmt.Errorf("%s: %w", op, err)
@@ -250,4 +251,23 @@ func opt(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// transient says whether a transport error may go away by itself (refused,
+// reset, timed out, cut short) rather than being a certificate or
+// configuration problem that retrying only repeats.
+func transient(err error) bool {
+	var (
+		unknownCA   x509.UnknownAuthorityError
+		invalidCert x509.CertificateInvalidError
+		hostname    x509.HostnameError
+		verify      *tls.CertificateVerificationError
+		header      tls.RecordHeaderError
+	)
+	if errors.As(err, &unknownCA) || errors.As(err, &invalidCert) || errors.As(err, &hostname) ||
+		errors.As(err, &verify) || errors.As(err, &header) {
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -327,4 +328,23 @@ func TestAuthEndpointFromMetadata(t *testing.T) {
 	require.Len(t, vnics, 1)
 	assert.Equal(t, w.vnicB, vnics[0].VnicID)
 	assert.Equal(t, "10.0.0.0/24", vnics[0].SubnetCidrBlock)
+}
+
+func TestCertificateErrorsAreNotRetried(t *testing.T) {
+	w := newWorld(t, ocifake.Options{})
+	srv := httptest.NewTLSServer(w.f)
+	t.Cleanup(srv.Close)
+	k, err := oci.LoadAPIKey(w.configFile, "")
+	require.NoError(t, err)
+	c := &oci.Client{Endpoint: srv.URL, Creds: k}
+	_, err = c.FindPrivateIP(ctxFor(t, 5*time.Second), "10.0.0.9", w.subnet.ID)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "certificate")
+	assert.Equal(t, 1, c.Calls, "a certificate error is not retried")
+
+	// A refused connection is, until the deadline.
+	c = &oci.Client{Endpoint: "http://127.0.0.1:1", Creds: k, MaxBackoff: 100 * time.Millisecond}
+	_, err = c.FindPrivateIP(ctxFor(t, time.Second), "10.0.0.9", w.subnet.ID)
+	require.Error(t, err)
+	assert.Greater(t, c.Calls, 1)
 }
