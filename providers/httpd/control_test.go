@@ -201,3 +201,28 @@ func TestStopLetsRequestsFinish(t *testing.T) {
 	assert.Equal(t, "WINCH", rep.Signals[0])
 	assert.NotContains(t, rep.Signals, "KILL")
 }
+
+// A client that never reads keeps a worker busy for ever: the graceful stop
+// cannot finish, so TERM (and KILL if need be) end the server inside the
+// stop's time.
+func TestStopBoundedByDeadline(t *testing.T) {
+	ts, s, cfg := server(t, httpdtest.Options{})
+	require.NoError(t, os.WriteFile(ts.Dir+"/htdocs/big.bin", make([]byte, 64<<20), 0o644))
+	require.NoError(t, s.Start(ctx(t, 10*time.Second)))
+	waitUp(t, statusProbe(t, cfg))
+	conn, err := net.Dial("tcp", ts.Addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	conn.(*net.TCPConn).SetReadBuffer(4 << 10)
+	_, err = io.WriteString(conn, "GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
+	require.NoError(t, err)
+	time.Sleep(200 * time.Millisecond) // the worker is now blocked writing
+
+	start := time.Now()
+	rep, err := s.Stop(ctx(t, 2*time.Second))
+	require.NoError(t, err)
+	t.Logf("stop: %+v", rep)
+	assert.Contains(t, rep.Signals, "TERM", "graceful stop could not finish")
+	assert.Less(t, time.Since(start), 5*time.Second, "stop hung past its deadline")
+	assert.Empty(t, httpd.InstancePids(s.Binary, s.ConfigFile))
+}
