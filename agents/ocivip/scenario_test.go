@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -133,6 +134,12 @@ func TestAPIKeyAuth(t *testing.T) {
 	assert.True(t, os.IsNotExist(err))
 	a.must(ocf.Success, "stop", "unassign_on_stop", "true")
 	assert.Equal(t, "", c.f.VNICOf(c.addr(200)))
+	// The key is read at run time and never shown.
+	a.must(ocf.ErrConfigured, "start", "profile", "NOPE")
+	key, err := os.ReadFile(filepath.Join(filepath.Dir(c.config), "oci_api_key.pem"))
+	require.NoError(t, err)
+	body := strings.Join(strings.Split(string(key), "\n")[1:3], "")
+	assert.NotContains(t, a.log(), body[:32])
 }
 
 // Someone (the console, a script) moves the IP away behind Pacemaker's back.
@@ -160,4 +167,29 @@ func TestLocalAddressGone(t *testing.T) {
 	c.f.ResetCounts()
 	a.must(ocf.NotRunning, "monitor")
 	assert.Equal(t, 0, c.f.APICount(), "nothing local: no need to ask")
+}
+
+// Two resources on one VNIC starting at the same moment, the VNIC busy for
+// a while (409 IncorrectState), as when Pacemaker starts a group's VIPs.
+func TestConcurrentStartsOnOneVNIC(t *testing.T) {
+	c := newCloud(t, ocifake.Options{})
+	a := c.node("a", false)
+	c.f.SetFault(ocifake.OpCreatePrivateIp, ocifake.Fault{Status: 409, Code: "IncorrectState", Times: 2})
+	t.Run("starts", func(t *testing.T) {
+		for _, ip := range []string{c.addr(211), c.addr(212)} {
+			p := a.p.with("OCF_RESOURCE_INSTANCE", "vip-"+ip, "secondary_private_ip", ip)
+			t.Run(ip, func(t *testing.T) {
+				t.Parallel() // both starts run at once; "starts" returns when both are done
+				r := run(t, a.stateDir, p, "start")
+				assert.Equal(t, ocf.Success, r.code, "%s", r)
+			})
+		}
+	})
+	for _, ip := range []string{c.addr(211), c.addr(212)} {
+		assert.Equal(t, a.vnic, c.f.VNICOf(ip))
+		assert.True(t, a.hasAddr(ip))
+		r := run(t, a.stateDir, a.p.with("OCF_RESOURCE_INSTANCE", "vip-"+ip, "secondary_private_ip", ip), "monitor")
+		assert.Equal(t, ocf.Success, r.code, "%s", r)
+	}
+	assert.LessOrEqual(t, c.f.Count(ocifake.OpFederation), 2, "each start federates at most once")
 }
