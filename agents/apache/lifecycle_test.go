@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/base64"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -262,4 +263,17 @@ func TestIPv6(t *testing.T) {
 	expect(t, local.with("use_ipv6", "true"), "monitor", ocf.Success)
 	r := expect(t, local, "monitor", ocf.ErrGeneric)
 	assert.Contains(t, r.reason(), "refused", "localhost is 127.0.0.1 unless use_ipv6")
+}
+
+// A port taken by someone else is this node's problem, not a wrong
+// configuration: ERR_GENERIC (try elsewhere), with httpd's own words.
+func TestStartPortInUse(t *testing.T) {
+	ts, p := server(t, httpdtest.Options{})
+	l, err := net.Listen("tcp", ts.Addr)
+	require.NoError(t, err)
+	defer l.Close()
+	r := expect(t, p, "start", ocf.ErrGeneric)
+	assert.Contains(t, r.reason(), "Address already in use")
+	expect(t, p, "validate-all", ocf.Success)
+	expect(t, p, "monitor", ocf.NotRunning)
 }
