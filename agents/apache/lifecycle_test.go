@@ -115,6 +115,7 @@ func TestStatusPageChecks(t *testing.T) {
 	expect(t, p, "start", ocf.Success)
 	t.Cleanup(func() { run(t, p, "stop") })
 	expect(t, p.with("testregex", "Apache Server Status for"), "monitor", ocf.Success)
+	expect(t, p.with("client", "curl"), "monitor", ocf.Success) // accepted, the check is in-process
 	expect(t, p.with("statusurl", ts.URL("/ha-status")), "monitor", ocf.Success)
 	r := expect(t, p.with("statusurl", ts.URL("/nowhere")), "monitor", ocf.ErrGeneric)
 	assert.Contains(t, r.reason(), "404")
