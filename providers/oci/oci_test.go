@@ -261,6 +261,9 @@ func TestInstancePrincipalTokenIsCached(t *testing.T) {
 }
 
 func TestInstancePrincipalRenewsBeforeExpiry(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits 2.5 s for a token to near its expiry")
+	}
 	w := newWorld(t, ocifake.Options{TokenTTL: 3 * time.Second})
 	cache := filepath.Join(t.TempDir(), "token")
 	ctx := ctxFor(t, 20*time.Second)
