@@ -21,7 +21,9 @@ func saveToken(path string, t *cachedToken) error {
 		return err
 	}
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	// The directory is the shared state directory (0755, as ocf creates
+	// it); the file itself is 0600.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	f, err := os.CreateTemp(dir, ".oci-token-*")
