@@ -83,9 +83,13 @@ func (r *resource) credentials() (oci.Credentials, error) {
 		}
 		r.creds, r.region = k, k.Region()
 	default:
+		authEndpoint := r.e.Str("auth_endpoint")
+		if authEndpoint == "" && r.e.Str("region") != "" {
+			authEndpoint = regionEndpoint(r.e.Str("region"), "auth")
+		}
 		r.creds = &oci.InstancePrincipal{
 			Metadata:     r.md,
-			AuthEndpoint: r.e.Str("auth_endpoint"),
+			AuthEndpoint: strings.TrimRight(authEndpoint, "/"),
 			CacheFile:    filepath.Join(ocf.StateDir(), "ocivip-instance-principal.token"),
 		}
 	}
@@ -105,10 +109,7 @@ func (r *resource) client(ctx context.Context) (*oci.Client, error) {
 			region = r.region
 		}
 		if region != "" {
-			endpoint = common.StringToRegion(region).Endpoint("iaas")
-			if !strings.Contains(endpoint, "://") {
-				endpoint = "https://" + endpoint
-			}
+			endpoint = regionEndpoint(region, "iaas")
 		} else {
 			in, err := r.metadataInstance(ctx)
 			if err != nil {
@@ -181,4 +182,14 @@ func nicByMAC(mac string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("no local interface has the VNIC's MAC address %s", want)
+}
+
+// regionEndpoint is a service's endpoint in a region, in the region's realm
+// as the SDK knows it (oraclecloud.com, oraclegovcloud.com, ...).
+func regionEndpoint(region, service string) string {
+	e := common.StringToRegion(region).Endpoint(service)
+	if !strings.Contains(e, "://") {
+		e = "https://" + e
+	}
+	return e
 }
