@@ -11,7 +11,7 @@
 # Environment: ARCHS, OCFKIT_VERSION (else packaging/version.sh),
 # OCFKIT_MAINTAINER, NFPM (an nfpm binary; else v2.45.2 is built with go),
 # MAX_PACKAGE_BYTES (default 30000000: the size target of each package),
-# BUILDTAGS (default urfave_cli_no_docs, as the Makefile builds the agents).
+# BUILDTAGS (default: packaging/buildtags, as the Makefile builds the agents).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +21,7 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 archs=${ARCHS:-amd64 arm64}
 max=${MAX_PACKAGE_BYTES:-30000000}
-tags=${BUILDTAGS-urfave_cli_no_docs}
+tags=${BUILDTAGS-$(cat packaging/buildtags)}
 nfpm_module=github.com/goreleaser/nfpm/v2/cmd/nfpm@v2.45.2
 
 version=$(packaging/version.sh)

@@ -226,7 +226,7 @@ func readTest(path, name string) (*httpd.TestDef, error) {
 	switch def.Client {
 	case "", "curl", "wget":
 	default:
-		return nil, ocf.Errorf(ocf.ErrConfigured, "testconffile %s: client %q is not supported: ocfkit checks with its own HTTP client (curl and wget are accepted)", path, def.Client)
+		return nil, ocf.Errorf(ocf.ErrConfigured, "testconffile %s: client %q is not supported: ocfkit checks in-process with Go's HTTP client (curl and wget are accepted)", path, def.Client)
 	}
 	if _, err := httpd.ClientOptions(def.ClientOpts); err != nil {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "testconffile %s: %v", path, err)

@@ -25,7 +25,7 @@ own message.
 
 The monitor checks that the pid file names a live process of the httpd program
 (a stale pid file, or a pid now used by another program, means not running), then
-requests the status page with an HTTP client built into the agent (no curl, wget
+requests the status page with Go's HTTP client inside the agent (no curl, wget
 or perl is needed) and matches the page against testregex. The server-status page
 (mod_status) is found in the configuration; make sure it answers only to local
 requests (Require local). Without a status page, the monitor falls back to a plain

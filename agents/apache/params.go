@@ -58,7 +58,7 @@ matched line by line like grep -Ei (Go's RE2 syntax, which covers extended regul
 expressions without back-references).`},
 	{Name: "client", Shortdesc: "http client",
 		Longdesc: `Accepted for compatibility with ocf:heartbeat:apache, where it chose wget or
-curl. ocfkit checks the page with its own HTTP client whatever this says.`},
+curl. ocfkit checks the page in-process with Go's HTTP client whatever this says.`},
 	{Name: "testurl", Shortdesc: "test url",
 		Longdesc: `URL to test at monitor depth 10 (OCF_CHECK_LEVEL=10). If it does not start
 with "http", then it's considered to be relative to the Listen address.`},

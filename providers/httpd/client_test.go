@@ -61,12 +61,12 @@ func TestClientBodies(t *testing.T) {
 		{"until close", "HTTP/1.0 200 OK\r\n\r\nall of it\n", "all of it\n", 200, ""},
 		{"chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n6\r\npedia \r\n0\r\nTrailer: x\r\n\r\n", "Wikipedia ", 200, ""},
 		{"interim 100 first", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n", "", 204, ""},
-		{"no headers at all", "HTTP/1.1 500 Oops\r\n", "", 500, ""},
-		{"bad chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "", 0, "bad chunk size"},
-		{"short chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc", "", 0, "unexpected EOF"},
-		{"not http", "SSH-2.0-OpenSSH\r\n\r\n", "", 0, "not an HTTP/1.x answer"},
-		{"bad status", "HTTP/1.1 abc\r\n\r\n", "", 0, "bad status line"},
-		{"bad length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "", 0, "bad Content-Length"},
+		{"no end of headers", "HTTP/1.1 500 Oops\r\n", "", 0, "unexpected EOF"},
+		{"bad chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "", 0, "reading the page"},
+		{"short chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc", "", 0, "reading the page"},
+		{"not http", "SSH-2.0-OpenSSH\r\n\r\n", "", 0, "malformed HTTP"},
+		{"bad status", "HTTP/1.1 abc\r\n\r\n", "", 0, "malformed HTTP status code"},
+		{"bad length", "HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", "", 0, "Content-Length"},
 		{"silence", "", "", 0, "EOF"},
 	}
 	for _, tc := range tests {
@@ -165,30 +165,4 @@ func TestClientSlowServer(t *testing.T) {
 	_, err = (&Probe{}).fetch(ctx, "GET", u)
 	require.ErrorIs(t, err, context.DeadlineExceeded, "a TLS handshake that never comes ends with the context")
 	assert.Less(t, time.Since(start), 3*time.Second)
-}
-
-// FuzzClientAnswer feeds arbitrary server answers to the response parser.
-func FuzzClientAnswer(f *testing.F) {
-	f.Add("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello")
-	f.Add("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWiki\r\n0\r\n\r\n")
-	f.Add("HTTP/1.1 302 Found\r\nLocation: /x\r\n\r\n")
-	f.Add("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 100 Continue\r\n\r\n")
-	f.Add("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n")
-	f.Fuzz(func(t *testing.T, answer string) {
-		client, server := net.Pipe()
-		go func() {
-			io.Copy(io.Discard, io.LimitReader(server, 1<<10))
-		}()
-		go func() {
-			io.WriteString(server, answer)
-			server.Close()
-		}()
-		client.SetDeadline(time.Now().Add(5 * time.Second))
-		u, _ := url.Parse("http://127.0.0.1/")
-		resp, loc, err := exchange(client, "GET", u, "")
-		client.Close()
-		if err == nil && loc == "" && len(resp.body) > len(answer) {
-			t.Fatalf("body longer than the answer")
-		}
-	})
 }

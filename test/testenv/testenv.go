@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -104,7 +105,11 @@ func BuildCmd(t testing.TB, pkg, name string) string {
 	out := filepath.Join(buildDir, name)
 	// Built as make builds them (static, stripped), so what the tests run
 	// and what benchmarks measure is what users install.
-	cmd := exec.Command("go", "build", "-trimpath", "-tags=urfave_cli_no_docs", "-ldflags=-s -w", "-o", out, "./"+pkg)
+	tags, err := os.ReadFile(filepath.Join(RepoRoot(), "packaging", "buildtags"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-tags="+strings.TrimSpace(string(tags)), "-ldflags=-s -w", "-o", out, "./"+pkg)
 	cmd.Dir = RepoRoot()
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if b, err := cmd.CombinedOutput(); err != nil {
