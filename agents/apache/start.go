@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"os/user"
 	"path/filepath"
@@ -51,13 +52,18 @@ func start(ctx context.Context, e *ocf.Env) error {
 	checkUntil := time.Now().Add(time.Until(deadline) * 3 / 4)
 	checkCtx, cancel := context.WithDeadline(ctx, checkUntil)
 	defer cancel()
-	var last error
+	// The attempt cut short by the deadline says only "timeout": the
+	// reason reports the last error that says why the check fails.
+	var last, telling error
 	for {
 		last = in.running(checkCtx, e)
 		if last == nil {
 			if last = in.check(checkCtx, e); last == nil {
 				return nil
 			}
+		}
+		if !isTimeout(last) {
+			telling = last
 		}
 		if len(httpd.InstancePids(in.server.Binary, in.server.ConfigFile)) == 0 {
 			return ocf.Errorf(ocf.ErrGeneric, "httpd exited right after starting; see its ErrorLog (%v)", last)
@@ -67,6 +73,9 @@ func start(ctx context.Context, e *ocf.Env) error {
 			e.Log.Warnf("apache did not pass its check in time: %v; stopping it", last)
 			if _, err := in.server.Stop(ctx); err != nil {
 				e.Log.Errorf("stopping the failed start: %v", err)
+			}
+			if telling != nil {
+				last = telling
 			}
 			return ocf.Errorf(ocf.ErrGeneric, "apache %s did not come up within the start timeout: %v", in.server.ConfigFile, last)
 		case <-time.After(100 * time.Millisecond):
@@ -98,4 +107,9 @@ func (in *instance) prepareDirs() error {
 		}
 	}
 	return nil
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
