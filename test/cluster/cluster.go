@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -221,6 +222,10 @@ func (c *Cluster) daemon(logName string, env []string, name string, args ...stri
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.Env = env
 	cmd.Dir = "/"
+	// Their own process group: a Ctrl-C meant for `go test` must not
+	// half-kill the cluster. If the test binary dies without its cleanup,
+	// the next Start stops them by pid.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return proc{}, err
 	}

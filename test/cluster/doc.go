@@ -46,9 +46,11 @@
 //
 // A record of what was started and what the machine looked like before is
 // kept in /run/ocfkit-test-cluster.json while a cluster runs. If a test
-// binary was killed before its cleanup ran, the next Start finds that
-// record, stops the leftover daemons (by the recorded pid, checking the
-// process start time) and restores the machine before it begins.
+// binary was killed before its cleanup ran (Ctrl-C, go test's -timeout),
+// the next Start finds that record, stops the leftover daemons (by the
+// recorded pid, checking the process start time) and restores the machine
+// before it begins. The daemons run in their own process group, so a
+// Ctrl-C aimed at go test leaves them whole for that orderly stop.
 //
 // When the test has failed, cleanup first logs `crm_mon -1 -A -f -r`, the
 // recent notable lines of the Pacemaker log, the agents' log and Corosync's

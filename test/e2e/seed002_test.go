@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -385,7 +386,12 @@ func TestDemo(t *testing.T) {
 	if os.Getenv("OCFKIT_DEMO") != "1" {
 		t.Skip("the demo: run `make demo` as root")
 	}
-	d := &demo{t: t}
+	// Ctrl-C ends the demo through its cleanups, which stop the cluster
+	// and remove everything; a killed test binary would leave that to the
+	// next run.
+	d := &demo{t: t, stop: make(chan os.Signal, 1)}
+	signal.Notify(d.stop, os.Interrupt, syscall.SIGTERM)
+	t.Cleanup(func() { signal.Stop(d.stop) })
 	d.say("ocfkit demo: the seed clusters on a single-node Pacemaker")
 	d.say("Preparing: fake DigitalOcean and OCI APIs on 127.0.0.1, a fake DRBD, veth pairs, " +
 		"an ext4 filesystem on a loop device, an apache configuration; then Corosync and Pacemaker")
@@ -504,10 +510,21 @@ type demo struct {
 	c       *cluster.Cluster
 	printed int // operations already shown
 	mark    int // operations before the current failure
+	stop    chan os.Signal
 }
 
 func (d *demo) say(format string, args ...any) {
+	d.interrupted()
 	fmt.Printf("\n"+format+"\n", args...)
+}
+
+// interrupted ends the test (running its cleanups) after a Ctrl-C.
+func (d *demo) interrupted() {
+	select {
+	case sig := <-d.stop:
+		d.t.Fatalf("%v: stopping the demo and cleaning up", sig)
+	default:
+	}
 }
 
 func (d *demo) show(cmd, out string) {
@@ -526,6 +543,7 @@ func (d *demo) fail(what, rsc string, inject func(), done func() bool) {
 	since := time.Now()
 	inject()
 	d.c.WaitFor(t, 3*time.Minute, "recovery from: "+what, func() bool {
+		d.interrupted()
 		d.news()
 		return (rsc == "" || d.since(rsc, "start", "promote")) && done()
 	})
