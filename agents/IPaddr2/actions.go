@@ -128,6 +128,20 @@ func start(ctx context.Context, e *ocf.Env) error {
 	if up {
 		return nil
 	}
+	if e.Bool("run_arping") && c.ip.Is4() && !t.link.Loopback {
+		mac, err := h.Conflict(ctx, t.link, c.ip, 2, time.Second, 3*time.Second)
+		if err != nil {
+			return ocf.Errorf(ocf.ErrGeneric, "address collision check of %s: %v", c.ip, err)
+		}
+		if mac != nil {
+			return ocf.Errorf(ocf.ErrGeneric, "IPv4 address collision %s [DAD]: %s answers for it on %s", c.ip, mac, t.link.Name)
+		}
+	}
+	if e.Bool("lvs_support") {
+		if err := moveLoopbackAside(e, h, c.ip); err != nil {
+			return err
+		}
+	}
 	t.addr.NoDAD = e.Bool("nodad")
 	t.addr.NoPrefixRoute = e.Bool("noprefixroute")
 	if lft := e.Str("preferred_lft"); lft != "forever" {
@@ -153,6 +167,10 @@ func stop(ctx context.Context, e *ocf.Env) error {
 	if t == nil {
 		e.Log.Warnf("interface or route for the address not found: nothing to remove")
 		return nil
+	}
+	if e.Bool("lvs_support") {
+		// Whatever became of the address, the loopback copy comes back.
+		defer restoreLoopback(e, h, t.prefix.Addr())
 	}
 	if !up {
 		return nil

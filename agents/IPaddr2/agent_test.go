@@ -101,7 +101,9 @@ func TestBadInput(t *testing.T) {
 		{"mac set", reskeys("ip", "198.18.20.10", "mac", "01:02:03:04:05:06"), 6, "mac is not supported by ocfkit"},
 		{"cloned without unique address", withMeta(reskeys("ip", "198.18.20.10"), "clone_max", "2"), 6, "CLUSTERIP"},
 		{"unique_clone_address without globally_unique", reskeys("ip", "198.18.20.10", "unique_clone_address", "true"), 6, "globally_unique"},
-		{"lvs_support set", reskeys("ip", "198.18.20.10", "lvs_support", "true"), 6, "lvs_support is not supported by ocfkit"},
+		{"lvs_support on IPv6", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "lvs_support", "true"), 6, "IPv6 does not support lvs_support"},
+		{"lvs_support in a clone", withMeta(reskeys("ip", "198.18.20.10", "lvs_support", "true"), "clone_max", "2"), 6, "LVS and load sharing"},
+		{"lvs_ipv6_addrlabel set", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "lvs_ipv6_addrlabel", "true"), 6, "lvs_ipv6_addrlabel is not supported by ocfkit"},
 		{"arp_sender other", reskeys("ip", "198.18.20.10", "arp_sender", "iputils_arping"), 6, "only send_arp"},
 		{"network namespace missing", reskeys("ip", "198.18.20.10", "network_namespace", "ocfkit-none"), 6, "ocfkit-none"},
 		{"bad depth", withEnv(reskeys("ip", "198.18.20.10"), "OCF_CHECK_LEVEL", "x"), 6, "OCF_CHECK_LEVEL"},
@@ -240,4 +242,35 @@ func TestOCFTester(t *testing.T) {
 	bin := testenv.BuildAgent(t, "IPaddr2")
 	testenv.OCFTester(t, bin, "vip", map[string]string{"ip": "198.18.25.10", "nic": v.Host, "cidr_netmask": "24"},
 		"HA_LOGFACILITY=none")
+}
+
+func TestRunArping(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"198.18.26.1/24 brd +"}, []string{"198.18.26.5/24"})
+	taken := reskeys("ip", "198.18.26.5", "run_arping", "true", "arp_bg", "false", "arp_count", "1")
+	r := run(t, "start", taken)
+	assert.Equal(t, 1, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "ocf-exit-reason:IPv4 address collision 198.18.26.5 [DAD]")
+	assert.False(t, hostHas(t, v.Host, "198.18.26.5/24"), "a colliding address is not added")
+
+	free := reskeys("ip", "198.18.26.6", "run_arping", "true", "arp_count", "1")
+	require.Equal(t, 0, run(t, "start", free).code)
+	assert.True(t, hostHas(t, v.Host, "198.18.26.6/24"))
+	assert.Equal(t, 0, run(t, "stop", free).code)
+}
+
+func TestLVSSupport(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"198.18.27.1/24 brd +"}, nil)
+	require.NoError(t, exec.Command("ip", "addr", "add", "198.18.27.5/32", "dev", "lo").Run())
+	t.Cleanup(func() { exec.Command("ip", "addr", "del", "198.18.27.5/32", "dev", "lo").Run() })
+	env := reskeys("ip", "198.18.27.5", "lvs_support", "true", "arp_count", "1")
+
+	require.Equal(t, 0, run(t, "start", env).code)
+	assert.False(t, hostHas(t, "lo", "198.18.27.5/32"), "the loopback copy moved aside")
+	assert.True(t, hostHas(t, v.Host, "198.18.27.5/24"))
+	assert.FileExists(t, rsctmp(t)+"/198.18.27.5", "recorded as the shell agent records it")
+
+	require.Equal(t, 0, run(t, "stop", env).code)
+	assert.False(t, hostHas(t, v.Host, "198.18.27.5/24"))
+	assert.True(t, hostHas(t, "lo", "198.18.27.5/32"), "the loopback copy is back")
+	assert.NoFileExists(t, rsctmp(t)+"/198.18.27.5")
 }

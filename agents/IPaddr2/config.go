@@ -41,6 +41,8 @@ func parseConfig(e *ocf.Env) (*config, error) {
 		if ip, err = addCloneNumber(ip, e.MetaInt("clone", 0)); err != nil {
 			return nil, ocf.Errorf(ocf.ErrConfigured, "unique_clone_address: %v", err)
 		}
+	} else if clone.Max > 1 && e.Bool("lvs_support") {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "LVS and load sharing do not go together well")
 	} else if clone.Max > 1 {
 		return nil, ocf.Errorf(ocf.ErrConfigured,
 			"a clone of IPaddr2 without unique_clone_address would be an iptables CLUSTERIP address, which ocfkit does not implement")
@@ -56,6 +58,9 @@ func parseConfig(e *ocf.Env) (*config, error) {
 		if strings.Contains(m, ".") {
 			e.Log.Warnf("Please convert dotted quad netmask %s to CIDR notation %d!", m, c.bits)
 		}
+	}
+	if ip.Is6() && e.Bool("lvs_support") {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "The IPv6 does not support lvs_support")
 	}
 	if ip.Is6() && c.broadcast != "" {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "broadcast is for IPv4 addresses only")

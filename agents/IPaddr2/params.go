@@ -25,7 +25,8 @@ var params = []ocf.Param{
 	{Name: "iflabel", Shortdesc: "Interface label",
 		Longdesc: "A label for the address (IPv4), shown as <nic>:<label>; at most 15 characters in all."},
 	{Name: "lvs_support", Type: ocf.Boolean, Default: "false", Shortdesc: "LVS direct routing support",
-		Unsupported: "LVS direct routing mode is not implemented"},
+		Longdesc: "IPv4, for LVS direct routing: a /32 copy of ip on the loopback interface (so the node keeps serving " +
+			"it while it is not the director) is moved out of the way on start and put back on stop."},
 	{Name: "lvs_ipv6_addrlabel", Type: ocf.Boolean, Default: "false", Shortdesc: "IPv6 address label for LVS",
 		Unsupported: "IPv6 address labels are not implemented"},
 	{Name: "lvs_ipv6_addrlabel_value", Type: ocf.Integer, Default: "99", Shortdesc: "IPv6 address label value",
@@ -53,7 +54,8 @@ var params = []ocf.Param{
 		Check:    checkArpOpts},
 	{Name: "flush_routes", Type: ocf.Boolean, Default: "false", Shortdesc: "Flush the route cache on stop"},
 	{Name: "run_arping", Type: ocf.Boolean, Default: "false", Shortdesc: "Address collision check before start",
-		Unsupported: "duplicate address detection with arping is not implemented"},
+		Longdesc: "IPv4: before adding the address, probe for another host using it (ARP duplicate address " +
+			"detection, as arping -D: two probes, up to 3 s); start fails if one answers."},
 	{Name: "nodad", Type: ocf.Boolean, Default: "false", Shortdesc: "IPv6: no duplicate address detection"},
 	{Name: "noprefixroute", Type: ocf.Boolean, Default: "false", Shortdesc: "Add the address without a prefix route"},
 	{Name: "preferred_lft", Default: "forever", Shortdesc: "IPv6 preferred lifetime",

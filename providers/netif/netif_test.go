@@ -173,3 +173,26 @@ func TestNamespace(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, where, "the address is in the namespace, not here")
 }
+
+func TestConflict(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"198.18.13.1/24"}, []string{"198.18.13.2/24"})
+	h := open(t, "")
+	link, err := h.Link(v.Host)
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	// The peer's kernel answers probes for its own address.
+	mac, err := h.Conflict(ctx, link, netip.MustParseAddr("198.18.13.2"), 2, 100*time.Millisecond, time.Second)
+	require.NoError(t, err)
+	require.NotNil(t, mac, "the peer holds 198.18.13.2")
+	assert.NotEqual(t, v.HostMAC, mac)
+
+	mac, err = h.Conflict(ctx, link, netip.MustParseAddr("198.18.13.9"), 2, 100*time.Millisecond, 500*time.Millisecond)
+	require.NoError(t, err)
+	assert.Nil(t, mac, "nobody has 198.18.13.9")
+
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	_, err = h.Conflict(short, link, netip.MustParseAddr("198.18.13.9"), 2, time.Second, 10*time.Second)
+	require.NoError(t, err, "the context's deadline ends the wait, with no conflict seen")
+}
