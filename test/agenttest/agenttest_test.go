@@ -1,0 +1,90 @@
+package agenttest
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestWith(t *testing.T) {
+	p := Params{"ip": "10.0.0.1", "OCF_RESKEY_CRM_meta_timeout": "20000", "envfiles": ""}
+	q := p.With("nic", "eth0", "ip", "", "CRM_meta_timeout", "3000")
+	assert.Equal(t, Params{"nic": "eth0", "CRM_meta_timeout": "3000", "envfiles": ""}, q)
+	assert.Equal(t, Params{"ip": "10.0.0.1", "OCF_RESKEY_CRM_meta_timeout": "20000", "envfiles": ""}, p, "p is unchanged")
+	assert.Equal(t, Params{"OCF_RESKEY_ip": "x"}, p.With("OCF_RESKEY_ip", "x", "OCF_RESKEY_CRM_meta_timeout", "", "envfiles", ""))
+}
+
+func TestEnv(t *testing.T) {
+	p := Params{"ip": "10.0.0.1", "OCF_CHECK_LEVEL": "10", "HA_RSCTMP": "/x", "envfiles": ""}
+	assert.Equal(t, []string{"HA_RSCTMP=/x", "OCF_CHECK_LEVEL=10", "OCF_RESKEY_envfiles=", "OCF_RESKEY_ip=10.0.0.1"}, p.Env())
+}
+
+// script writes an executable shell script standing in for an agent.
+func script(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "agent")
+	require.NoError(t, os.WriteFile(path, []byte("#!/bin/sh\n"+body), 0o755))
+	return path
+}
+
+func TestRun(t *testing.T) {
+	t.Setenv("OCF_RESKEY_leak", "from the test")
+	bin := script(t, `echo "$1 $OCF_RESOURCE_INSTANCE $OCF_RESKEY_ip [$OCF_RESKEY_leak] $HA_LOGFACILITY $HA_RSCTMP $EXTRA"
+echo "ocf-exit-reason:bad ip $OCF_RESKEY_ip" >&2
+echo "ocf-exit-reason:second" >&2
+exit 6
+`)
+	r := Run(t, bin, "start", Params{"ip": "x"}, "EXTRA=e")
+	assert.Equal(t, 6, r.Code)
+	assert.Equal(t, "bad ip x", r.Reason())
+	f := strings.Fields(r.Stdout)
+	require.Len(t, f, 7, r.Stdout)
+	assert.Equal(t, []string{"start", Instance, "x", "[]", "none"}, f[:5])
+	assert.DirExists(t, f[5])
+	assert.Equal(t, "e", f[6])
+	assert.Positive(t, r.Elapsed)
+
+	again := Run(t, bin, "start", Params{"OCF_RESOURCE_INSTANCE": "mine"})
+	assert.Equal(t, "mine", strings.Fields(again.Stdout)[1], "the parameters name the instance")
+	assert.Equal(t, f[5], strings.Fields(again.Stdout)[4], "one state directory per test")
+	assert.Equal(t, "", Run(t, script(t, "exit 0\n"), "stop", nil).Reason())
+
+	noArg := Run(t, script(t, `echo "$#"`+"\n"), "", nil)
+	assert.Equal(t, "0\n", noArg.Stdout, "no action, no argument")
+}
+
+func TestCountForks(t *testing.T) {
+	n, code := CountForks(t, exec.Command(script(t, "/bin/true\n/bin/true\nexit 3\n")))
+	assert.Equal(t, 3, code)
+	assert.Equal(t, 2, n, "the counter sees the shell's children")
+	n, code = CountForks(t, exec.Command("/bin/true"))
+	assert.Equal(t, 0, code)
+	assert.Zero(t, n)
+}
+
+// fatals records Fatalf instead of ending the test.
+type fatals struct {
+	testing.TB
+	msgs []string
+}
+
+func (f *fatals) Fatalf(format string, args ...any) {
+	f.msgs = append(f.msgs, fmt.Sprintf(format, args...))
+}
+
+func TestRunFailsOnPanic(t *testing.T) {
+	f := &fatals{TB: t}
+	Run(f, script(t, "echo 'panic: runtime error' >&2; exit 2\n"), "monitor", nil)
+	require.Len(t, f.msgs, 1)
+	assert.Contains(t, f.msgs[0], "panicked")
+	Run(f, filepath.Join(t.TempDir(), "missing"), "monitor", nil)
+	assert.Len(t, f.msgs, 2, "a binary that cannot run fails the test")
+	Run(f, script(t, "echo panicky; exit 1\n"), "monitor", nil)
+	assert.Len(t, f.msgs, 2, "only a Go panic counts")
+}
