@@ -37,8 +37,8 @@ func TestStopSparesItsParent(t *testing.T) {
 		t.Fatalf("the agent signalled its parent: %v", s)
 	default:
 	}
-	assert.Contains(t, r.reason(), "protected")
-	assert.Contains(t, r.reason(), strconv.Itoa(os.Getpid()))
+	assert.Contains(t, r.Reason(), "protected")
+	assert.Contains(t, r.Reason(), strconv.Itoa(os.Getpid()))
 	assert.True(t, mounttest.Mounted(t, dir))
 	f.Close()
 	expect(t, p, "stop", ocf.Success)
@@ -72,8 +72,8 @@ func TestStopBusy(t *testing.T) {
 			}
 
 			// force_unmount=false: the stop fails, names a holder, kills nobody.
-			r := expect(t, p.with("force_unmount", "false", "OCF_RESKEY_CRM_meta_timeout", "2000"), "stop", ocf.ErrGeneric)
-			assert.Contains(t, r.reason(), "held by")
+			r := expect(t, p.With("force_unmount", "false", "OCF_RESKEY_CRM_meta_timeout", "2000"), "stop", ocf.ErrGeneric)
+			assert.Contains(t, r.Reason(), "held by")
 			for what, h := range holders {
 				assert.True(t, h.Alive(), "holder (%s) alive with force_unmount=false", what)
 			}

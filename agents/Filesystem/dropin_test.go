@@ -1,15 +1,13 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 
 	"github.com/ocfkit/ocfkit/ocf"
 	"github.com/ocfkit/ocfkit/providers/mount/mounttest"
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,19 +18,7 @@ const heartbeat = "/usr/lib/ocf/resource.d/heartbeat/Filesystem"
 // runHeartbeat runs the anchor agent with the same parameters.
 func runHeartbeat(t *testing.T, p params, action string) int {
 	t.Helper()
-	cmd := exec.Command(heartbeat, action)
-	cmd.Env = agentEnv(p)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		return ee.ExitCode()
-	case err != nil:
-		t.Fatalf("heartbeat %s: %v\n%s", action, err, out.String())
-	}
-	return 0
+	return agenttest.Run(t, heartbeat, action, p, instance).Code
 }
 
 // TestDropInForHeartbeat switches provider in the middle of a resource's
@@ -47,18 +33,18 @@ func TestDropInForHeartbeat(t *testing.T) {
 	mounttest.Mkfs(t, "ext4", dev, "dropin")
 	dir := filepath.Join(mounttest.Dir(t, "m"), "web site")
 	p := params{"device": dev, "directory": dir + "/", "fstype": "ext4"}
-	recurring := p.with("OCF_RESKEY_CRM_meta_interval", "10000")
+	recurring := p.With("OCF_RESKEY_CRM_meta_interval", "10000")
 
 	require.Equal(t, ocf.NotRunning, runHeartbeat(t, p, "monitor"))
 	expect(t, p, "monitor", ocf.NotRunning)
 
 	require.Equal(t, ocf.Success, runHeartbeat(t, p, "start"))
 	expect(t, recurring, "monitor", ocf.Success)
-	require.Equal(t, ocf.Success, runHeartbeat(t, recurring.with("OCF_CHECK_LEVEL", "20"), "monitor"))
+	require.Equal(t, ocf.Success, runHeartbeat(t, recurring.With("OCF_CHECK_LEVEL", "20"), "monitor"))
 	status := filepath.Join(dir, ".Filesystem_status", "fs-test_"+nodeName(t))
 	_, err := os.Stat(status)
 	require.NoError(t, err, "the anchor's status file")
-	expect(t, recurring.with("OCF_CHECK_LEVEL", "20"), "monitor", ocf.Success)
+	expect(t, recurring.With("OCF_CHECK_LEVEL", "20"), "monitor", ocf.Success)
 	expect(t, p, "start", ocf.Success)
 	expect(t, p, "stop", ocf.Success)
 	assert.False(t, mounttest.Mounted(t, dir))

@@ -26,7 +26,7 @@ func lifecycle(t *testing.T, p params, mounted string) {
 	require.True(t, mounttest.Mounted(t, mounted), "%s is mounted", mounted)
 	expect(t, p, "start", ocf.Success)
 	for _, depth := range []string{"0", "10", "20"} {
-		expect(t, p.with("OCF_CHECK_LEVEL", depth, "OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.Success)
+		expect(t, p.With("OCF_CHECK_LEVEL", depth, "OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.Success)
 	}
 	status := filepath.Join(mounted, ".Filesystem_status", "fs-test_"+nodeName(t))
 	_, err := os.Stat(status)
@@ -37,7 +37,7 @@ func lifecycle(t *testing.T, p params, mounted string) {
 	assert.True(t, os.IsNotExist(err) || !mounttest.Mounted(t, mounted))
 	expect(t, p, "stop", ocf.Success)
 	expect(t, p, "monitor", ocf.NotRunning)
-	expect(t, p.with("OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.NotRunning)
+	expect(t, p.With("OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.NotRunning)
 }
 
 func nodeName(t *testing.T) string {
@@ -90,7 +90,7 @@ func TestLifecycle(t *testing.T) {
 		dir := mounttest.Dir(t, "m")
 		p := params{"device": src, "directory": dir, "fstype": "none", "options": "bind,ro"}
 		expect(t, p, "start", ocf.Success)
-		expect(t, p.with("OCF_CHECK_LEVEL", "20", "OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.ErrGeneric)
+		expect(t, p.With("OCF_CHECK_LEVEL", "20", "OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.ErrGeneric)
 		expect(t, p, "stop", ocf.Success)
 	})
 	t.Run("tmpfs", func(t *testing.T) {
@@ -114,7 +114,7 @@ func TestStopNestedSubmounts(t *testing.T) {
 	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-b", b)
 	h := mounttest.Hold(t, mounttest.HoldCwd, b)
 	expect(t, p, "monitor", ocf.Success)
-	expect(t, p.with("OCF_RESKEY_CRM_meta_timeout", "10000"), "stop", ocf.Success)
+	expect(t, p.With("OCF_RESKEY_CRM_meta_timeout", "10000"), "stop", ocf.Success)
 	for _, d := range []string{b, a, dir} {
 		assert.False(t, mounttest.Mounted(t, d), d)
 	}
@@ -131,7 +131,7 @@ func TestStartRefusals(t *testing.T) {
 	// Something else mounted on the directory.
 	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-squatter", dir)
 	r := expect(t, p, "start", ocf.ErrGeneric)
-	assert.Contains(t, r.reason(), "ocfkit-squatter")
+	assert.Contains(t, r.Reason(), "ocfkit-squatter")
 	expect(t, p, "monitor", ocf.NotRunning)
 	expect(t, p, "stop", ocf.Success)
 	assert.True(t, mounttest.Mounted(t, dir), "stop leaves a mount that is not ours alone")
@@ -140,7 +140,7 @@ func TestStartRefusals(t *testing.T) {
 	// The device mounted elsewhere.
 	mounttest.Mount(t, dev, other)
 	r = expect(t, p, "start", ocf.ErrGeneric)
-	assert.Contains(t, r.reason(), other)
+	assert.Contains(t, r.Reason(), other)
 	mounttest.UnmountAll(t, other)
 
 	// A mount below the directory that mounting would hide.
@@ -148,19 +148,19 @@ func TestStartRefusals(t *testing.T) {
 	require.NoError(t, os.MkdirAll(sub, 0o755))
 	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-below", sub)
 	r = expect(t, p, "start", ocf.ErrGeneric)
-	assert.Contains(t, r.reason(), sub)
+	assert.Contains(t, r.Reason(), sub)
 	mounttest.UnmountAll(t, sub)
 
 	// Unmounted behind the agent's back: the monitor notices.
 	expect(t, p, "start", ocf.Success)
 	mounttest.UnmountAll(t, dir)
-	expect(t, p.with("OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.NotRunning)
+	expect(t, p.With("OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.NotRunning)
 
 	// A clone of ext4 is allowed read-only or with force_clones.
-	clone := p.with("OCF_RESKEY_CRM_meta_clone_max", "2")
+	clone := p.With("OCF_RESKEY_CRM_meta_clone_max", "2")
 	expect(t, clone, "start", ocf.ErrConfigured)
-	expect(t, clone.with("force_clones", "true"), "start", ocf.Success)
+	expect(t, clone.With("force_clones", "true"), "start", ocf.Success)
 	expect(t, clone, "stop", ocf.Success)
-	expect(t, clone.with("options", "ro"), "start", ocf.Success)
+	expect(t, clone.With("options", "ro"), "start", ocf.Success)
 	expect(t, clone, "stop", ocf.Success)
 }

@@ -2,63 +2,21 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
-	"syscall"
 	"testing"
 
 	"github.com/ocfkit/ocfkit/ocf"
 	"github.com/ocfkit/ocfkit/providers/mount/mounttest"
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// forks runs the agent under ptrace and counts the processes it creates
-// (fork, vfork, or clone of a new process; threads are not counted).
+// forks runs the agent under ptrace and counts the processes it creates.
 func forks(t *testing.T, p params, action string) (n, code int) {
 	t.Helper()
-	runtime.LockOSThread() // every ptrace call must come from the tracer thread
-	defer runtime.UnlockOSThread()
-	cmd := exec.Command(testenv.BuildAgent(t, "Filesystem"), action)
-	cmd.Env = agentEnv(p)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Ptrace: true}
-	require.NoError(t, cmd.Start())
-	pid := cmd.Process.Pid
-	var ws syscall.WaitStatus
-	_, err := syscall.Wait4(pid, &ws, 0, nil) // stopped at exec
-	require.NoError(t, err)
-	const exitKill = 0x100000 // PTRACE_O_EXITKILL
-	require.NoError(t, syscall.PtraceSetOptions(pid, syscall.PTRACE_O_TRACEFORK|syscall.PTRACE_O_TRACEVFORK|syscall.PTRACE_O_TRACECLONE|exitKill))
-	require.NoError(t, syscall.PtraceCont(pid, 0))
-	for {
-		wpid, err := syscall.Wait4(-1, &ws, syscall.WALL, nil)
-		require.NoError(t, err)
-		switch {
-		case ws.Exited() || ws.Signaled():
-			if wpid == pid {
-				if ws.Signaled() {
-					return n, -1
-				}
-				return n, ws.ExitStatus()
-			}
-			continue
-		case !ws.Stopped():
-			continue
-		}
-		sig := ws.StopSignal()
-		deliver := 0
-		switch {
-		case sig == syscall.SIGTRAP && (ws.TrapCause() == syscall.PTRACE_EVENT_FORK || ws.TrapCause() == syscall.PTRACE_EVENT_VFORK):
-			n++
-		case sig == syscall.SIGTRAP || sig == syscall.SIGSTOP:
-			// clone events and the first stop of a new task
-		default:
-			deliver = int(sig)
-		}
-		syscall.PtraceCont(wpid, deliver)
-	}
+	return agenttest.CountForks(t, agenttest.Command(t, testenv.BuildAgent(t, "Filesystem"), action, p, instance))
 }
 
 func TestMonitorDepth0ForksNothing(t *testing.T) {
