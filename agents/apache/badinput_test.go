@@ -37,44 +37,44 @@ func TestBadInput(t *testing.T) {
 		reason  string
 		stop    int // what stop says: nothing of it runs here, or it cannot tell
 	}{
-		{"configfile missing", good.with("configfile", filepath.Join(dir, "none.conf")),
+		{"configfile missing", good.With("configfile", filepath.Join(dir, "none.conf")),
 			[]string{"validate-all", "start"}, ocf.ErrInstalled, "Configuration file " + dir + "/none.conf not found", ocf.Success},
-		{"configfile relative", good.with("configfile", "httpd.conf"),
+		{"configfile relative", good.With("configfile", "httpd.conf"),
 			[]string{"validate-all", "start"}, ocf.ErrConfigured, "must be an absolute path", ocf.ErrConfigured},
-		{"httpd not executable", good.with("httpd", notExec),
+		{"httpd not executable", good.With("httpd", notExec),
 			[]string{"validate-all", "start"}, ocf.ErrInstalled, "HTTPD " + notExec + " not found or is not an executable", ocf.Success},
-		{"httpd missing", good.with("httpd", "/nonexistent/httpd"),
+		{"httpd missing", good.With("httpd", "/nonexistent/httpd"),
 			[]string{"validate-all"}, ocf.ErrInstalled, "not found or is not an executable", ocf.Success},
-		{"statusurl malformed", good.with("statusurl", "localhost:80/server-status"),
+		{"statusurl malformed", good.With("statusurl", "localhost:80/server-status"),
 			[]string{"validate-all", "start"}, ocf.ErrConfigured, "statusurl", ocf.Success},
-		{"statusurl bad port", good.with("statusurl", "http://localhost:99999/"),
+		{"statusurl bad port", good.With("statusurl", "http://localhost:99999/"),
 			[]string{"validate-all"}, ocf.ErrConfigured, "bad port", ocf.Success},
-		{"testregex invalid", good.with("testregex", "(unclosed"),
+		{"testregex invalid", good.With("testregex", "(unclosed"),
 			[]string{"validate-all", "start"}, ocf.ErrConfigured, "testregex", ocf.Success},
-		{"testregex10 invalid", good.with("testregex10", "a**"),
+		{"testregex10 invalid", good.With("testregex10", "a**"),
 			[]string{"validate-all"}, ocf.ErrConfigured, "testregex10", ocf.Success},
-		{"config syntax error", good.with("configfile", syntax),
+		{"config syntax error", good.With("configfile", syntax),
 			[]string{"validate-all", "start"}, ocf.ErrConfigured, "Invalid command 'NoSuchDirective'", ocf.Success},
-		{"testconffile missing", good.with("testconffile", filepath.Join(dir, "none")),
+		{"testconffile missing", good.With("testconffile", filepath.Join(dir, "none")),
 			[]string{"validate-all"}, ocf.ErrInstalled, "not found, or not readable", ocf.Success},
-		{"testconffile unknown keyword", good.with("testconffile", badTests),
+		{"testconffile unknown keyword", good.With("testconffile", badTests),
 			[]string{"validate-all"}, ocf.ErrConfigured, "bogus: unknown keyword", ocf.Success},
-		{"testconffile user-defined client", good.with("testconffile", curlTests),
+		{"testconffile user-defined client", good.With("testconffile", curlTests),
 			[]string{"validate-all"}, ocf.ErrConfigured, "not supported", ocf.Success},
-		{"tls_cafile missing", good.with("tls_cafile", filepath.Join(dir, "ca.pem")),
+		{"tls_cafile missing", good.With("tls_cafile", filepath.Join(dir, "ca.pem")),
 			[]string{"validate-all"}, ocf.ErrInstalled, "tls_cafile", ocf.Success},
-		{"tls_verify not a boolean", good.with("tls_verify", "maybe"),
+		{"tls_verify not a boolean", good.With("tls_verify", "maybe"),
 			[]string{"validate-all"}, ocf.ErrConfigured, "tls_verify", ocf.ErrConfigured},
-		{"envfiles with a command substitution", good.with("envfiles", envBad),
+		{"envfiles with a command substitution", good.With("envfiles", envBad),
 			[]string{"validate-all", "start"}, ocf.ErrConfigured, "command substitution is not supported", ocf.ErrConfigured},
-		{"port not a number", good.with("port", "http"),
+		{"port not a number", good.With("port", "http"),
 			[]string{"validate-all"}, ocf.ErrConfigured, "port", ocf.ErrConfigured},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, action := range tc.actions {
 				r := expect(t, tc.p, action, tc.code)
-				assert.Contains(t, r.reason(), tc.reason, action)
+				assert.Contains(t, r.Reason(), tc.reason, action)
 			}
 			// a probe of a resource that cannot be configured here is
 			// "not running", never an error that bans it
@@ -88,12 +88,12 @@ func TestBadInput(t *testing.T) {
 				if tc.name == "tls_verify not a boolean" || tc.name == "port not a number" {
 					want = ocf.ErrConfigured
 				}
-				r := expect(t, tc.p.with(recurring, "10000"), "monitor", want)
-				assert.Contains(t, r.reason(), tc.reason)
+				r := expect(t, tc.p.With(recurring, "10000"), "monitor", want)
+				assert.Contains(t, r.Reason(), tc.reason)
 			}
 			assert.Empty(t, httpd.InstancePids(httpdtest.Binary, ts.ConfigFile))
 		})
 	}
 	r := expect(t, good, "frobnicate", ocf.ErrUnimplemented)
-	assert.Contains(t, r.stderr, "unknown action")
+	assert.Contains(t, r.Stderr, "unknown action")
 }

@@ -28,12 +28,12 @@ func TestLifecycle(t *testing.T) {
 	ts, p := server(t, httpdtest.Options{RelativePid: true, IncludeStatus: true})
 	expect(t, p, "validate-all", ocf.Success)
 	expect(t, p, "monitor", ocf.NotRunning)
-	expect(t, p.with(recurring, "10000"), "monitor", ocf.NotRunning)
+	expect(t, p.With(recurring, "10000"), "monitor", ocf.NotRunning)
 	expect(t, p, "start", ocf.Success)
 	pid := ts.MainPid()
 	require.NotZero(t, pid)
 	expect(t, p, "monitor", ocf.Success)
-	expect(t, p.with(recurring, "10000"), "monitor", ocf.Success)
+	expect(t, p.With(recurring, "10000"), "monitor", ocf.Success)
 	expect(t, p, "status", ocf.Success)
 
 	expect(t, p, "start", ocf.Success)
@@ -58,8 +58,8 @@ func TestKilledParent(t *testing.T) {
 	waitDead(t, pid)
 	require.NotEmpty(t, httpd.InstancePids(httpdtest.Binary, ts.ConfigFile), "workers outlive their parent")
 
-	r := expect(t, p.with(recurring, "10000"), "monitor", ocf.NotRunning)
-	assert.Contains(t, r.reason(), strconv.Itoa(pid))
+	r := expect(t, p.With(recurring, "10000"), "monitor", ocf.NotRunning)
+	assert.Contains(t, r.Reason(), strconv.Itoa(pid))
 	expect(t, p, "monitor", ocf.NotRunning)
 	expect(t, p, "stop", ocf.Success)
 	assert.Empty(t, httpd.InstancePids(httpdtest.Binary, ts.ConfigFile), "stop kills the orphans that hold the port")
@@ -77,8 +77,8 @@ func TestStalePidOfAnotherProgram(t *testing.T) {
 	require.NoError(t, os.WriteFile(ts.PidFile, []byte(strconv.Itoa(sleep.Process.Pid)+"\n"), 0o644))
 
 	r := expect(t, p, "monitor", ocf.NotRunning)
-	assert.Contains(t, r.reason(), "not a running /usr/sbin/apache2")
-	expect(t, p.with(recurring, "10000"), "monitor", ocf.NotRunning)
+	assert.Contains(t, r.Reason(), "not a running /usr/sbin/apache2")
+	expect(t, p.With(recurring, "10000"), "monitor", ocf.NotRunning)
 	expect(t, p, "stop", ocf.Success)
 	assert.NoFileExists(t, ts.PidFile)
 	assert.True(t, alive(sleep.Process.Pid), "nothing signalled: the other program still runs")
@@ -103,9 +103,9 @@ func TestNoStatusPageFallback(t *testing.T) {
 		expect(t, p, "start", ocf.Success)
 		expect(t, p, "monitor", ocf.Success)
 		// with a monitoring parameter set there is no fallback
-		r := expect(t, p.with("testregex", "Apache Server Status"), "monitor", ocf.ErrGeneric)
-		assert.Contains(t, r.reason(), "Failed to access httpd status page")
-		assert.Contains(t, r.reason(), ts.Addr)
+		r := expect(t, p.With("testregex", "Apache Server Status"), "monitor", ocf.ErrGeneric)
+		assert.Contains(t, r.Reason(), "Failed to access httpd status page")
+		assert.Contains(t, r.Reason(), ts.Addr)
 		expect(t, p, "stop", ocf.Success)
 	})
 }
@@ -114,21 +114,21 @@ func TestStatusPageChecks(t *testing.T) {
 	ts, p := server(t, httpdtest.Options{StatusPath: "/ha-status"})
 	expect(t, p, "start", ocf.Success)
 	t.Cleanup(func() { run(t, p, "stop") })
-	expect(t, p.with("testregex", "Apache Server Status for"), "monitor", ocf.Success)
-	expect(t, p.with("client", "curl"), "monitor", ocf.Success) // accepted, the check is in-process
-	expect(t, p.with("statusurl", ts.URL("/ha-status")), "monitor", ocf.Success)
-	r := expect(t, p.with("statusurl", ts.URL("/nowhere")), "monitor", ocf.ErrGeneric)
-	assert.Contains(t, r.reason(), "404")
-	r = expect(t, p.with("testregex", "no such text"), "monitor", ocf.ErrGeneric)
-	assert.Contains(t, r.reason(), `does not match "no such text"`)
+	expect(t, p.With("testregex", "Apache Server Status for"), "monitor", ocf.Success)
+	expect(t, p.With("client", "curl"), "monitor", ocf.Success) // accepted, the check is in-process
+	expect(t, p.With("statusurl", ts.URL("/ha-status")), "monitor", ocf.Success)
+	r := expect(t, p.With("statusurl", ts.URL("/nowhere")), "monitor", ocf.ErrGeneric)
+	assert.Contains(t, r.Reason(), "404")
+	r = expect(t, p.With("testregex", "no such text"), "monitor", ocf.ErrGeneric)
+	assert.Contains(t, r.Reason(), `does not match "no such text"`)
 
 	// depth 10
-	deep := p.with("OCF_CHECK_LEVEL", "10")
+	deep := p.With("OCF_CHECK_LEVEL", "10")
 	r = expect(t, deep, "monitor", ocf.ErrConfigured)
-	assert.Contains(t, r.reason(), "testurl")
-	expect(t, deep.with("testurl", "/ha-status", "testregex10", "uptime"), "monitor", ocf.Success)
-	expect(t, deep.with("testurl", ts.URL("/"), "testregex10", "ocfkit test page"), "monitor", ocf.Success)
-	expect(t, deep.with("testurl", "/", "testregex10", "no such text"), "monitor", ocf.ErrGeneric)
+	assert.Contains(t, r.Reason(), "testurl")
+	expect(t, deep.With("testurl", "/ha-status", "testregex10", "uptime"), "monitor", ocf.Success)
+	expect(t, deep.With("testurl", ts.URL("/"), "testregex10", "ocfkit test page"), "monitor", ocf.Success)
+	expect(t, deep.With("testurl", "/", "testregex10", "no such text"), "monitor", ocf.ErrGeneric)
 }
 
 func TestTestConfFile(t *testing.T) {
@@ -173,35 +173,35 @@ end
 `), 0o600))
 	expect(t, p, "start", ocf.Success)
 	t.Cleanup(func() { run(t, p, "stop") })
-	deep := p.with("OCF_CHECK_LEVEL", "10", "testconffile", tests)
+	deep := p.With("OCF_CHECK_LEVEL", "10", "testconffile", tests)
 	expect(t, deep, "monitor", ocf.Success)
-	expect(t, deep.with("testname", "private"), "monitor", ocf.Success)
-	r := expect(t, deep.with("testname", "wrong"), "monitor", ocf.ErrGeneric)
-	assert.Contains(t, r.reason(), "401")
-	for _, out := range []string{r.stderr, r.stdout} {
+	expect(t, deep.With("testname", "private"), "monitor", ocf.Success)
+	r := expect(t, deep.With("testname", "wrong"), "monitor", ocf.ErrGeneric)
+	assert.Contains(t, r.Reason(), "401")
+	for _, out := range []string{r.Stderr, r.Stdout} {
 		assert.NotContains(t, out, "not-the-pw")
 	}
-	r = expect(t, deep.with("testname", "absent"), "validate-all", ocf.ErrConfigured)
-	assert.Contains(t, r.reason(), "absent")
+	r = expect(t, deep.With("testname", "absent"), "validate-all", ocf.ErrConfigured)
+	assert.Contains(t, r.Reason(), "absent")
 }
 
 func TestHTTPS(t *testing.T) {
 	ts, p := server(t, httpdtest.Options{TLS: true})
 	// the derived status URL is https (Listen ... https); the certificate
 	// is self-signed, so the default check refuses it and start fails
-	r := expect(t, p.with("OCF_RESKEY_CRM_meta_timeout", "6000"), "start", ocf.ErrGeneric)
-	assert.Contains(t, r.reason(), "certificate")
+	r := expect(t, p.With("OCF_RESKEY_CRM_meta_timeout", "6000"), "start", ocf.ErrGeneric)
+	assert.Contains(t, r.Reason(), "certificate")
 	// the last of them may have had SIGKILL just before the deadline
 	assert.Eventually(t, func() bool { return len(httpd.InstancePids(httpdtest.Binary, ts.ConfigFile)) == 0 },
 		2*time.Second, 20*time.Millisecond, "a failed start stops what it started")
 
-	expect(t, p.with("tls_cafile", ts.CertFile), "start", ocf.Success)
+	expect(t, p.With("tls_cafile", ts.CertFile), "start", ocf.Success)
 	t.Cleanup(func() { run(t, p, "stop") })
-	expect(t, p.with("tls_cafile", ts.CertFile), "monitor", ocf.Success)
-	expect(t, p.with("tls_verify", "false"), "monitor", ocf.Success)
+	expect(t, p.With("tls_cafile", ts.CertFile), "monitor", ocf.Success)
+	expect(t, p.With("tls_verify", "false"), "monitor", ocf.Success)
 	r = expect(t, p, "monitor", ocf.ErrGeneric)
-	assert.Contains(t, r.reason(), "certificate")
-	expect(t, p.with("statusurl", "https://localhost:"+strconv.Itoa(ts.Port)+"/server-status", "tls_cafile", ts.CertFile), "monitor", ocf.Success)
+	assert.Contains(t, r.Reason(), "certificate")
+	expect(t, p.With("statusurl", "https://localhost:"+strconv.Itoa(ts.Port)+"/server-status", "tls_cafile", ts.CertFile), "monitor", ocf.Success)
 }
 
 // The envvars file and the options reach both httpd and the configuration
@@ -211,7 +211,7 @@ func TestEnvfilesAndOptions(t *testing.T) {
 	env := filepath.Join(t.TempDir(), "envvars")
 	runDir := filepath.Join(ts.Dir, "run")
 	require.NoError(t, os.WriteFile(env, []byte("unset HOME\nif [ -d "+runDir+" ]; then\n  export OCFKIT_RUN="+runDir+"\nfi\n"), 0o644))
-	p = p.with("envfiles", env, "options", "-D OCFKIT")
+	p = p.With("envfiles", env, "options", "-D OCFKIT")
 	expect(t, p, "start", ocf.Success)
 	pidFile := filepath.Join(runDir, "custom.pid")
 	require.FileExists(t, pidFile)
@@ -224,7 +224,7 @@ func TestEnvfilesAndOptions(t *testing.T) {
 func TestDefaultPidFile(t *testing.T) {
 	ts, p := server(t, httpdtest.Options{NoPidFile: true})
 	varrun := t.TempDir()
-	p = p.with("HA_VARRUN", varrun)
+	p = p.With("HA_VARRUN", varrun)
 	expect(t, p, "start", ocf.Success)
 	pidFile := filepath.Join(varrun, "apache2-apache-test.pid")
 	require.FileExists(t, pidFile)
@@ -260,10 +260,10 @@ func TestIPv6(t *testing.T) {
 	expect(t, p, "start", ocf.Success) // derived: http://[::1]:<port>/server-status
 	t.Cleanup(func() { run(t, p, "stop") })
 	expect(t, p, "monitor", ocf.Success)
-	local := p.with("statusurl", "http://localhost:"+strconv.Itoa(ts.Port)+"/server-status")
-	expect(t, local.with("use_ipv6", "true"), "monitor", ocf.Success)
+	local := p.With("statusurl", "http://localhost:"+strconv.Itoa(ts.Port)+"/server-status")
+	expect(t, local.With("use_ipv6", "true"), "monitor", ocf.Success)
 	r := expect(t, local, "monitor", ocf.ErrGeneric)
-	assert.Contains(t, r.reason(), "refused", "localhost is 127.0.0.1 unless use_ipv6")
+	assert.Contains(t, r.Reason(), "refused", "localhost is 127.0.0.1 unless use_ipv6")
 }
 
 // A port taken by someone else is this node's problem, not a wrong
@@ -274,7 +274,7 @@ func TestStartPortInUse(t *testing.T) {
 	require.NoError(t, err)
 	defer l.Close()
 	r := expect(t, p, "start", ocf.ErrGeneric)
-	assert.Contains(t, r.reason(), "Address already in use")
+	assert.Contains(t, r.Reason(), "Address already in use")
 	expect(t, p, "validate-all", ocf.Success)
 	expect(t, p, "monitor", ocf.NotRunning)
 }

@@ -19,11 +19,11 @@ func TestMetaData(t *testing.T) {
 	for _, name := range []string{"configfile", "httpd", "port", "statusurl", "testregex", "client",
 		"testurl", "testregex10", "testconffile", "testname", "options", "envfiles", "use_ipv6",
 		"tls_verify", "tls_cafile"} {
-		assert.Contains(t, r.stdout, `<parameter name="`+name+`"`)
+		assert.Contains(t, r.Stdout, `<parameter name="`+name+`"`)
 	}
-	assert.Contains(t, r.stdout, `default="&lt;/ *html *&gt;"`)
-	assert.Contains(t, r.stdout, `default="/etc/apache2/envvars"`)
-	assert.Regexp(t, regexp.MustCompile(`<action name="monitor"[^>]*timeout="20s"[^>]*interval="10s"`), r.stdout)
+	assert.Contains(t, r.Stdout, `default="&lt;/ *html *&gt;"`)
+	assert.Contains(t, r.Stdout, `default="/etc/apache2/envvars"`)
+	assert.Regexp(t, regexp.MustCompile(`<action name="monitor"[^>]*timeout="20s"[^>]*interval="10s"`), r.Stdout)
 
 	xmllint := testenv.NeedCmd(t, "xmllint")
 	for _, check := range [][]string{
@@ -32,7 +32,7 @@ func TestMetaData(t *testing.T) {
 	} {
 		testenv.NeedFile(t, check[1])
 		cmd := exec.Command(xmllint, "--noout", check[0], check[1], "-")
-		cmd.Stdin = strings.NewReader(r.stdout)
+		cmd.Stdin = strings.NewReader(r.Stdout)
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "%s: %s", check[0], out)
 	}
