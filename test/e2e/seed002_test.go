@@ -321,48 +321,50 @@ func TestSeed002(t *testing.T) {
 		[2]string{"res_ip", "start"}, [2]string{"res_fs_drbd0", "start"}, [2]string{"res_httpd", "start"})
 }
 
-// TestSeed002Recovery measures, under `make bench` only, how long Pacemaker
+// TestSeedsRecovery measures, under `make bench` only, how long Pacemaker
 // takes from each injected failure to recording the resource started again
-// (the controller's log time of the successful start), as a median of 5.
-// The monitors run every 2 s, so about half of that is detection.
-func TestSeed002Recovery(t *testing.T) {
+// (the controller's log time of the successful start), as a median of 5:
+// the seed 002 stack, the DigitalOcean reserved IP (seeds 000, 001, 004)
+// and the OCI secondary IP (seed 003), all in one cluster. The monitors run
+// every 2 s, so about half of that is detection.
+func TestSeedsRecovery(t *testing.T) {
 	bench.Need(t)
-	s := newSeed002(t, cluster.Options{})
+	cl := newClouds(t)
+	s := newSeed002(t, cl.options())
 	c := s.c
 	s.configure(t)
 	s.waitUp(t, "the seed 002 stack up")
+	cl.create(t, s)
 	vip, err := netlink.ParseAddr(s.vip + "/24")
 	require.NoError(t, err)
 	link, err := netlink.LinkByName(s.nic)
 	require.NoError(t, err)
+	now := func(f func()) func() time.Time {
+		return func() time.Time {
+			start := time.Now()
+			f()
+			return start
+		}
+	}
+	seedUp := func() bool { return s.up(t) }
 
 	// Each inject returns the moment the clock starts.
 	kinds := []struct {
 		what, rsc string
 		inject    func() time.Time
+		up        func() bool
 	}{
-		{"apache killed", "res_httpd", func() time.Time {
-			now := time.Now()
-			require.NoError(t, syscall.Kill(s.web.MainPid(), syscall.SIGKILL))
-			return now
-		}},
-		{"filesystem unmounted", "res_fs_drbd0", func() time.Time {
-			now := time.Now()
-			s.unmount(t)
-			return now
-		}},
-		{"VIP deleted", "res_ip", func() time.Time {
-			now := time.Now()
-			require.NoError(t, netlink.AddrDel(link, vip))
-			return now
-		}},
-		{"DRBD UpToDate again, apache up", "res_httpd", func() time.Time {
+		{"seed 002, apache killed", "res_httpd",
+			now(func() { require.NoError(t, syscall.Kill(s.web.MainPid(), syscall.SIGKILL)) }), seedUp},
+		{"seed 002, filesystem unmounted", "res_fs_drbd0", now(func() { s.unmount(t) }), seedUp},
+		{"seed 002, VIP deleted", "res_ip", now(func() { require.NoError(t, netlink.AddrDel(link, vip)) }), seedUp},
+		{"seed 002, DRBD UpToDate again, apache up", "res_httpd", func() time.Time {
 			s.setDisk(t, "Outdated")
 			c.WaitFor(t, 2*time.Minute, "the group stopped", func() bool { return c.ResourceRole(t, "rg_httpd") == "Stopped" })
-			now := time.Now()
-			s.setDisk(t, "UpToDate")
-			return now
-		}},
+			return now(func() { s.setDisk(t, "UpToDate") })()
+		}, seedUp},
+		{"DigitalOcean, reserved IP moved", "fip", now(cl.moveFloatingIP), func() bool { return cl.fipHome(t, c) }},
+		{"OCI, secondary IP moved", "ocivip", now(cl.moveOCIVIP), func() bool { return cl.ociHome(t, c) }},
 	}
 	const runs = 5
 	for _, k := range kinds {
@@ -370,9 +372,9 @@ func TestSeed002Recovery(t *testing.T) {
 		for i := 0; i < runs; i++ {
 			since := k.inject()
 			d = append(d, c.Recovery(t, k.rsc, since, 2*time.Minute))
-			s.waitUp(t, "the stack up again after "+k.what)
+			c.WaitFor(t, 2*time.Minute, "all well again after: "+k.what, k.up)
 		}
-		bench.Printf("%-44s median %9s  (n=%d, monitors every 2s)", "seed002 recovery, "+k.what,
+		bench.Printf("%-44s median %9s  (n=%d, monitors every 2s)", "recovery: "+k.what,
 			bench.Median(d).Round(time.Millisecond), runs)
 	}
 }
@@ -396,33 +398,8 @@ func TestDemo(t *testing.T) {
 	d.say("Preparing: fake DigitalOcean and OCI APIs on 127.0.0.1, a fake DRBD, veth pairs, " +
 		"an ext4 filesystem on a loop device, an apache configuration; then Corosync and Pacemaker")
 
-	// DigitalOcean: this node is droplet 1001; the reserved IP starts on 1002.
-	const doToken = "dop_v1_demo_00112233445566778899aabbccddeeff"
-	do := dofake.New(doToken)
-	do.AddDroplet(demoDroplet, "node1")
-	do.AddDroplet(demoOtherDroplet, "node2")
-	require.NoError(t, do.AddReservedIP(demoFloatingIP, demoOtherDroplet))
-	doEnv, err := dofake.Start(do)
-	require.NoError(t, err)
-	t.Cleanup(doEnv.Close)
-	secrets := t.TempDir()
-	tokenFile := filepath.Join(secrets, "do.token")
-	require.NoError(t, os.WriteFile(tokenFile, []byte(doToken+"\n"), 0o600))
-
-	// OCI: instance node1 with a VNIC whose NIC is a veth; node2 elsewhere.
-	oci := ocifake.New(ocifake.Options{})
-	ociURL := ocifake.Serve(t, oci)
-	subnet := oci.AddSubnet("198.19.53.0/24")
-	ociNIC := netiftest.NewVeth(t, []string{"198.19.53.11/24"}, nil)
-	oci.AddInstance("node1")
-	oci.AddInstance("node2")
-	oci.AddVNIC("node1", subnet.ID, "198.19.53.11", ociNIC.HostMAC.String())
-	otherVNIC := oci.AddVNIC("node2", subnet.ID, "198.19.53.12", "02:00:17:00:00:02")
-	_, err = oci.AssignSecondary(demoOCIVIP, otherVNIC)
-	require.NoError(t, err)
-
-	rsctmp := t.TempDir()
-	s := newSeed002(t, cluster.Options{Agents: []string{"floatip", "ocivip"}, Env: []string{"HA_RSCTMP=" + rsctmp}})
+	cl := newClouds(t)
+	s := newSeed002(t, cl.options())
 	s.verbose = true
 	c := s.c
 	d.c = c
@@ -431,24 +408,14 @@ func TestDemo(t *testing.T) {
 	s.configure(t)
 	s.waitUp(t, "the seed 002 stack up")
 	d.say("Seeds 000/001/004 (DigitalOcean reserved IP, token in a 0600 file) and 003 (OCI secondary IP, instance principal):")
-	fip := []string{"resource", "create", "fip", "ocf:ocfkit:floatip", "floating_ip=" + demoFloatingIP,
-		"token_file=" + tokenFile, "api_url=" + doEnv.APIURL, "metadata_url=" + doEnv.Metadata[demoDroplet],
-		"op", "monitor", "interval=2s", "timeout=20s", "op", "start", "timeout=60s"}
-	s.echo("pcs %s", strings.Join(fip, " "))
-	c.Pcs(t, fip...)
-	vip := []string{"resource", "create", "ocivip", "ocf:ocfkit:ocivip", "secondary_private_ip=" + demoOCIVIP,
-		"nic=" + ociNIC.Host, "metadata_url=" + ocifake.IMDSURL(ociURL, "node1"),
-		"api_endpoint=" + ociURL, "auth_endpoint=" + ociURL,
-		"op", "monitor", "interval=2s", "timeout=20s"}
-	s.echo("pcs %s", strings.Join(vip, " "))
-	c.Pcs(t, vip...)
+	cl.create(t, s)
 	c.WaitFor(t, 2*time.Minute, "fip and ocivip Started", func() bool {
 		return c.ResourceRole(t, "fip") == "Started" && c.ResourceRole(t, "ocivip") == "Started"
 	})
 	d.show("crm_mon -1", c.Run(t, "crm_mon", "-1"))
 	d.say("curl %s  →  %s", s.url(), strings.TrimSpace(s.get()))
 	d.say("The reserved IP %s is on droplet %d (was %d); the OCI IP %s is on this node's VNIC: %v",
-		demoFloatingIP, do.Holder(demoFloatingIP), demoOtherDroplet, demoOCIVIP, oci.VNICOf(demoOCIVIP) != otherVNIC)
+		demoFloatingIP, cl.do.Holder(demoFloatingIP), demoOtherDroplet, demoOCIVIP, cl.oci.VNICOf(demoOCIVIP) == cl.ourVNIC)
 
 	d.fail("kill -9 apache's main process", "res_httpd", func() {
 		require.NoError(t, syscall.Kill(s.web.MainPid(), syscall.SIGKILL))
@@ -467,35 +434,117 @@ func TestDemo(t *testing.T) {
 		})
 	d.fail("DRBD's disk is UpToDate again", "res_httpd", func() { s.setDisk(t, "UpToDate") },
 		func() bool { return s.up(t) })
-	d.fail("someone moves the reserved IP to droplet 1002", "fip",
-		func() { require.NoError(t, do.Assign(demoFloatingIP, demoOtherDroplet)) },
-		func() bool { return do.Holder(demoFloatingIP) == demoDroplet && c.ResourceRole(t, "fip") == "Started" })
+	d.fail("someone moves the reserved IP to droplet 1002", "fip", cl.moveFloatingIP, func() bool { return cl.fipHome(t, c) })
 	d.fail("the DigitalOcean API and the metadata service go down", "", func() {
-		do.SetMetadataDown(demoDroplet, true)
-		do.SetFaults(dofake.Faults{APIDown: true})
+		cl.do.SetMetadataDown(demoDroplet, true)
+		cl.do.SetFaults(dofake.Faults{APIDown: true})
 	}, func() bool { return d.degraded("fip") })
 	d.say("fip stays %s: a monitor that cannot tell is not a failure", c.ResourceRole(t, "fip"))
-	do.SetFaults(dofake.Faults{})
-	do.SetMetadataDown(demoDroplet, false)
-	d.fail("someone moves the OCI IP to node2's VNIC", "ocivip",
-		func() {
-			_, err := oci.AssignSecondary(demoOCIVIP, otherVNIC)
-			require.NoError(t, err)
-		},
-		func() bool { return oci.VNICOf(demoOCIVIP) != otherVNIC && c.ResourceRole(t, "ocivip") == "Started" })
+	cl.do.SetFaults(dofake.Faults{})
+	cl.do.SetMetadataDown(demoDroplet, false)
+	d.fail("someone moves the OCI IP to node2's VNIC", "ocivip", cl.moveOCIVIP, func() bool { return cl.ociHome(t, c) })
 	d.fail("OCI's auth service goes down and the cached token is gone", "", func() {
-		oci.SetFault(ocifake.OpFederation, ocifake.Fault{Status: 503})
-		tokens, _ := filepath.Glob(filepath.Join(rsctmp, "ocivip*token*"))
+		cl.oci.SetFault(ocifake.OpFederation, ocifake.Fault{Status: 503})
+		tokens, _ := filepath.Glob(filepath.Join(cl.rsctmp, "ocivip*token*"))
 		for _, f := range tokens {
 			os.Remove(f)
 		}
 	}, func() bool { return d.degraded("ocivip") })
 	d.say("ocivip stays %s: no failover because a login failed", c.ResourceRole(t, "ocivip"))
-	oci.ClearFaults()
+	cl.oci.ClearFaults()
 
 	d.show("crm_mon -1 -A -f", c.Run(t, "crm_mon", "-1", "-A", "-f"))
 	d.say("Tearing down: Pacemaker stops the resources, then Corosync stops; the veths, the loop device, " +
 		"apache, the fakes and every file the cluster wrote are removed.")
+}
+
+// clouds are the cloud seeds' side of the demo and the recovery figures:
+// the DigitalOcean fake with this node as droplet 1001 and a reserved IP
+// on droplet 1002, and the OCI fake with this node's VNIC on a veth and the
+// secondary IP on node2's VNIC.
+type clouds struct {
+	t         *testing.T
+	do        *dofake.Fake
+	doEnv     *dofake.Env
+	tokenFile string
+	oci       *ocifake.Fake
+	ociURL    string
+	ociNIC    string
+	ourVNIC   string
+	otherVNIC string
+	rsctmp    string // the agents' state directory (cached tokens)
+}
+
+const demoDOToken = "dop_v1_demo_00112233445566778899aabbccddeeff"
+
+// newClouds starts the fakes; call it before the cluster starts, so that
+// they outlive it.
+func newClouds(t *testing.T) *clouds {
+	t.Helper()
+	cl := &clouds{t: t, rsctmp: t.TempDir()}
+	cl.do = dofake.New(demoDOToken)
+	cl.do.AddDroplet(demoDroplet, "node1")
+	cl.do.AddDroplet(demoOtherDroplet, "node2")
+	require.NoError(t, cl.do.AddReservedIP(demoFloatingIP, demoOtherDroplet))
+	env, err := dofake.Start(cl.do)
+	require.NoError(t, err)
+	t.Cleanup(env.Close)
+	cl.doEnv = env
+	cl.tokenFile = filepath.Join(t.TempDir(), "do.token")
+	require.NoError(t, os.WriteFile(cl.tokenFile, []byte(demoDOToken+"\n"), 0o600))
+
+	cl.oci = ocifake.New(ocifake.Options{})
+	cl.ociURL = ocifake.Serve(t, cl.oci)
+	subnet := cl.oci.AddSubnet("198.19.53.0/24")
+	v := netiftest.NewVeth(t, []string{"198.19.53.11/24"}, nil)
+	cl.ociNIC = v.Host
+	cl.oci.AddInstance("node1")
+	cl.oci.AddInstance("node2")
+	cl.ourVNIC = cl.oci.AddVNIC("node1", subnet.ID, "198.19.53.11", v.HostMAC.String())
+	cl.otherVNIC = cl.oci.AddVNIC("node2", subnet.ID, "198.19.53.12", "02:00:17:00:00:02")
+	_, err = cl.oci.AssignSecondary(demoOCIVIP, cl.otherVNIC)
+	require.NoError(t, err)
+	return cl
+}
+
+// options are what the cluster needs for the cloud agents.
+func (cl *clouds) options() cluster.Options {
+	return cluster.Options{Agents: []string{"floatip", "ocivip"}, Env: []string{"HA_RSCTMP=" + cl.rsctmp}}
+}
+
+// create adds fip and ocivip to s's cluster and waits for them.
+func (cl *clouds) create(t *testing.T, s *seed002) {
+	t.Helper()
+	c := s.c
+	fip := []string{"resource", "create", "fip", "ocf:ocfkit:floatip", "floating_ip=" + demoFloatingIP,
+		"token_file=" + cl.tokenFile, "api_url=" + cl.doEnv.APIURL, "metadata_url=" + cl.doEnv.Metadata[demoDroplet],
+		"op", "monitor", "interval=2s", "timeout=20s", "op", "start", "timeout=60s"}
+	s.echo("pcs %s", strings.Join(fip, " "))
+	c.Pcs(t, fip...)
+	vip := []string{"resource", "create", "ocivip", "ocf:ocfkit:ocivip", "secondary_private_ip=" + demoOCIVIP,
+		"nic=" + cl.ociNIC, "metadata_url=" + ocifake.IMDSURL(cl.ociURL, "node1"),
+		"api_endpoint=" + cl.ociURL, "auth_endpoint=" + cl.ociURL,
+		"op", "monitor", "interval=2s", "timeout=20s"}
+	s.echo("pcs %s", strings.Join(vip, " "))
+	c.Pcs(t, vip...)
+	c.WaitFor(t, 2*time.Minute, "fip and ocivip home", func() bool { return cl.fipHome(t, c) && cl.ociHome(t, c) })
+}
+
+func (cl *clouds) moveFloatingIP() {
+	require.NoError(cl.t, cl.do.Assign(demoFloatingIP, demoOtherDroplet))
+}
+
+func (cl *clouds) moveOCIVIP() {
+	_, err := cl.oci.AssignSecondary(demoOCIVIP, cl.otherVNIC)
+	require.NoError(cl.t, err)
+}
+
+func (cl *clouds) fipHome(t *testing.T, c *cluster.Cluster) bool {
+	return cl.do.Holder(demoFloatingIP) == demoDroplet && c.ResourceRole(t, "fip") == "Started"
+}
+
+func (cl *clouds) ociHome(t *testing.T, c *cluster.Cluster) bool {
+	return cl.oci.VNICOf(demoOCIVIP) == cl.ourVNIC && c.ResourceRole(t, "ocivip") == "Started"
 }
 
 const (
