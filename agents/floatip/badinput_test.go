@@ -82,11 +82,11 @@ func TestBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			n := c.node(t, dropA)
 			r := n.do(tc.action, tc.kv...)
-			require.Equal(t, tc.code, r.code, "stderr: %s", r.stderr)
+			require.Equal(t, tc.code, r.Code, "stderr: %s", r.Stderr)
 			if tc.reason != "" {
-				assert.Contains(t, r.reason(), tc.reason, "stderr: %s", r.stderr)
+				assert.Contains(t, r.Reason(), tc.reason, "stderr: %s", r.Stderr)
 			}
-			assert.NotContains(t, r.stderr, "panic")
+			assert.NotContains(t, r.Stderr, "panic")
 		})
 	}
 }
@@ -96,7 +96,7 @@ func TestMetadataDownAtFirstStart(t *testing.T) {
 	a := c.node(t, dropA)
 	c.Fake.SetMetadataDown(dropA, true)
 	r := a.expect(ocf.ErrGeneric, "start")
-	assert.Contains(t, r.reason(), "droplet_id")
+	assert.Contains(t, r.Reason(), "droplet_id")
 	assert.Zero(t, c.Fake.Calls("POST /v2/reserved_ips/{ip}/actions"))
 }
 
@@ -125,20 +125,20 @@ func TestTokenNeverShows(t *testing.T) {
 
 func TestMetaData(t *testing.T) {
 	r := run(t, t.TempDir(), kvs{}, "meta-data")
-	require.Zero(t, r.code)
+	require.Zero(t, r.Code)
 	for _, name := range []string{"floating_ip", "token_file", "do_token", "api_url", "metadata_url",
 		"droplet_id", "unassign_on_stop", "api_timeout"} {
-		assert.Contains(t, r.stdout, `<parameter name="`+name+`"`)
+		assert.Contains(t, r.Stdout, `<parameter name="`+name+`"`)
 	}
-	assert.Contains(t, r.stdout, `default="/etc/ocfkit/digitalocean.token"`)
+	assert.Contains(t, r.Stdout, `default="/etc/ocfkit/digitalocean.token"`)
 	for _, action := range []string{"start", "stop", "monitor", "validate-all", "meta-data"} {
-		assert.Contains(t, r.stdout, `<action name="`+action+`"`)
+		assert.Contains(t, r.Stdout, `<action name="`+action+`"`)
 	}
 	xmllint := testenv.NeedCmd(t, "xmllint")
 	rng := "/usr/share/resource-agents/metadata.rng"
 	testenv.NeedFile(t, rng)
 	cmd := exec.Command(xmllint, "--noout", "--relaxng", rng, "-")
-	cmd.Stdin = strings.NewReader(r.stdout)
+	cmd.Stdin = strings.NewReader(r.Stdout)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 }

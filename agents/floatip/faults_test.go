@@ -39,7 +39,7 @@ func TestStartThroughFaults(t *testing.T) {
 			r := a.expect(ocf.Success, "start", "OCF_RESKEY_CRM_meta_timeout", "30000")
 			assert.Equal(t, dropA, c.Fake.Holder(fip))
 			assert.Equal(t, tc.posts, c.Fake.Calls("POST /v2/reserved_ips/{ip}/actions"), c.Fake.CallSummary())
-			assert.Less(t, r.elapsed, 30*time.Second)
+			assert.Less(t, r.Elapsed, 30*time.Second)
 			a.expect(ocf.Success, "monitor", recurring, "10000")
 		})
 	}
@@ -62,8 +62,8 @@ func TestStartFailsInTime(t *testing.T) {
 			a := c.node(t, dropA)
 			c.Fake.SetFaults(tc.faults)
 			r := a.expect(ocf.ErrGeneric, "start", "OCF_RESKEY_CRM_meta_timeout", "5000", "api_timeout", "2")
-			assert.Less(t, r.elapsed, 5*time.Second, "the action returns before Pacemaker's timeout")
-			assert.Contains(t, r.reason(), tc.reason)
+			assert.Less(t, r.Elapsed, 5*time.Second, "the action returns before Pacemaker's timeout")
+			assert.Contains(t, r.Reason(), tc.reason)
 			assert.Equal(t, dropC, c.Fake.Holder(fip))
 			a.expect(ocf.NotRunning, "monitor", recurring, "10000")
 		})
@@ -102,12 +102,12 @@ func TestMonitorWithoutAnswers(t *testing.T) {
 			c.Fake.SetFaults(tc.faults)
 			c.Fake.ResetCalls()
 			r := a.expect(tc.code, "monitor", recurring, "10000", "OCF_RESKEY_CRM_meta_timeout", "6000", "api_timeout", "2")
-			assert.Less(t, r.elapsed, 6*time.Second, "the monitor returns before its timeout")
+			assert.Less(t, r.Elapsed, 6*time.Second, "the monitor returns before its timeout")
 			if tc.apiCalls >= 0 {
 				assert.Equal(t, tc.apiCalls, c.Fake.APICalls(), c.Fake.CallSummary())
 			}
 			if tc.code == ocf.DegradedRunning {
-				assert.Contains(t, r.reason(), "cannot tell")
+				assert.Contains(t, r.Reason(), "cannot tell")
 			}
 
 			// The same without a record of a start here (a probe on another
@@ -128,7 +128,7 @@ func TestStopWhenAPIIsDown(t *testing.T) {
 	a.expect(ocf.NotRunning, "monitor")
 
 	r := a.expect(ocf.ErrGeneric, "start", "OCF_RESKEY_CRM_meta_timeout", "3000", "droplet_id", "1001")
-	assert.Less(t, r.elapsed, 3*time.Second)
+	assert.Less(t, r.Elapsed, 3*time.Second)
 }
 
 // dofakeFaultsAll makes every API request fail in a way that produces an

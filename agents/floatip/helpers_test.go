@@ -1,18 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/dofake"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
@@ -67,94 +63,32 @@ func (c *cloud) node(t *testing.T, droplet int) *node {
 	}}
 }
 
-type kvs map[string]string
+type kvs = agenttest.Params
 
-func (p kvs) with(kv ...string) kvs {
-	q := kvs{}
-	for k, v := range p {
-		q[k] = v
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == "" {
-			delete(q, kv[i])
-			continue
-		}
-		q[kv[i]] = kv[i+1]
-	}
-	return q
-}
-
-// result is one run of the agent binary.
-type result struct {
-	code           int
-	stdout, stderr string
-	elapsed        time.Duration
-}
-
-func (r result) reason() string {
-	for _, l := range strings.Split(r.stderr, "\n") {
-		if s, ok := strings.CutPrefix(l, "ocf-exit-reason:"); ok {
-			return s
-		}
-	}
-	return ""
-}
-
-// run runs action with p; keys starting with OCF_ or HA_ are passed as
-// they are, others as OCF_RESKEY_<key>.
-func run(t *testing.T, stateDir string, p kvs, action string) result {
+// run runs action as Pacemaker would on a node whose state is in stateDir,
+// and fails the test if the token shows in the output.
+func run(t *testing.T, stateDir string, p kvs, action string) agenttest.Result {
 	t.Helper()
-	env := []string{"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=fip-test", "HA_LOGFACILITY=none", "HA_RSCTMP=" + stateDir}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "OCF_") && !strings.HasPrefix(kv, "HA_") {
-			env = append(env, kv)
-		}
-	}
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if strings.HasPrefix(k, "OCF_") || strings.HasPrefix(k, "HA_") {
-			env = append(env, k+"="+p[k])
-		} else {
-			env = append(env, "OCF_RESKEY_"+k+"="+p[k])
-		}
-	}
-	cmd := exec.Command(testenv.BuildAgent(t, "floatip"), action)
-	cmd.Env = env
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String(), elapsed: time.Since(start)}
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		r.code = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("run %s: %v", action, err)
-	}
-	if strings.Contains(r.stderr, token) || strings.Contains(r.stdout, token) {
-		t.Fatalf("%s: the token appears in the output:\n%s", action, r.stderr)
+	r := agenttest.Run(t, testenv.BuildAgent(t, "floatip"), action, p, "OCF_RESOURCE_INSTANCE=fip-test", "HA_RSCTMP="+stateDir)
+	if strings.Contains(r.Stderr, token) || strings.Contains(r.Stdout, token) {
+		t.Fatalf("%s: the token appears in the output:\n%s", action, r.Stderr)
 	}
 	return r
 }
 
 // do runs an action on the node; kv adds or overrides parameters.
-func (n *node) do(action string, kv ...string) result {
+func (n *node) do(action string, kv ...string) agenttest.Result {
 	n.t.Helper()
-	return run(n.t, n.stateDir, n.p.with(kv...), action)
+	return run(n.t, n.stateDir, n.p.With(kv...), action)
 }
 
 // expect runs an action and fails the test unless it exits with code.
-func (n *node) expect(code int, action string, kv ...string) result {
+func (n *node) expect(code int, action string, kv ...string) agenttest.Result {
 	n.t.Helper()
 	r := n.do(action, kv...)
-	if r.code != code {
+	if r.Code != code {
 		n.t.Fatalf("droplet %d %s: exit %d, want %d\nstderr:\n%s\ncalls:\n%s",
-			n.droplet, action, r.code, code, r.stderr, n.c.Fake.CallSummary())
+			n.droplet, action, r.Code, code, r.Stderr, n.c.Fake.CallSummary())
 	}
 	return r
 }

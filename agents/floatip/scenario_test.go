@@ -24,7 +24,7 @@ func TestTwoDroplets(t *testing.T) {
 	b.expect(ocf.Success, "start")
 	assert.Equal(t, dropB, c.Fake.Holder(fip))
 	r := a.expect(ocf.NotRunning, "monitor", recurring, "10000")
-	assert.Contains(t, r.reason(), "droplet 1002", "A's monitor says where the IP went")
+	assert.Contains(t, r.Reason(), "droplet 1002", "A's monitor says where the IP went")
 	b.expect(ocf.Success, "monitor", recurring, "10000")
 
 	a.expect(ocf.Success, "start")
@@ -123,12 +123,12 @@ func TestFloatingIPMovedBehindOurBack(t *testing.T) {
 	c.Fake.ResetCalls()
 	c.Fake.Assign(fip, dropC)
 	r := a.expect(ocf.NotRunning, "monitor", recurring, "10000")
-	assert.Contains(t, r.reason(), "droplet 1003")
+	assert.Contains(t, r.Reason(), "droplet 1003")
 	assert.Equal(t, 1, c.Fake.APICalls(), "metadata disagrees: exactly one API GET confirms\n%s", c.Fake.CallSummary())
 
 	c.Fake.Assign(fip, 0)
 	r = a.expect(ocf.NotRunning, "monitor", recurring, "10000")
-	assert.Contains(t, r.reason(), "no droplet")
+	assert.Contains(t, r.Reason(), "no droplet")
 }
 
 func TestUnassignAfterFailedStart(t *testing.T) {
