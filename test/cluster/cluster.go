@@ -126,11 +126,14 @@ func Start(t testing.TB, o Options) *Cluster {
 // refuse says why this machine is not free for a test cluster, or nil.
 func refuse(daemons map[string]bool, cibDir, providerDir string) error {
 	if d := foreignDaemons(daemons, nil); len(d) > 0 {
-		return fmt.Errorf("cluster daemons not started by this harness are running: %s; stop that cluster first",
-			strings.Join(d, " "))
+		return fmt.Errorf("cluster daemons not started by this harness are running: %s; stop that cluster first "+
+			"(on a fresh Debian or Ubuntu, installing the packages starts them with the example configuration: "+
+			"systemctl disable --now pacemaker corosync)", strings.Join(d, " "))
 	}
 	if _, err := os.Lstat(filepath.Join(cibDir, "cib.xml")); err == nil {
-		return fmt.Errorf("%s/cib.xml exists: this machine has a cluster configuration, which a test cluster would replace; move it away to run these tests", cibDir)
+		return fmt.Errorf("%s/cib.xml exists: this machine has a cluster configuration, which a test cluster would replace; "+
+			"move it away to run these tests (if it is only what the packages' example cluster wrote at installation, "+
+			"remove the files in %s)", cibDir, cibDir)
 	}
 	if _, err := os.Lstat(providerDir); err == nil {
 		return fmt.Errorf("%s exists (an installed ocfkit?): a test cluster would hide it; remove it (e.g. uninstall the package) to run these tests", providerDir)
