@@ -65,17 +65,17 @@ func TestBadInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, action := range []string{"validate-all", "start"} {
 				r := a.do(action, tc.kv...)
-				assert.Equal(t, tc.code, r.code, "%s: %s", action, r)
-				assert.Contains(t, r.reason(), tc.reason, "%s: %s", action, r)
-				assert.NotContains(t, r.stderr, "panic")
+				assert.Equal(t, tc.code, r.Code, "%s: %s", action, r)
+				assert.Contains(t, r.Reason(), tc.reason, "%s: %s", action, r)
+				assert.NotContains(t, r.Stderr, "panic")
 			}
 			assert.False(t, a.hasAddr(c.addr(200)))
 			// A probe never fails for configuration: it says "not running".
 			r := a.do("monitor", tc.kv...)
-			assert.Equal(t, ocf.NotRunning, r.code, "probe: %s", r)
+			assert.Equal(t, ocf.NotRunning, r.Code, "probe: %s", r)
 			// stop stays safe: success, nothing of ours was there.
 			r = a.do("stop", tc.kv...)
-			assert.Contains(t, []int{ocf.Success, ocf.ErrConfigured}, r.code, "stop: %s", r)
+			assert.Contains(t, []int{ocf.Success, ocf.ErrConfigured}, r.Code, "stop: %s", r)
 		})
 	}
 	assert.Equal(t, "", c.f.VNICOf(c.addr(200)), "no bad input reached the API as a write")
@@ -85,7 +85,7 @@ func TestUnknownAction(t *testing.T) {
 	c := newCloud(t, ocifake.Options{})
 	a := c.node("a", false)
 	r := a.do("frobnicate")
-	assert.Equal(t, ocf.ErrUnimplemented, r.code, "%s", r)
+	assert.Equal(t, ocf.ErrUnimplemented, r.Code, "%s", r)
 }
 
 func TestOcicliIsNoted(t *testing.T) {

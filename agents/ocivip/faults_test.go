@@ -38,8 +38,8 @@ func TestStartWithinDeadline(t *testing.T) {
 			a := c.node("a", false)
 			c.f.SetFault(ocifake.OpListPrivateIps, flt)
 			r := a.must(ocf.ErrGeneric, "start", "OCF_RESKEY_CRM_meta_timeout", "4000")
-			assert.Less(t, r.elapsed, 4*time.Second, "start must end within its timeout")
-			assert.Contains(t, r.reason(), "cannot assign")
+			assert.Less(t, r.Elapsed, 4*time.Second, "start must end within its timeout")
+			assert.Contains(t, r.Reason(), "cannot assign")
 			assert.False(t, a.hasAddr(c.addr(200)))
 			assert.Equal(t, "", c.f.VNICOf(c.addr(200)))
 		})
@@ -72,8 +72,8 @@ func TestMonitorDegradedNotStopped(t *testing.T) {
 			a.must(ocf.Success, "start")
 			tc(c, a)
 			r := a.must(ocf.DegradedRunning, "monitor", "OCF_RESKEY_CRM_meta_timeout", "3000", "OCF_RESKEY_CRM_meta_interval", "20000")
-			assert.Less(t, r.elapsed, 3*time.Second, "monitor must end within its timeout")
-			assert.Contains(t, r.reason(), "cannot confirm")
+			assert.Less(t, r.Elapsed, 3*time.Second, "monitor must end within its timeout")
+			assert.Contains(t, r.Reason(), "cannot confirm")
 			assert.True(t, a.hasAddr(c.addr(200)))
 			// The outage ends: back to running, no restart needed.
 			c.f.ClearFaults()
@@ -100,7 +100,7 @@ func TestStopWhenAPIDown(t *testing.T) {
 	a.must(ocf.Success, "start")
 	c.f.SetFault(ocifake.OpListPrivateIps, ocifake.Fault{Status: 503})
 	r := a.must(ocf.ErrGeneric, "stop", "unassign_on_stop", "true", "OCF_RESKEY_CRM_meta_timeout", "3000")
-	assert.Contains(t, r.reason(), "cannot unassign")
+	assert.Contains(t, r.Reason(), "cannot unassign")
 }
 
 func TestTokenCacheExpiry(t *testing.T) {

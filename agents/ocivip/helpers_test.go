@@ -2,21 +2,20 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/ocifake"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
@@ -88,81 +87,23 @@ func (c *cloud) node(name string, byMAC bool) *node {
 	return n
 }
 
-type kvs map[string]string
+type kvs = agenttest.Params
 
-func (p kvs) with(kv ...string) kvs {
-	q := kvs{}
-	for k, v := range p {
-		q[k] = v
-	}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == "" {
-			delete(q, kv[i])
-			continue
-		}
-		q[kv[i]] = kv[i+1]
-	}
-	return q
-}
-
-type result struct {
-	code           int
-	stdout, stderr string
-	elapsed        time.Duration
-}
-
-func (r result) reason() string {
-	for _, l := range strings.Split(r.stderr, "\n") {
-		if s, ok := strings.CutPrefix(l, "ocf-exit-reason:"); ok {
-			return s
-		}
-	}
-	return ""
-}
-
-func (r result) String() string {
-	return fmt.Sprintf("exit %d after %v\n%s", r.code, r.elapsed.Round(time.Millisecond), r.stderr)
-}
-
-// run runs action; keys starting with OCF_ or HA_ are passed as they are,
-// others as OCF_RESKEY_<key>. The resource is "vip" unless OCF_RESOURCE_INSTANCE says otherwise.
-func run(t *testing.T, stateDir string, p kvs, action string) result {
+// run runs action as Pacemaker would on a node whose state and log are in
+// stateDir, and fails the test if a secret shows in the output or the log.
+// The resource is "vip" unless OCF_RESOURCE_INSTANCE says otherwise.
+func run(t *testing.T, stateDir string, p kvs, action string) agenttest.Result {
 	t.Helper()
-	env := []string{"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=vip", "HA_LOGFACILITY=none", "HA_RSCTMP=" + stateDir,
-		"HA_LOGFILE=" + filepath.Join(stateDir, "ocivip.log")}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "OCF_") && !strings.HasPrefix(kv, "HA_") && !strings.HasPrefix(kv, "OCI_") {
-			env = append(env, kv)
-		}
+	if _, ok := p["OCF_RESOURCE_INSTANCE"]; !ok {
+		p = p.With("OCF_RESOURCE_INSTANCE", "vip")
 	}
-	keys := make([]string, 0, len(p))
-	for k := range p {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if strings.HasPrefix(k, "OCF_") || strings.HasPrefix(k, "HA_") {
-			env = append(env, k+"="+p[k])
-		} else {
-			env = append(env, "OCF_RESKEY_"+k+"="+p[k])
-		}
-	}
-	cmd := exec.Command(testenv.BuildAgent(t, "ocivip"), action)
-	cmd.Env = env
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String(), elapsed: time.Since(start)}
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		r.code = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("run %s: %v", action, err)
-	}
-	log, _ := os.ReadFile(filepath.Join(stateDir, "ocivip.log"))
-	noSecrets(t, stateDir, r.stdout+r.stderr+string(log))
+	logFile := filepath.Join(stateDir, "ocivip.log")
+	cmd := agenttest.Command(t, testenv.BuildAgent(t, "ocivip"), action, p, "HA_RSCTMP="+stateDir, "HA_LOGFILE="+logFile)
+	// Only the parameters configure the agent, not an OCI CLI's settings.
+	cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "OCI_") })
+	r := agenttest.Exec(t, cmd)
+	log, _ := os.ReadFile(logFile)
+	noSecrets(t, stateDir, r.Stdout+r.Stderr+string(log))
 	return r
 }
 
@@ -189,16 +130,16 @@ func (n *node) log() string {
 	return string(b)
 }
 
-func (n *node) do(action string, kv ...string) result {
+func (n *node) do(action string, kv ...string) agenttest.Result {
 	n.t.Helper()
-	return run(n.t, n.stateDir, n.p.with(kv...), action)
+	return run(n.t, n.stateDir, n.p.With(kv...), action)
 }
 
 // must runs action and fails the test unless it exits with want.
-func (n *node) must(want int, action string, kv ...string) result {
+func (n *node) must(want int, action string, kv ...string) agenttest.Result {
 	n.t.Helper()
 	r := n.do(action, kv...)
-	require.Equal(n.t, want, r.code, "%s %s: %s", n.name, action, r)
+	require.Equal(n.t, want, r.Code, "%s %s: %s", n.name, action, r)
 	return r
 }
 

@@ -48,7 +48,7 @@ func TestOCFTester(t *testing.T) {
 				p[k] = v
 			}
 			r := run(t, stateDir, p, "stop")
-			assert.Equal(t, 0, r.code, "%s", r)
+			assert.Equal(t, 0, r.Code, "%s", r)
 			assert.False(t, a.hasAddr(c.addr(200)))
 		})
 	}

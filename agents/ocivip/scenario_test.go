@@ -41,7 +41,7 @@ func TestTwoInstances(t *testing.T) {
 	assert.True(t, b.hasAddr(vip))
 
 	r := a.must(ocf.NotRunning, "monitor")
-	assert.Contains(t, r.reason(), b.vnic)
+	assert.Contains(t, r.Reason(), b.vnic)
 	a.must(ocf.Success, "stop")
 	assert.False(t, a.hasAddr(vip))
 	assert.Equal(t, b.vnic, c.f.VNICOf(vip), "stop without unassign_on_stop leaves the IP alone")
@@ -86,12 +86,12 @@ func TestFirstStartCosts(t *testing.T) {
 func TestTwoVIPsOnOneVNIC(t *testing.T) {
 	c := newCloud(t, ocifake.Options{})
 	a := c.node("a", false)
-	one := a.p.with("OCF_RESOURCE_INSTANCE", "vip1", "secondary_private_ip", c.addr(201), "unassign_on_stop", "true")
-	two := a.p.with("OCF_RESOURCE_INSTANCE", "vip2", "secondary_private_ip", c.addr(202), "unassign_on_stop", "true")
+	one := a.p.With("OCF_RESOURCE_INSTANCE", "vip1", "secondary_private_ip", c.addr(201), "unassign_on_stop", "true")
+	two := a.p.With("OCF_RESOURCE_INSTANCE", "vip2", "secondary_private_ip", c.addr(202), "unassign_on_stop", "true")
 	do := func(p kvs, want int, action string) {
 		t.Helper()
 		r := run(t, a.stateDir, p, action)
-		require.Equal(t, want, r.code, "%s %s: %s", p["OCF_RESOURCE_INSTANCE"], action, r)
+		require.Equal(t, want, r.Code, "%s %s: %s", p["OCF_RESOURCE_INSTANCE"], action, r)
 	}
 	do(one, ocf.Success, "start")
 	do(two, ocf.Success, "start")
@@ -126,7 +126,7 @@ func TestUnassignOnStopOnlyOurs(t *testing.T) {
 func TestAPIKeyAuth(t *testing.T) {
 	c := newCloud(t, ocifake.Options{})
 	a := c.node("a", false)
-	a.p = a.p.with("auth", "api_key", "config_file", c.config, "auth_endpoint", "")
+	a.p = a.p.With("auth", "api_key", "config_file", c.config, "auth_endpoint", "")
 	a.must(ocf.Success, "start")
 	a.must(ocf.Success, "monitor")
 	assert.Equal(t, 0, c.f.Count(ocifake.OpFederation))
@@ -153,7 +153,7 @@ func TestMovedBehindOurBack(t *testing.T) {
 	a.must(ocf.NotRunning, "monitor")
 	c.f.Unassign(c.addr(200))
 	r := a.must(ocf.NotRunning, "monitor")
-	assert.Contains(t, r.reason(), "not assigned to any VNIC")
+	assert.Contains(t, r.Reason(), "not assigned to any VNIC")
 	a.must(ocf.Success, "stop")
 	a.must(ocf.Success, "start")
 	a.must(ocf.Success, "monitor")
@@ -177,19 +177,19 @@ func TestConcurrentStartsOnOneVNIC(t *testing.T) {
 	c.f.SetFault(ocifake.OpCreatePrivateIp, ocifake.Fault{Status: 409, Code: "IncorrectState", Times: 2})
 	t.Run("starts", func(t *testing.T) {
 		for _, ip := range []string{c.addr(211), c.addr(212)} {
-			p := a.p.with("OCF_RESOURCE_INSTANCE", "vip-"+ip, "secondary_private_ip", ip)
+			p := a.p.With("OCF_RESOURCE_INSTANCE", "vip-"+ip, "secondary_private_ip", ip)
 			t.Run(ip, func(t *testing.T) {
 				t.Parallel() // both starts run at once; "starts" returns when both are done
 				r := run(t, a.stateDir, p, "start")
-				assert.Equal(t, ocf.Success, r.code, "%s", r)
+				assert.Equal(t, ocf.Success, r.Code, "%s", r)
 			})
 		}
 	})
 	for _, ip := range []string{c.addr(211), c.addr(212)} {
 		assert.Equal(t, a.vnic, c.f.VNICOf(ip))
 		assert.True(t, a.hasAddr(ip))
-		r := run(t, a.stateDir, a.p.with("OCF_RESOURCE_INSTANCE", "vip-"+ip, "secondary_private_ip", ip), "monitor")
-		assert.Equal(t, ocf.Success, r.code, "%s", r)
+		r := run(t, a.stateDir, a.p.With("OCF_RESOURCE_INSTANCE", "vip-"+ip, "secondary_private_ip", ip), "monitor")
+		assert.Equal(t, ocf.Success, r.Code, "%s", r)
 	}
 	assert.LessOrEqual(t, c.f.Count(ocifake.OpFederation), 2, "each start federates at most once")
 }
