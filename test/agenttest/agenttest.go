@@ -93,7 +93,7 @@ func Command(t testing.TB, bin, action string, p Params, extraEnv ...string) *ex
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "HA_RSCTMP="+stateDir(t))
+	cmd.Env = append(cmd.Env, "HA_RSCTMP="+StateDir(t))
 	cmd.Env = append(cmd.Env, Environ(p)...)
 	cmd.Env = append(cmd.Env, extraEnv...)
 	return cmd
@@ -152,7 +152,9 @@ func (r Result) String() string {
 
 var stateDirs sync.Map // testing.TB → its HA_RSCTMP
 
-func stateDir(t testing.TB) string {
+// StateDir is the HA_RSCTMP that Command gives the agents t runs, for a
+// test that looks at their state files.
+func StateDir(t testing.TB) string {
 	if d, ok := stateDirs.Load(t); ok {
 		return d.(string)
 	}

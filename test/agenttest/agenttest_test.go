@@ -46,7 +46,7 @@ exit 6
 	f := strings.Fields(r.Stdout)
 	require.Len(t, f, 7, r.Stdout)
 	assert.Equal(t, []string{"start", Instance, "x", "[]", "none"}, f[:5])
-	assert.DirExists(t, f[5])
+	assert.Equal(t, StateDir(t), f[5])
 	assert.Equal(t, "e", f[6])
 	assert.Positive(t, r.Elapsed)
 
