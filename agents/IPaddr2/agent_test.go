@@ -2,16 +2,14 @@ package main
 
 import (
 	"encoding/binary"
-	"errors"
 	"net/netip"
-	"os"
 	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/ocfkit/ocfkit/providers/netif"
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,66 +18,24 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-type result struct {
-	code   int
-	stdout string
-	stderr string
-}
-
 // run executes the built agent the way Pacemaker does: the action as the
 // only argument and everything else in OCF_* variables.
-func run(t *testing.T, action string, env map[string]string) result {
+func run(t *testing.T, action string, p agenttest.Params) agenttest.Result {
 	t.Helper()
-	bin := testenv.BuildAgent(t, "IPaddr2")
-	var args []string
-	if action != "" {
-		args = []string{action}
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=vip",
-		"HA_LOGFACILITY=none", "HA_RSCTMP=" + rsctmp(t)}
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	var out, errb strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String()}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		r.code = ee.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	require.NotContains(t, r.stderr, "panic", "the agent must never panic")
+	r := agenttest.Run(t, testenv.BuildAgent(t, "IPaddr2"), action, p, "OCF_RESOURCE_INSTANCE=vip")
+	require.NotContains(t, r.Stderr, "panic", "the agent must never panic")
 	return r
 }
 
-var tmpdirs = map[*testing.T]string{}
-
-func rsctmp(t *testing.T) string {
-	if d, ok := tmpdirs[t]; ok {
-		return d
-	}
-	d := t.TempDir()
-	tmpdirs[t] = d
-	return d
-}
-
-func reskeys(kv ...string) map[string]string {
-	m := map[string]string{}
-	for i := 0; i+1 < len(kv); i += 2 {
-		m["OCF_RESKEY_"+kv[i]] = kv[i+1]
-	}
-	return m
-}
+// reskeys are the parameters kv (name, value, name, value, ...).
+func reskeys(kv ...string) agenttest.Params { return agenttest.Params{}.With(kv...) }
 
 func TestBadInput(t *testing.T) {
 	testenv.NeedRoot(t)
 	v := netiftest.NewVeth(t, []string{"198.18.20.1/24 brd +"}, nil)
 	for _, tc := range []struct {
 		name   string
-		env    map[string]string
+		env    agenttest.Params
 		code   int
 		reason string
 	}{
@@ -99,44 +55,34 @@ func TestBadInput(t *testing.T) {
 		{"preferred_lft bad", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "preferred_lft", "always"), 6, "preferred_lft"},
 		{"clusterip_hash set", reskeys("ip", "198.18.20.10", "clusterip_hash", "sourceip"), 6, "clusterip_hash is not supported by ocfkit"},
 		{"mac set", reskeys("ip", "198.18.20.10", "mac", "01:02:03:04:05:06"), 6, "mac is not supported by ocfkit"},
-		{"cloned without unique address", withMeta(reskeys("ip", "198.18.20.10"), "clone_max", "2"), 6, "CLUSTERIP"},
+		{"cloned without unique address", reskeys("ip", "198.18.20.10").With("CRM_meta_clone_max", "2"), 6, "CLUSTERIP"},
 		{"unique_clone_address without globally_unique", reskeys("ip", "198.18.20.10", "unique_clone_address", "true"), 6, "globally_unique"},
 		{"lvs_support on IPv6", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "lvs_support", "true"), 6, "IPv6 does not support lvs_support"},
-		{"lvs_support in a clone", withMeta(reskeys("ip", "198.18.20.10", "lvs_support", "true"), "clone_max", "2"), 6, "LVS and load sharing"},
+		{"lvs_support in a clone", reskeys("ip", "198.18.20.10", "lvs_support", "true").With("CRM_meta_clone_max", "2"), 6, "LVS and load sharing"},
 		{"lvs_ipv6_addrlabel set", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "lvs_ipv6_addrlabel", "true"), 6, "lvs_ipv6_addrlabel is not supported by ocfkit"},
 		{"arp_sender other", reskeys("ip", "198.18.20.10", "arp_sender", "iputils_arping"), 6, "only send_arp"},
 		{"network namespace missing", reskeys("ip", "198.18.20.10", "network_namespace", "ocfkit-none"), 6, "ocfkit-none"},
-		{"bad depth", withEnv(reskeys("ip", "198.18.20.10"), "OCF_CHECK_LEVEL", "x"), 6, "OCF_CHECK_LEVEL"},
+		{"bad depth", reskeys("ip", "198.18.20.10").With("OCF_CHECK_LEVEL", "x"), 6, "OCF_CHECK_LEVEL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, "validate-all", tc.env)
-			assert.Equal(t, tc.code, r.code, "stderr: %s", r.stderr)
-			assert.Contains(t, r.stderr, "ocf-exit-reason:")
-			assert.Contains(t, r.stderr, tc.reason)
+			assert.Equal(t, tc.code, r.Code, "stderr: %s", r.Stderr)
+			assert.Contains(t, r.Stderr, "ocf-exit-reason:")
+			assert.Contains(t, r.Stderr, tc.reason)
 		})
 	}
 }
 
-func withMeta(m map[string]string, k, v string) map[string]string {
-	m["OCF_RESKEY_CRM_meta_"+k] = v
-	return m
-}
-
-func withEnv(m map[string]string, k, v string) map[string]string {
-	m[k] = v
-	return m
-}
-
 func TestActionsBasics(t *testing.T) {
-	assert.Equal(t, 2, run(t, "", nil).code, "no action")
-	assert.Equal(t, 3, run(t, "migrate_to", reskeys("ip", "198.18.20.10")).code)
+	assert.Equal(t, 2, run(t, "", nil).Code, "no action")
+	assert.Equal(t, 3, run(t, "migrate_to", reskeys("ip", "198.18.20.10")).Code)
 	r := run(t, "meta-data", nil)
-	assert.Equal(t, 0, r.code)
-	assert.Contains(t, r.stdout, `<resource-agent name="IPaddr2"`)
+	assert.Equal(t, 0, r.Code)
+	assert.Contains(t, r.Stdout, `<resource-agent name="IPaddr2"`)
 	for _, p := range []string{"ip", "nic", "cidr_netmask", "broadcast", "iflabel", "lvs_support", "arp_interval", "arp_count",
 		"arp_count_refresh", "arp_bg", "arp_sender", "send_arp_opts", "flush_routes", "run_arping", "nodad",
 		"noprefixroute", "preferred_lft", "network_namespace", "clusterip_hash", "unique_clone_address", "mac"} {
-		assert.Contains(t, r.stdout, `<parameter name="`+p+`"`)
+		assert.Contains(t, r.Stdout, `<parameter name="`+p+`"`)
 	}
 }
 
@@ -154,15 +100,15 @@ func hostHas(t *testing.T, link, prefix string) bool {
 func TestLifecycleIPv4(t *testing.T) {
 	v := netiftest.NewVeth(t, []string{"198.18.21.1/24 brd +", "198.18.21.100/24"}, nil)
 	env := reskeys("ip", "198.18.21.10", "arp_count", "3", "arp_interval", "50", "iflabel", "vip")
-	probe := withMeta(reskeys("ip", "198.18.21.10"), "interval", "0")
-	recurring := withMeta(reskeys("ip", "198.18.21.10"), "interval", "10000")
+	probe := reskeys("ip", "198.18.21.10").With("CRM_meta_interval", "0")
+	recurring := reskeys("ip", "198.18.21.10").With("CRM_meta_interval", "10000")
 
-	assert.Equal(t, 7, run(t, "monitor", probe).code, "probe before start")
+	assert.Equal(t, 7, run(t, "monitor", probe).Code, "probe before start")
 	stop := v.Capture(t, unix.ETH_P_ARP)
-	require.Equal(t, 0, run(t, "start", env).code)
+	require.Equal(t, 0, run(t, "start", env).Code)
 	assert.True(t, hostHas(t, v.Host, "198.18.21.10/24"), "netmask from the route")
-	assert.Equal(t, 0, run(t, "monitor", recurring).code)
-	assert.Equal(t, 0, run(t, "start", env).code, "start on started")
+	assert.Equal(t, 0, run(t, "monitor", recurring).Code)
+	assert.Equal(t, 0, run(t, "start", env).Code, "start on started")
 
 	// Background sender: 3 packets 50 ms apart arrive after start returned.
 	time.Sleep(400 * time.Millisecond)
@@ -185,21 +131,21 @@ func TestLifecycleIPv4(t *testing.T) {
 
 	// Exactness: the interface also carries .100, which must not count.
 	require.NoError(t, exec.Command("ip", "addr", "del", "198.18.21.10/24", "dev", v.Host).Run())
-	assert.Equal(t, 7, run(t, "monitor", recurring).code, "10 must not match 100")
+	assert.Equal(t, 7, run(t, "monitor", recurring).Code, "10 must not match 100")
 
-	require.Equal(t, 0, run(t, "start", env).code)
-	assert.Equal(t, 0, run(t, "stop", env).code)
+	require.Equal(t, 0, run(t, "start", env).Code)
+	assert.Equal(t, 0, run(t, "stop", env).Code)
 	assert.False(t, hostHas(t, v.Host, "198.18.21.10/24"))
 	assert.True(t, hostHas(t, v.Host, "198.18.21.100/24"), "other addresses untouched")
-	assert.Equal(t, 0, run(t, "stop", env).code, "stop on stopped")
-	assert.Equal(t, 7, run(t, "monitor", recurring).code)
+	assert.Equal(t, 0, run(t, "stop", env).Code, "stop on stopped")
+	assert.Equal(t, 7, run(t, "monitor", recurring).Code)
 }
 
 func TestLifecycleIPv6(t *testing.T) {
 	v := netiftest.NewVeth(t, []string{"2001:db8:22::1/64"}, nil)
 	env := reskeys("ip", "2001:db8:22::10", "nic", v.Host, "arp_count", "2", "arp_interval", "20", "nodad", "true")
 	stop := v.Capture(t, unix.ETH_P_IPV6)
-	require.Equal(t, 0, run(t, "start", env).code)
+	require.Equal(t, 0, run(t, "start", env).Code)
 	assert.True(t, hostHas(t, v.Host, "2001:db8:22::10/64"))
 	var nas int
 	for _, f := range stop() { // IPv6 is sent in the foreground: all there
@@ -211,36 +157,36 @@ func TestLifecycleIPv6(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, nas)
-	assert.Equal(t, 0, run(t, "monitor", env).code)
-	assert.Equal(t, 0, run(t, "stop", env).code)
+	assert.Equal(t, 0, run(t, "monitor", env).Code)
+	assert.Equal(t, 0, run(t, "stop", env).Code)
 	assert.False(t, hostHas(t, v.Host, "2001:db8:22::10/64"))
-	assert.Equal(t, 7, run(t, "monitor", env).code)
+	assert.Equal(t, 7, run(t, "monitor", env).Code)
 }
 
 func TestStopWhenInterfaceGone(t *testing.T) {
 	testenv.NeedRoot(t)
 	env := reskeys("ip", "198.18.23.10", "nic", "ocfkitgone0", "cidr_netmask", "24")
-	assert.Equal(t, 0, run(t, "stop", env).code, "stop never fails for an absent interface")
-	assert.Equal(t, 7, run(t, "monitor", withMeta(env, "interval", "0")).code)
-	assert.Equal(t, 7, run(t, "monitor", withMeta(env, "interval", "10000")).code)
+	assert.Equal(t, 0, run(t, "stop", env).Code, "stop never fails for an absent interface")
+	assert.Equal(t, 7, run(t, "monitor", env.With("CRM_meta_interval", "0")).Code)
+	assert.Equal(t, 7, run(t, "monitor", env.With("CRM_meta_interval", "10000")).Code)
 }
 
 func TestNetworkNamespace(t *testing.T) {
 	v := netiftest.NewVeth(t, nil, []string{"198.18.24.1/24 brd +"})
 	env := reskeys("ip", "198.18.24.10", "network_namespace", v.NS, "arp_count", "1")
-	require.Equal(t, 0, run(t, "start", env).code)
+	require.Equal(t, 0, run(t, "start", env).Code)
 	out, err := exec.Command("ip", "-n", v.NS, "-o", "addr", "show", "dev", v.Peer).CombinedOutput()
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "198.18.24.10/24")
-	assert.Equal(t, 0, run(t, "monitor", env).code)
-	assert.Equal(t, 0, run(t, "stop", env).code)
-	assert.Equal(t, 7, run(t, "monitor", env).code)
+	assert.Equal(t, 0, run(t, "monitor", env).Code)
+	assert.Equal(t, 0, run(t, "stop", env).Code)
+	assert.Equal(t, 7, run(t, "monitor", env).Code)
 }
 
 func TestOCFTester(t *testing.T) {
 	v := netiftest.NewVeth(t, []string{"198.18.25.1/24 brd +"}, nil)
 	bin := testenv.BuildAgent(t, "IPaddr2")
-	testenv.OCFTester(t, bin, "vip", map[string]string{"ip": "198.18.25.10", "nic": v.Host, "cidr_netmask": "24"},
+	testenv.OCFTester(t, bin, "vip", agenttest.Params{"ip": "198.18.25.10", "nic": v.Host, "cidr_netmask": "24"},
 		"HA_LOGFACILITY=none")
 }
 
@@ -248,14 +194,14 @@ func TestRunArping(t *testing.T) {
 	v := netiftest.NewVeth(t, []string{"198.18.26.1/24 brd +"}, []string{"198.18.26.5/24"})
 	taken := reskeys("ip", "198.18.26.5", "run_arping", "true", "arp_bg", "false", "arp_count", "1")
 	r := run(t, "start", taken)
-	assert.Equal(t, 1, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "ocf-exit-reason:IPv4 address collision 198.18.26.5 [DAD]")
+	assert.Equal(t, 1, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, "ocf-exit-reason:IPv4 address collision 198.18.26.5 [DAD]")
 	assert.False(t, hostHas(t, v.Host, "198.18.26.5/24"), "a colliding address is not added")
 
 	free := reskeys("ip", "198.18.26.6", "run_arping", "true", "arp_count", "1")
-	require.Equal(t, 0, run(t, "start", free).code)
+	require.Equal(t, 0, run(t, "start", free).Code)
 	assert.True(t, hostHas(t, v.Host, "198.18.26.6/24"))
-	assert.Equal(t, 0, run(t, "stop", free).code)
+	assert.Equal(t, 0, run(t, "stop", free).Code)
 }
 
 func TestLVSSupport(t *testing.T) {
@@ -264,13 +210,13 @@ func TestLVSSupport(t *testing.T) {
 	t.Cleanup(func() { exec.Command("ip", "addr", "del", "198.18.27.5/32", "dev", "lo").Run() })
 	env := reskeys("ip", "198.18.27.5", "lvs_support", "true", "arp_count", "1")
 
-	require.Equal(t, 0, run(t, "start", env).code)
+	require.Equal(t, 0, run(t, "start", env).Code)
 	assert.False(t, hostHas(t, "lo", "198.18.27.5/32"), "the loopback copy moved aside")
 	assert.True(t, hostHas(t, v.Host, "198.18.27.5/24"))
-	assert.FileExists(t, rsctmp(t)+"/198.18.27.5", "recorded as the shell agent records it")
+	assert.FileExists(t, agenttest.StateDir(t)+"/198.18.27.5", "recorded as the shell agent records it")
 
-	require.Equal(t, 0, run(t, "stop", env).code)
+	require.Equal(t, 0, run(t, "stop", env).Code)
 	assert.False(t, hostHas(t, v.Host, "198.18.27.5/24"))
 	assert.True(t, hostHas(t, "lo", "198.18.27.5/32"), "the loopback copy is back")
-	assert.NoFileExists(t, rsctmp(t)+"/198.18.27.5")
+	assert.NoFileExists(t, agenttest.StateDir(t)+"/198.18.27.5")
 }
