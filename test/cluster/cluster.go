@@ -276,7 +276,7 @@ func (c *Cluster) startPacemaker(extra []string) error {
 		return fmt.Errorf("start pacemakerd: %w", err)
 	}
 	return c.until(p, "pacemakerd", "node online and DC", func() bool {
-		st, err := c.status()
+		st, _, err := c.statusOnce()
 		return err == nil && st.dcReady(c.node)
 	})
 }

@@ -88,10 +88,16 @@ func (c *Cluster) ResourceRole(t testing.TB, id string) string {
 // operations (INFINITY is 1000000, as Pacemaker counts it).
 func (c *Cluster) Failcount(t testing.TB, id string) int {
 	t.Helper()
-	out := c.Run(t, c.tools["crm_failcount"], "--query", "-r", id, "-N", c.node)
-	n, err := parseFailcount(out)
+	var n int
+	out, err := retry(func() (string, error) {
+		out, err := run(c.tools["crm_failcount"], "--query", "-r", id, "-N", c.node)
+		if err == nil {
+			n, err = parseFailcount(out)
+		}
+		return out, err
+	})
 	if err != nil {
-		t.Fatalf("cluster: crm_failcount for %s: %v", id, err)
+		t.Fatalf("cluster: crm_failcount for %s: %v\n%s", id, err, out)
 	}
 	return n
 }
@@ -101,9 +107,17 @@ func (c *Cluster) Failcount(t testing.TB, id string) int {
 // it is not set.
 func (c *Cluster) NodeAttr(t testing.TB, name string) string {
 	t.Helper()
-	out, err := run(c.tools["crm_attribute"], "-N", c.node, "-l", "reboot", "-n", name, "-G", "-q")
-	var ee *exec.ExitError
-	if errors.As(err, &ee) && ee.ExitCode() == 105 { // CRM_EX_NOSUCH
+	unset := false
+	out, err := retry(func() (string, error) {
+		out, err := run(c.tools["crm_attribute"], "-N", c.node, "-l", "reboot", "-n", name, "-G", "-q")
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && ee.ExitCode() == 105 { // CRM_EX_NOSUCH
+			unset = true
+			return out, nil
+		}
+		return out, err
+	})
+	if unset {
 		return ""
 	}
 	if err != nil {
@@ -152,12 +166,43 @@ type element struct {
 	Kids    []element `xml:",any"`
 }
 
+// status reads crm_mon's view, retrying briefly (see retry).
 func (c *Cluster) status() (*status, error) {
+	var st *status
+	out, err := retry(func() (string, error) {
+		var out string
+		var err error
+		st, out, err = c.statusOnce()
+		return out, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w\n%s", err, out)
+	}
+	return st, nil
+}
+
+func (c *Cluster) statusOnce() (*status, string, error) {
 	out, err := exec.Command(c.tools["crm_mon"], "-1", "-r", "--output-as=xml").Output()
 	if err != nil {
-		return nil, fmt.Errorf("crm_mon: %w", err)
+		return nil, string(out), fmt.Errorf("crm_mon: %w", err)
 	}
-	return parseStatus(out)
+	st, err := parseStatus(out)
+	return st, string(out), err
+}
+
+// retry runs a query up to five times, half a second apart: the tools
+// cannot connect for a moment while the CIB is replaced (cib-push) or the
+// controller restarts a transition, and that is not the test's failure.
+func retry(query func() (string, error)) (string, error) {
+	var out string
+	var err error
+	for try := 0; try < 5; try++ {
+		if out, err = query(); err == nil {
+			return out, nil
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	return out, err
 }
 
 func parseStatus(b []byte) (*status, error) {
