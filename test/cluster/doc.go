@@ -32,7 +32,9 @@
 //     (HA_RSCTMP) there too, so nothing is left in /run/resource-agents;
 //   - waits until crm_mon shows the node online and this node as DC.
 //
-// Startup takes about 3 seconds; stopping about 5.
+// Startup takes about 3 seconds (Corosync 0.4 s, Pacemaker to an elected DC
+// 2.5 s, most of it Pacemaker's own one-second retry timers); stopping about
+// 1 to 2 seconds plus the resources' stop actions.
 //
 // # Cleanup
 //
@@ -66,7 +68,20 @@
 // own (e.g. HA_RSCTMP). Apart from PATH and LC_ALL, nothing of the test
 // process's environment reaches the cluster.
 //
-// ResourceRole, Failcount and NodeAttr read the live state; WaitFor polls a
-// condition and fails the test after a timeout. Timeouts given to WaitFor are
-// liveness bounds, not performance assertions: keep them generous.
+//	c.Pcs(t, args...)               pcs, failing the test on error; returns the output
+//	c.Run(t, "crm_resource", ...)   any other command, the same way
+//	c.ResourceRole(t, id)           "Started", "Stopped", "Promoted", "Unpromoted" or ""
+//	                                (a clone: its highest instance; a group: its lowest member)
+//	c.Failcount(t, id)              the fail count on this node (INFINITY is 1000000)
+//	c.NodeAttr(t, name)             a transient node attribute, e.g. "master-<rsc>"
+//	c.CrmMon(t)                     crm_mon -1 -A -f -r, for a person to read
+//	c.Operations(t)                 every finished operation, in order, with its log time
+//	c.Recovery(t, rsc, since, max)  from an injected failure to rsc started again
+//	c.WaitFor(t, max, desc, cond)   poll cond every 250 ms; fail after max
+//	c.Node()                        the node's name
+//
+// The queries retry for a moment when the tools cannot connect (while a CIB
+// is pushed, for instance). Timeouts given to WaitFor are liveness bounds,
+// not performance assertions: keep them generous. Recovery measures; it
+// never asserts a duration.
 package cluster
