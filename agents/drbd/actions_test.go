@@ -126,17 +126,16 @@ func TestActionsLikeAnchor(t *testing.T) {
 		anchor := anchorCopy(t, filepath.Join(dir, "proc_drbd"))
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			env := append(baseEnv(dir), c.env...)
-			a := runAgent(t, anchor, c.action, env)
+			a := runAgent(t, anchor, c.action, dir, c.env...)
 			anchorWorld, anchorCalls := world(t, dir), changes(calls(t, dir))
 
 			require.NoError(t, c.world(dir).Save(drbdfake.Path(dir)))
 			os.Remove(filepath.Join(dir, "calls.log"))
-			o := runAgent(t, ours, c.action, env)
+			o := runAgent(t, ours, c.action, dir, c.env...)
 			oursWorld, oursCalls := world(t, dir), changes(calls(t, dir))
 
-			assert.Equal(t, c.code, a.code, "anchor: %s", a.stderr)
-			assert.Equal(t, a.code, o.code, "ocfkit: %s", o.stderr)
+			assert.Equal(t, c.code, a.Code, "anchor: %s", a.Stderr)
+			assert.Equal(t, a.Code, o.Code, "ocfkit: %s", o.Stderr)
 			assert.Equal(t, anchorCalls, oursCalls, "DRBD commands")
 			t.Logf("commands: %q", oursCalls)
 			assert.Equal(t, anchorWorld.Resources, oursWorld.Resources, "resulting DRBD state")

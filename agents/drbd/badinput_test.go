@@ -13,21 +13,6 @@ import (
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
-// without drops variables from env.
-func without(env []string, names ...string) []string {
-	var out []string
-next:
-	for _, kv := range env {
-		for _, n := range names {
-			if strings.HasPrefix(kv, n+"=") {
-				continue next
-			}
-		}
-		out = append(out, kv)
-	}
-	return out
-}
-
 func TestBadInput(t *testing.T) {
 	agent := testenv.BuildAgent(t, "drbd")
 	healthy := func(dir string) *drbdfake.World { return drbdfake.NewWorld(dir, v9, 1, 1) }
@@ -35,84 +20,84 @@ func TestBadInput(t *testing.T) {
 		name   string
 		action string
 		world  func(dir string) *drbdfake.World
-		env    func(dir string, env []string) []string
+		vars   func(dir string) []string // see params
 		code   int
 		reason string
 	}{
 		{"drbd_resource missing", "start", healthy,
-			func(_ string, env []string) []string { return without(env, "OCF_RESKEY_drbd_resource") },
+			func(string) []string { return []string{"OCF_RESKEY_drbd_resource="} },
 			6, "required parameter drbd_resource is not set"},
 		{"resource absent from the configuration", "start", healthy,
-			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_drbd_resource=r9") },
+			func(string) []string { return []string{"OCF_RESKEY_drbd_resource=r9"} },
 			5, "DRBD resource r9 not found in configuration file"},
 		{"adjust_master_score with three numbers", "monitor", healthy,
-			func(_ string, env []string) []string {
-				return append(env, "OCF_RESKEY_adjust_master_score=0 10 1000", "OCF_RESKEY_CRM_meta_interval=20000")
+			func(string) []string {
+				return []string{"OCF_RESKEY_adjust_master_score=0 10 1000", "OCF_RESKEY_CRM_meta_interval=20000"}
 			},
 			6, "adjust_master_score needs 4 values, got 3"},
 		{"adjust_master_score decreasing", "validate-all", healthy,
-			func(_ string, env []string) []string {
-				return append(env, "OCF_RESKEY_adjust_master_score=0 1000 10 10000")
+			func(string) []string {
+				return []string{"OCF_RESKEY_adjust_master_score=0 1000 10 10000"}
 			},
 			6, "must not decrease"},
 		{"clone-node-max 2", "start", healthy,
-			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_CRM_meta_clone_node_max=2") },
+			func(string) []string { return []string{"OCF_RESKEY_CRM_meta_clone_node_max=2"} },
 			6, "meta parameter misconfigured, expected clone-node-max = 1, but found 2."},
 		{"promoted-max 3", "promote", healthy,
-			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_CRM_meta_master_max=3") },
+			func(string) []string { return []string{"OCF_RESKEY_CRM_meta_master_max=3"} },
 			6, "expected master-max -le 2, but found 3"},
 		{"two promoted without allow-two-primaries", "start", healthy,
-			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_CRM_meta_master_max=2") },
+			func(string) []string { return []string{"OCF_RESKEY_CRM_meta_master_max=2"} },
 			6, "master-max > 1, but DRBD resource r0 does not allow-two-primaries."},
 		{"DRBD 8.4 outside a clone", "monitor", func(dir string) *drbdfake.World { return drbdfake.NewWorld(dir, v84, 1, 1) },
-			func(_ string, env []string) []string {
-				return append(without(env, "OCF_RESKEY_CRM_meta_clone_max"), "OCF_RESKEY_CRM_meta_interval=20000")
+			func(string) []string {
+				return []string{"OCF_RESKEY_CRM_meta_clone_max=", "OCF_RESKEY_CRM_meta_interval=20000"}
 			},
 			6, "expected clone-max -le 2, but found unset"},
 		{"notify not enabled", "start", healthy,
-			func(_ string, env []string) []string { return without(env, "OCF_RESKEY_CRM_meta_notify") },
+			func(string) []string { return []string{"OCF_RESKEY_CRM_meta_notify="} },
 			6, "you really should enable notify when using this RA (or set ignore_missing_notifications=true)"},
 		{"drbdconf with shell characters", "validate-all", healthy,
-			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_drbdconf=/etc/drbd.conf;reboot") },
+			func(string) []string { return []string{"OCF_RESKEY_drbdconf=/etc/drbd.conf;reboot"} },
 			6, "drbdconf name must only contain"},
 		{"drbdconf missing", "validate-all", healthy,
-			func(dir string, env []string) []string {
-				return append(env, "OCF_RESKEY_drbdconf="+filepath.Join(dir, "nope.conf"))
+			func(dir string) []string {
+				return []string{"OCF_RESKEY_drbdconf=" + filepath.Join(dir, "nope.conf")}
 			},
 			5, "does not exist or is not readable"},
 		{"resource name with shell characters", "validate-all", healthy,
-			func(_ string, env []string) []string { return append(env, "OCF_RESKEY_drbd_resource=r0$(id)") },
+			func(string) []string { return []string{"OCF_RESKEY_drbd_resource=r0$(id)"} },
 			6, "Resource name must only contain"},
 		{"module version too old", "validate-all", healthy,
-			func(_ string, env []string) []string {
-				return append(env, "OCF_RESKEY_require_drbd_module_version_ge=9.3.0")
+			func(string) []string {
+				return []string{"OCF_RESKEY_require_drbd_module_version_ge=9.3.0"}
 			},
 			5, "required DRBD kernel (module) version -ge 9.3.0, but found: 0x090207"},
 		{"module version bound malformed", "validate-all", healthy,
-			func(_ string, env []string) []string {
-				return append(env, "OCF_RESKEY_require_drbd_module_version_lt=9.x")
+			func(string) []string {
+				return []string{"OCF_RESKEY_require_drbd_module_version_lt=9.x"}
 			},
 			6, "require_drbd_module_version_lt: invalid version format"},
 		{"module not loaded", "monitor", func(dir string) *drbdfake.World {
 			w := drbdfake.NewWorld(dir, "", 1, 1)
 			return w
-		}, func(_ string, env []string) []string { return append(env, "OCF_RESKEY_CRM_meta_interval=20000") },
+		}, func(string) []string { return []string{"OCF_RESKEY_CRM_meta_interval=20000"} },
 			5, "DRBD kernel (module) not available?"},
 		{"drbdadm not installed", "validate-all", healthy,
-			func(dir string, env []string) []string {
-				return append(env, "OCF_RESKEY_drbdadm="+filepath.Join(dir, "no-drbdadm"))
+			func(dir string) []string {
+				return []string{"OCF_RESKEY_drbdadm=" + filepath.Join(dir, "no-drbdadm")}
 			},
 			5, "couldn't find command"},
 		{"boolean that is none", "validate-all", healthy,
-			func(_ string, env []string) []string {
-				return append(env, "OCF_RESKEY_stop_outdates_secondary=perhaps")
+			func(string) []string {
+				return []string{"OCF_RESKEY_stop_outdates_secondary=perhaps"}
 			},
 			6, "stop_outdates_secondary"},
 		{"events2 failing (needs the device node: root)", "monitor", func(dir string) *drbdfake.World {
 			w := drbdfake.NewWorld(dir, v9, 1, 1)
 			w.Fail = map[string]int{"events2": 20}
 			return w
-		}, func(_ string, env []string) []string { return append(env, "OCF_RESKEY_CRM_meta_interval=20000") },
+		}, func(string) []string { return []string{"OCF_RESKEY_CRM_meta_interval=20000"} },
 			1, "cannot read the state of DRBD resource r0"},
 	}
 	for _, tt := range tests {
@@ -121,11 +106,11 @@ func TestBadInput(t *testing.T) {
 				testenv.NeedRoot(t)
 			}
 			dir := fakeDir(t, tt.world)
-			r := runAgent(t, agent, tt.action, tt.env(dir, baseEnv(dir)))
-			assert.Equal(t, tt.code, r.code, r.stderr)
-			assert.Contains(t, r.stderr, "ocf-exit-reason:")
-			assert.Contains(t, r.stderr, tt.reason)
-			assert.NotContains(t, r.stderr, "panic")
+			r := runAgent(t, agent, tt.action, dir, tt.vars(dir)...)
+			assert.Equal(t, tt.code, r.Code, r.Stderr)
+			assert.Contains(t, r.Stderr, "ocf-exit-reason:")
+			assert.Contains(t, r.Stderr, tt.reason)
+			assert.NotContains(t, r.Stderr, "panic")
 		})
 	}
 }
@@ -140,12 +125,11 @@ func TestHungDrbdsetup(t *testing.T) {
 		w.Hang = map[string]float64{"events2": 30}
 		return w
 	})
-	start := time.Now()
-	r := runAgent(t, agent, "monitor", append(baseEnv(dir), "OCF_RESKEY_CRM_meta_interval=20000", "OCF_RESKEY_CRM_meta_timeout=2000"))
-	assert.Equal(t, 1, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "ocf-exit-reason:")
-	assert.Contains(t, r.stderr, "timeout")
-	assert.Less(t, time.Since(start), 2*time.Second)
+	r := runAgent(t, agent, "monitor", dir, "OCF_RESKEY_CRM_meta_interval=20000", "OCF_RESKEY_CRM_meta_timeout=2000")
+	assert.Equal(t, 1, r.Code, r.Stderr)
+	assert.Contains(t, r.Stderr, "ocf-exit-reason:")
+	assert.Contains(t, r.Stderr, "timeout")
+	assert.Less(t, r.Elapsed, 2*time.Second)
 }
 
 // TestProbeOfUnknownResource: a probe where the resource is not in the
@@ -153,8 +137,8 @@ func TestHungDrbdsetup(t *testing.T) {
 func TestProbeOfUnknownResource(t *testing.T) {
 	agent := testenv.BuildAgent(t, "drbd")
 	dir := fakeDir(t, func(dir string) *drbdfake.World { return drbdfake.NewWorld(dir, v9, 1, 1) })
-	r := runAgent(t, agent, "monitor", append(baseEnv(dir), "OCF_RESKEY_drbd_resource=r9", "OCF_RESKEY_CRM_meta_interval=0"))
-	require.Equal(t, 7, r.code, r.stderr)
+	r := runAgent(t, agent, "monitor", dir, "OCF_RESKEY_drbd_resource=r9", "OCF_RESKEY_CRM_meta_interval=0")
+	require.Equal(t, 7, r.Code, r.Stderr)
 }
 
 // TestStopDespiteBadConfig: stop goes ahead with `drbdsetup down` when
@@ -162,8 +146,8 @@ func TestProbeOfUnknownResource(t *testing.T) {
 func TestStopDespiteBadConfig(t *testing.T) {
 	agent := testenv.BuildAgent(t, "drbd")
 	dir := fakeDir(t, func(dir string) *drbdfake.World { return drbdfake.NewWorld(dir, v9, 1, 1) })
-	r := runAgent(t, agent, "stop", append(baseEnv(dir), "OCF_RESKEY_require_drbd_module_version_ge=9.3.0"))
-	require.Equal(t, 0, r.code, r.stderr)
+	r := runAgent(t, agent, "stop", dir, "OCF_RESKEY_require_drbd_module_version_ge=9.3.0")
+	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.True(t, called(calls(t, dir), "drbdsetup", "down", "r0"))
 	assert.False(t, world(t, dir).Resources["r0"].Up)
 }

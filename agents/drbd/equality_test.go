@@ -194,19 +194,19 @@ func TestEqualToAnchor(t *testing.T) {
 			if c.afterSave != nil {
 				c.afterSave(t, dir)
 			}
-			env := append(append(baseEnv(dir), "OCF_RESKEY_CRM_meta_interval=20000"), c.env...)
+			vars := append([]string{"OCF_RESKEY_CRM_meta_interval=20000"}, c.env...)
 
-			a := runAgent(t, anchor, "monitor", env)
+			a := runAgent(t, anchor, "monitor", dir, vars...)
 			anchorScore := score(t, dir)
 			anchorUnfence := called(calls(t, dir), "unfence-peer")
 
 			c.reset(t, dir)
-			o := runAgent(t, ours, "monitor", env)
+			o := runAgent(t, ours, "monitor", dir, vars...)
 			oursScore := score(t, dir)
 
-			assert.Equal(t, a.code, o.code, "exit code: anchor %d, ocfkit %d\nanchor stderr: %s\nocfkit stderr: %s", a.code, o.code, a.stderr, o.stderr)
-			assert.Equal(t, anchorScore, oursScore, "promotion score\nanchor stderr: %s\nocfkit stderr: %s", a.stderr, o.stderr)
-			assert.Equal(t, c.code, o.code, "expected exit code; ocfkit stderr: %s", o.stderr)
+			assert.Equal(t, a.Code, o.Code, "exit code: anchor %d, ocfkit %d\nanchor stderr: %s\nocfkit stderr: %s", a.Code, o.Code, a.Stderr, o.Stderr)
+			assert.Equal(t, anchorScore, oursScore, "promotion score\nanchor stderr: %s\nocfkit stderr: %s", a.Stderr, o.Stderr)
+			assert.Equal(t, c.code, o.Code, "expected exit code; ocfkit stderr: %s", o.Stderr)
 			assert.Equal(t, c.score, oursScore, "expected promotion score")
 			assert.Equal(t, anchorUnfence, called(calls(t, dir), "unfence-peer"), "unfence hook")
 		})
@@ -243,13 +243,13 @@ func TestUnfenceLikeAnchor(t *testing.T) {
 	ours := testenv.BuildAgent(t, "drbd")
 	c := eqCase{kernel: v9, volumes: 1, peers: 1, change: primary}
 	dir := fakeDir(t, c.world)
-	env := append(baseEnv(dir), "OCF_RESKEY_CRM_meta_interval=10000", "OCF_RESKEY_unfence_if_all_uptodate=true")
-	a := runAgent(t, anchorCopy(t, filepath.Join(dir, "proc_drbd")), "monitor", env)
-	require.Equal(t, 8, a.code, a.stderr)
+	vars := []string{"OCF_RESKEY_CRM_meta_interval=10000", "OCF_RESKEY_unfence_if_all_uptodate=true"}
+	a := runAgent(t, anchorCopy(t, filepath.Join(dir, "proc_drbd")), "monitor", dir, vars...)
+	require.Equal(t, 8, a.Code, a.Stderr)
 	require.True(t, called(calls(t, dir), "unfence-peer", "r0"), "anchor calls the hook")
 	c.reset(t, dir)
-	o := runAgent(t, ours, "monitor", env)
-	require.Equal(t, 8, o.code, o.stderr)
+	o := runAgent(t, ours, "monitor", dir, vars...)
+	require.Equal(t, 8, o.Code, o.Stderr)
 	assert.True(t, called(calls(t, dir), "unfence-peer", "r0"), "ocfkit calls the hook")
 	assert.Equal(t, "10000", score(t, dir))
 }
@@ -265,12 +265,11 @@ func TestNotRunningDeviation(t *testing.T) {
 	c := eqCase{kernel: v9, volumes: 1, peers: 1, prior: "10000",
 		change: func(r *drbdfake.Resource, _ *drbdfake.World) { r.Up = false }}
 	dir := fakeDir(t, c.world)
-	env := append(baseEnv(dir), "OCF_RESKEY_CRM_meta_interval=20000")
-	a := runAgent(t, anchorCopy(t, filepath.Join(dir, "proc_drbd")), "monitor", env)
-	assert.Equal(t, 7, a.code)
+	a := runAgent(t, anchorCopy(t, filepath.Join(dir, "proc_drbd")), "monitor", dir, "OCF_RESKEY_CRM_meta_interval=20000")
+	assert.Equal(t, 7, a.Code)
 	assert.Equal(t, "9999", score(t, dir), "the anchor's quirk (if this changes, the anchor changed)")
 	c.reset(t, dir)
-	o := runAgent(t, ours, "monitor", env)
-	assert.Equal(t, 7, o.code)
-	assert.Equal(t, "", score(t, dir), fmt.Sprintf("ocfkit removes the score: %s", o.stderr))
+	o := runAgent(t, ours, "monitor", dir, "OCF_RESKEY_CRM_meta_interval=20000")
+	assert.Equal(t, 7, o.Code)
+	assert.Equal(t, "", score(t, dir), fmt.Sprintf("ocfkit removes the score: %s", o.Stderr))
 }

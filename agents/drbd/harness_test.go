@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/drbdfake"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
@@ -31,45 +31,35 @@ func fakeDir(t *testing.T, w func(dir string) *drbdfake.World) string {
 	return dir
 }
 
-// baseEnv is what Pacemaker would pass for instance d of r0, with the fake
-// first in PATH.
-func baseEnv(dir string) []string {
-	return []string{
-		"PATH=" + dir + ":" + os.Getenv("PATH"),
-		"DRBDFAKE_STATE=" + drbdfake.Path(dir),
-		"OCF_ROOT=/usr/lib/ocf",
-		"OCF_RESOURCE_INSTANCE=d",
-		"OCF_RESKEY_drbd_resource=r0",
-		"OCF_RESKEY_drbdconf=" + filepath.Join(dir, "drbd.conf"),
-		"OCF_RESKEY_proc_drbd=" + filepath.Join(dir, "proc_drbd"),
-		"OCF_RESKEY_CRM_meta_clone_max=2",
-		"OCF_RESKEY_CRM_meta_notify=true",
-		"HA_LOGFACILITY=none",
-		"HA_logfacility=none",
+// params are what Pacemaker would pass for instance d of r0 with the fake
+// in dir; vars ("OCF_RESKEY_x=v") add to or replace them, and one with an
+// empty value removes its variable.
+func params(dir string, vars ...string) agenttest.Params {
+	p := agenttest.Params{
+		"drbd_resource":      "r0",
+		"drbdconf":           filepath.Join(dir, "drbd.conf"),
+		"proc_drbd":          filepath.Join(dir, "proc_drbd"),
+		"CRM_meta_clone_max": "2",
+		"CRM_meta_notify":    "true",
+		"HA_logfacility":     "none", // the anchor's spelling
 	}
+	for _, kv := range vars {
+		k, v, _ := strings.Cut(kv, "=")
+		p = p.With(k, v)
+	}
+	return p
 }
 
-type run struct {
-	code   int
-	stdout string
-	stderr string
+// fakeEnv puts the fake in dir first in PATH and names the instance d.
+func fakeEnv(dir string) []string {
+	return []string{"PATH=" + dir + ":" + os.Getenv("PATH"), "DRBDFAKE_STATE=" + drbdfake.Path(dir), "OCF_RESOURCE_INSTANCE=d"}
 }
 
-// runAgent runs path with action and env (on top of a clean environment).
-func runAgent(t *testing.T, path, action string, env []string) run {
+// runAgent runs path (ocfkit's drbd or the anchor's copy) with action as
+// Pacemaker would, on the fake in dir, with params(dir, vars...).
+func runAgent(t *testing.T, path, action, dir string, vars ...string) agenttest.Result {
 	t.Helper()
-	cmd := exec.Command(path, action)
-	cmd.Env = env
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	r := run{stdout: out.String(), stderr: errb.String()}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	return r
+	return agenttest.Run(t, path, action, params(dir, vars...), fakeEnv(dir)...)
 }
 
 func world(t *testing.T, dir string) *drbdfake.World {

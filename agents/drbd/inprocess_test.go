@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/drbdfake"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
@@ -17,7 +18,7 @@ import (
 func TestMonitorInProcess(t *testing.T) {
 	testenv.NeedRoot(t)
 	dir := fakeDir(t, func(dir string) *drbdfake.World { return drbdfake.NewWorld(dir, v9, 2, 1) })
-	for _, kv := range append(baseEnv(dir), "OCF_RESKEY_CRM_meta_interval=20000") {
+	for _, kv := range append(agenttest.Environ(params(dir, "OCF_RESKEY_CRM_meta_interval=20000")), fakeEnv(dir)...) {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
 	}

@@ -22,12 +22,11 @@ func TestLifecycle(t *testing.T) {
 	testenv.NeedRoot(t) // device nodes
 	agent := testenv.BuildAgent(t, "drbd")
 	dir := fakeDir(t, down)
-	env := baseEnv(dir)
-	mon := append(env, "OCF_RESKEY_CRM_meta_interval=20000")
+	const mon = "OCF_RESKEY_CRM_meta_interval=20000"
 
-	require.Equal(t, 7, runAgent(t, agent, "monitor", env).code, "probe of a stopped resource")
-	r := runAgent(t, agent, "start", env)
-	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, 7, runAgent(t, agent, "monitor", dir).Code, "probe of a stopped resource")
+	r := runAgent(t, agent, "start", dir)
+	require.Equal(t, 0, r.Code, r.Stderr)
 	for _, c := range [][]string{
 		{"check-resize", "r0"}, {"new-resource", "r0"}, {"new-minor", "r0"},
 		{"adjust", "--skip-net", "r0"}, {"adjust", "r0"}, {"drbdsetup", "wait-connect-resource", "r0"},
@@ -37,24 +36,24 @@ func TestLifecycle(t *testing.T) {
 	assert.Equal(t, "10000", score(t, dir), "score set after start")
 	w := world(t, dir)
 	assert.True(t, w.Resources["r0"].Up && w.Resources["r0"].Attached && w.Resources["r0"].Connected)
-	require.Equal(t, 0, runAgent(t, agent, "start", env).code, "start is idempotent")
+	require.Equal(t, 0, runAgent(t, agent, "start", dir).Code, "start is idempotent")
 
-	require.Equal(t, 0, runAgent(t, agent, "monitor", mon).code)
-	r = runAgent(t, agent, "promote", env)
-	require.Equal(t, 0, r.code, r.stderr)
-	require.Equal(t, 8, runAgent(t, agent, "monitor", mon).code)
-	require.Equal(t, 0, runAgent(t, agent, "promote", env).code, "promote is idempotent")
+	require.Equal(t, 0, runAgent(t, agent, "monitor", dir, mon).Code)
+	r = runAgent(t, agent, "promote", dir)
+	require.Equal(t, 0, r.Code, r.Stderr)
+	require.Equal(t, 8, runAgent(t, agent, "monitor", dir, mon).Code)
+	require.Equal(t, 0, runAgent(t, agent, "promote", dir).Code, "promote is idempotent")
 
-	r = runAgent(t, agent, "demote", env)
-	require.Equal(t, 0, r.code, r.stderr)
-	require.Equal(t, 0, runAgent(t, agent, "monitor", mon).code)
+	r = runAgent(t, agent, "demote", dir)
+	require.Equal(t, 0, r.Code, r.Stderr)
+	require.Equal(t, 0, runAgent(t, agent, "monitor", dir, mon).Code)
 
-	r = runAgent(t, agent, "stop", env)
-	require.Equal(t, 0, r.code, r.stderr)
+	r = runAgent(t, agent, "stop", dir)
+	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.False(t, world(t, dir).Resources["r0"].Up)
 	assert.Equal(t, "", score(t, dir), "score removed on stop")
-	require.Equal(t, 0, runAgent(t, agent, "stop", env).code, "stop is idempotent")
-	require.Equal(t, 7, runAgent(t, agent, "monitor", mon).code)
+	require.Equal(t, 0, runAgent(t, agent, "stop", dir).Code, "stop is idempotent")
+	require.Equal(t, 7, runAgent(t, agent, "monitor", dir, mon).Code)
 }
 
 // TestPromoteRefused: without access to UpToDate data DRBD refuses (17)
@@ -68,10 +67,9 @@ func TestPromoteRefused(t *testing.T) {
 		w.Resources["r0"].Peers[0].Reachable = false
 		return w
 	})
-	start := time.Now()
-	r := runAgent(t, agent, "promote", append(baseEnv(dir), "OCF_RESKEY_CRM_meta_timeout=3000"))
-	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "ocf-exit-reason:Refusing to be promoted to Primary without access to UpToDate data")
+	r := runAgent(t, agent, "promote", dir, "OCF_RESKEY_CRM_meta_timeout=3000")
+	assert.Equal(t, 1, r.Code)
+	assert.Contains(t, r.Stderr, "ocf-exit-reason:Refusing to be promoted to Primary without access to UpToDate data")
 	n := 0
 	for _, c := range calls(t, dir) {
 		if len(c) > 1 && c[len(c)-2] == "primary" {
@@ -79,7 +77,7 @@ func TestPromoteRefused(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, n, "one attempt only")
-	assert.Less(t, time.Since(start), 3*time.Second, "the anti-flap pause ends with the action's deadline")
+	assert.Less(t, r.Elapsed, 3*time.Second, "the anti-flap pause ends with the action's deadline")
 	assert.Equal(t, "Secondary", world(t, dir).Resources["r0"].Role)
 }
 
@@ -94,9 +92,9 @@ func TestPromoteFailsEarlyIfPeerPrimary(t *testing.T) {
 		w.Attrs = map[string]string{"master-d": "10000"}
 		return w
 	})
-	r := runAgent(t, agent, "promote", append(baseEnv(dir), "OCF_RESKEY_CRM_meta_timeout=3000", "OCF_RESKEY_fail_promote_early_if_peer_primary=true"))
-	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "ocf-exit-reason:Peer node already/still Primary")
+	r := runAgent(t, agent, "promote", dir, "OCF_RESKEY_CRM_meta_timeout=3000", "OCF_RESKEY_fail_promote_early_if_peer_primary=true")
+	assert.Equal(t, 1, r.Code)
+	assert.Contains(t, r.Stderr, "ocf-exit-reason:Peer node already/still Primary")
 	assert.Equal(t, "", score(t, dir))
 }
 
@@ -109,18 +107,17 @@ func TestNotify(t *testing.T) {
 		w.Resources["r0"].Peers[0].Reachable = false
 		return w
 	})
-	env := baseEnv(dir)
-	r := runAgent(t, agent, "notify", append(env, "OCF_RESKEY_CRM_meta_notify_type=post", "OCF_RESKEY_CRM_meta_notify_operation=promote"))
-	require.Equal(t, 0, r.code, r.stderr)
+	r := runAgent(t, agent, "notify", dir, "OCF_RESKEY_CRM_meta_notify_type=post", "OCF_RESKEY_CRM_meta_notify_operation=promote")
+	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.Equal(t, "1000", score(t, dir))
-	r = runAgent(t, agent, "notify", append(env, "OCF_RESKEY_CRM_meta_notify_type=pre", "OCF_RESKEY_CRM_meta_notify_operation=start"))
-	require.Equal(t, 0, r.code, r.stderr)
+	r = runAgent(t, agent, "notify", dir, "OCF_RESKEY_CRM_meta_notify_type=pre", "OCF_RESKEY_CRM_meta_notify_operation=start")
+	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.True(t, called(calls(t, dir), "adjust", "r0"))
 
 	// stop_outdates_secondary: another node is promoted and ours cannot see it
-	r = runAgent(t, agent, "notify", append(env, "OCF_RESKEY_CRM_meta_notify_type=post", "OCF_RESKEY_CRM_meta_notify_operation=promote",
-		"OCF_RESKEY_stop_outdates_secondary=true", "OCF_RESKEY_CRM_meta_notify_master_uname=elsewhere"))
-	require.Equal(t, 0, r.code, r.stderr)
+	r = runAgent(t, agent, "notify", dir, "OCF_RESKEY_CRM_meta_notify_type=post", "OCF_RESKEY_CRM_meta_notify_operation=promote",
+		"OCF_RESKEY_stop_outdates_secondary=true", "OCF_RESKEY_CRM_meta_notify_master_uname=elsewhere")
+	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.True(t, called(calls(t, dir), "outdate", "r0"))
 	assert.Equal(t, "Outdated", world(t, dir).Resources["r0"].Volumes[0].Disk)
 	assert.Equal(t, "", score(t, dir))
@@ -136,12 +133,11 @@ func TestPromoteRetriesUntilDeadline(t *testing.T) {
 		w.Fail = map[string]int{"primary": 11}
 		return w
 	})
-	start := time.Now()
-	r := runAgent(t, agent, "promote", append(baseEnv(dir), "OCF_RESKEY_CRM_meta_timeout=4000"))
-	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "ocf-exit-reason:promote did not succeed before the action timeout")
-	assert.Contains(t, r.stderr, "injected failure of primary")
-	assert.Less(t, time.Since(start), 4*time.Second)
+	r := runAgent(t, agent, "promote", dir, "OCF_RESKEY_CRM_meta_timeout=4000")
+	assert.Equal(t, 1, r.Code)
+	assert.Contains(t, r.Stderr, "ocf-exit-reason:promote did not succeed before the action timeout")
+	assert.Contains(t, r.Stderr, "injected failure of primary")
+	assert.Less(t, r.Elapsed, 4*time.Second)
 	n := 0
 	for _, c := range calls(t, dir) {
 		if len(c) > 1 && c[len(c)-2] == "primary" {
