@@ -2,13 +2,12 @@ package bench_test
 
 import (
 	"fmt"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/ocfkit/ocfkit/providers/httpd"
 	"github.com/ocfkit/ocfkit/providers/httpd/httpdtest"
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/bench"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
@@ -29,20 +28,10 @@ func TestBenchApache(t *testing.T) {
 	bench.Printf("%-34s %s (at most 8 MB)", "apache binary size target", met(size <= 8_000_000))
 
 	ts := httpdtest.New(t, httpdtest.Options{})
-	env := []string{"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=benchweb", "HA_LOGFACILITY=none",
-		"OCF_RESKEY_configfile=" + ts.ConfigFile, "OCF_RESKEY_CRM_meta_timeout=20000"}
-	monitor := append(append([]string{}, env...), "OCF_RESKEY_CRM_meta_interval=10000")
-	probe := append(append([]string{}, env...), "OCF_RESKEY_CRM_meta_interval=0")
-	act := func(path string, env []string, action string, want int) error {
-		r, err := bench.Run(path, env, action)
-		if err == nil && r.Code != want {
-			err = fmt.Errorf("%s %s: exit %d, want %d: %s", filepath.Base(filepath.Dir(path)), action, r.Code, want, strings.TrimSpace(string(r.Output)))
-		}
-		return err
-	}
-	side := func(name, path string, env []string, action string, want int) bench.Side {
-		return bench.Side{Name: name, Run: func() error { return act(path, env, action, want) }}
-	}
+	p := agenttest.Params{"OCF_RESOURCE_INSTANCE": "benchweb", "configfile": ts.ConfigFile, "CRM_meta_timeout": "20000"}
+	env := agenttest.Environ(p)
+	monitor := agenttest.Environ(p.With("CRM_meta_interval", "10000"))
+	probe := agenttest.Environ(p.With("CRM_meta_interval", "0"))
 	runs := bench.Runs()
 
 	bench.Compare(t, "apache meta-data", runs,

@@ -2,11 +2,11 @@ package bench_test
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/bench"
 	"github.com/ocfkit/ocfkit/test/drbdfake"
 	"github.com/ocfkit/ocfkit/test/testenv"
@@ -41,25 +41,15 @@ func TestBenchDrbd(t *testing.T) {
 	proc := filepath.Join(dir, "proc_drbd")
 	anchor := anchorWithProc(t, proc)
 
-	common := []string{"PATH=" + dir + ":" + os.Getenv("PATH"), "DRBDFAKE_STATE=" + drbdfake.Path(dir),
-		"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=d", "HA_LOGFACILITY=none",
-		"OCF_RESKEY_drbd_resource=r0", "OCF_RESKEY_drbdconf=" + conf, "OCF_RESKEY_proc_drbd=" + proc,
-		"OCF_RESKEY_CRM_meta_clone_max=2", "OCF_RESKEY_CRM_meta_notify=true"}
-	monitor := append(append([]string{}, common...), "OCF_RESKEY_CRM_meta_interval=20000")
-	probe := append(append([]string{}, common...), "OCF_RESKEY_CRM_meta_interval=0", "OCF_RESKEY_drbd_resource=r9")
-
-	side := func(name, path string, env []string, action string, want int) bench.Side {
-		return bench.Side{Name: name, Run: func() error {
-			r, err := bench.Run(path, env, action)
-			if err != nil {
-				return err
-			}
-			if r.Code != want {
-				return fmt.Errorf("%s %s: exit %d, want %d: %s", name, action, r.Code, want, r.Output)
-			}
-			return nil
-		}}
+	p := agenttest.Params{"OCF_RESOURCE_INSTANCE": "d", "drbd_resource": "r0", "drbdconf": conf, "proc_drbd": proc,
+		"CRM_meta_clone_max": "2", "CRM_meta_notify": "true"}
+	env := func(p agenttest.Params) []string {
+		return append(agenttest.Environ(p), "PATH="+dir+":"+os.Getenv("PATH"), "DRBDFAKE_STATE="+drbdfake.Path(dir))
 	}
+	common := env(p)
+	monitor := env(p.With("CRM_meta_interval", "20000"))
+	probe := env(p.With("CRM_meta_interval", "0", "drbd_resource", "r9"))
+
 	n := bench.Runs()
 	bench.Compare(t, "drbd meta-data", n, side("ocfkit", ours, common, "meta-data", 0), side("linbit", anchor, common, "meta-data", 0))
 	bench.Compare(t, "drbd probe (not configured here)", n, side("ocfkit", ours, probe, "monitor", 7), side("linbit", anchor, probe, "monitor", 7))

@@ -4,33 +4,16 @@ import (
 	"fmt"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/ocfkit/ocfkit/providers/mount/mounttest"
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/bench"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
 const anchorFilesystem = "/usr/lib/ocf/resource.d/heartbeat/Filesystem"
-
-func fsEnv(dev, dir string, extra ...string) []string {
-	return append([]string{
-		"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=benchfs", "HA_LOGFACILITY=none",
-		"OCF_RESKEY_device=" + dev, "OCF_RESKEY_directory=" + dir, "OCF_RESKEY_fstype=ext4",
-		"OCF_RESKEY_CRM_meta_timeout=20000",
-	}, extra...)
-}
-
-// fsRun runs one action and fails unless it exits with want.
-func fsRun(path string, env []string, action string, want int) (bench.Exec, error) {
-	r, err := bench.Run(path, env, action)
-	if err == nil && r.Code != want {
-		err = fmt.Errorf("%s %s: exit %d, want %d: %s", filepath.Base(path), action, r.Code, want, strings.TrimSpace(string(r.Output)))
-	}
-	return r, err
-}
 
 func TestBenchFilesystem(t *testing.T) {
 	bench.Need(t)
@@ -42,36 +25,30 @@ func TestBenchFilesystem(t *testing.T) {
 	dev := mounttest.Loop(t, 64)
 	mounttest.Mkfs(t, "ext4", dev, "benchfs")
 	dir := filepath.Join(mounttest.Dir(t, "bench"), "web")
-	env := fsEnv(dev, dir)
-	monitorEnv := append(env, "OCF_RESKEY_CRM_meta_interval=20000")
+	p := agenttest.Params{"OCF_RESOURCE_INSTANCE": "benchfs", "device": dev, "directory": dir, "fstype": "ext4", "CRM_meta_timeout": "20000"}
+	env := agenttest.Environ(p)
+	monitorEnv := agenttest.Environ(p.With("CRM_meta_interval", "20000"))
 	runs := bench.Runs()
 
-	if _, err := fsRun(ours, env, "start", 0); err != nil {
+	if err := act(ours, env, "start", 0); err != nil {
 		t.Fatal(err)
 	}
 	bench.Compare(t, "Filesystem monitor depth 0", runs,
-		bench.Side{Name: "ocfkit", Run: func() error {
-			_, err := fsRun(ours, monitorEnv, "monitor", 0)
-			return err
-		}},
-		bench.Side{Name: "heartbeat", Run: func() error {
-			_, err := fsRun(anchorFilesystem, monitorEnv, "monitor", 0)
-			return err
-		}})
+		side("ocfkit", ours, monitorEnv, "monitor", 0), side("heartbeat", anchorFilesystem, monitorEnv, "monitor", 0))
 	mine, err := bench.PeakRSS(ours, monitorEnv, "monitor")
 	if err != nil {
 		t.Fatal(err)
 	}
 	theirs, _ := bench.PeakRSS(anchorFilesystem, monitorEnv, "monitor")
 	bench.Printf("%-34s ocfkit %d KB   heartbeat %d KB (its shell alone, not its children)", "Filesystem monitor peak RSS", mine, theirs)
-	if _, err := fsRun(ours, env, "stop", 0); err != nil {
+	if err := act(ours, env, "stop", 0); err != nil {
 		t.Fatal(err)
 	}
 
 	// A busy stop: one process has its cwd in the mount and exits on TERM.
 	// Only the stop is timed; the mount and the holder are set up untimed.
 	busyStop := func(agent string) (time.Duration, error) {
-		if _, err := fsRun(ours, env, "start", 0); err != nil {
+		if err := act(ours, env, "start", 0); err != nil {
 			return 0, err
 		}
 		holder := exec.Command("sleep", "120")
@@ -86,7 +63,7 @@ func TestBenchFilesystem(t *testing.T) {
 			<-done
 		}()
 		start := time.Now()
-		_, err := fsRun(agent, env, "stop", 0)
+		err := act(agent, env, "stop", 0)
 		d := time.Since(start)
 		if err == nil && mounttest.Mounted(t, dir) {
 			err = fmt.Errorf("%s stop left %s mounted", filepath.Base(agent), dir)

@@ -1,12 +1,12 @@
 package bench_test
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/bench"
 	"github.com/ocfkit/ocfkit/test/dofake"
 	"github.com/ocfkit/ocfkit/test/testenv"
@@ -42,22 +42,11 @@ func TestBenchFloatip(t *testing.T) {
 	if err := os.WriteFile(tokenFile, []byte(token), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	common := []string{"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=fip", "HA_LOGFACILITY=none",
-		"HA_RSCTMP=" + filepath.Join(dir, "state"),
-		"OCF_RESKEY_floating_ip=" + ip, "OCF_RESKEY_token_file=" + tokenFile,
-		"OCF_RESKEY_api_url=" + env.APIURL, "OCF_RESKEY_metadata_url=" + env.Metadata[1001]}
-	monitor := append(append([]string{}, common...), "OCF_RESKEY_CRM_meta_interval=10000")
+	p := agenttest.Params{"OCF_RESOURCE_INSTANCE": "fip", "HA_RSCTMP": filepath.Join(dir, "state"),
+		"floating_ip": ip, "token_file": tokenFile, "api_url": env.APIURL, "metadata_url": env.Metadata[1001]}
+	common := agenttest.Environ(p)
+	monitor := agenttest.Environ(p.With("CRM_meta_interval", "10000"))
 
-	runAgent := func(env []string, action string, want int) error {
-		r, err := bench.Run(ours, env, action)
-		if err != nil {
-			return err
-		}
-		if r.Code != want {
-			return fmt.Errorf("%s: exit %d, want %d: %s", action, r.Code, want, r.Output)
-		}
-		return nil
-	}
 	n := bench.Runs()
 	calls := func(what string, runs int) {
 		bench.Printf("%-34s %.1f API requests per run (%d metadata)", what, float64(f.APICalls())/float64(runs),
@@ -70,18 +59,18 @@ func TestBenchFloatip(t *testing.T) {
 		if err := f.Assign(ip, 1002); err != nil {
 			return err
 		}
-		return runAgent(common, "start", 0)
+		return act(ours, common, "start", 0)
 	})
 	calls("floatip start, IP elsewhere", n)
 
-	bench.Sample(t, "floatip start, IP already here", n, func() error { return runAgent(common, "start", 0) })
+	bench.Sample(t, "floatip start, IP already here", n, func() error { return act(ours, common, "start", 0) })
 	calls("floatip start, IP already here", n)
 
-	bench.Sample(t, "floatip monitor (metadata agrees)", n, func() error { return runAgent(monitor, "monitor", 0) })
+	bench.Sample(t, "floatip monitor (metadata agrees)", n, func() error { return act(ours, monitor, "monitor", 0) })
 	calls("floatip monitor (metadata agrees)", n)
 
 	f.SetMetadataDown(1001, true)
-	bench.Sample(t, "floatip monitor (metadata down)", n, func() error { return runAgent(monitor, "monitor", 0) })
+	bench.Sample(t, "floatip monitor (metadata down)", n, func() error { return act(ours, monitor, "monitor", 0) })
 	calls("floatip monitor (metadata down)", n)
 	f.SetMetadataDown(1001, false)
 

@@ -1,11 +1,11 @@
 package bench_test
 
 import (
-	"fmt"
 	"os/exec"
 	"testing"
 
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/bench"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
@@ -20,30 +20,17 @@ func TestBenchIPaddr2(t *testing.T) {
 	testenv.NeedFile(t, heartbeatIPaddr2)
 	ours := testenv.BuildAgent(t, "IPaddr2")
 	v := netiftest.NewVeth(t, []string{"198.18.60.1/24 brd +"}, nil)
-	common := []string{"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=vip", "HA_LOGFACILITY=none",
-		"OCF_RESKEY_ip=198.18.60.10", "OCF_RESKEY_nic=" + v.Host, "OCF_RESKEY_cidr_netmask=24"}
-	probe := append(append([]string{}, common...), "OCF_RESKEY_CRM_meta_interval=0")
-	monitor := append(append([]string{}, common...), "OCF_RESKEY_CRM_meta_interval=10000")
+	p := agenttest.Params{"OCF_RESOURCE_INSTANCE": "vip", "ip": "198.18.60.10", "nic": v.Host, "cidr_netmask": "24"}
+	common := agenttest.Environ(p)
+	probe := agenttest.Environ(p.With("CRM_meta_interval", "0"))
+	monitor := agenttest.Environ(p.With("CRM_meta_interval", "10000"))
 
-	side := func(name, path string, env []string, action string, want int) bench.Side {
-		return bench.Side{Name: name, Run: func() error {
-			r, err := bench.Run(path, env, action)
-			if err != nil {
-				return err
-			}
-			if r.Code != want {
-				return fmt.Errorf("%s %s: exit %d, want %d: %s", name, action, r.Code, want, r.Output)
-			}
-			return nil
-		}}
-	}
 	n := bench.Runs()
 	bench.Compare(t, "IPaddr2 meta-data", n, side("ocfkit", ours, common, "meta-data", 0), side("heartbeat", heartbeatIPaddr2, common, "meta-data", 0))
 	bench.Compare(t, "IPaddr2 probe (stopped)", n, side("ocfkit", ours, probe, "monitor", 7), side("heartbeat", heartbeatIPaddr2, probe, "monitor", 7))
 	t.Cleanup(func() { exec.Command("ip", "addr", "del", "198.18.60.10/24", "dev", v.Host).Run() })
-	r, err := bench.Run(ours, append(common, "OCF_RESKEY_arp_bg=false", "OCF_RESKEY_arp_count=1"), "start")
-	if err != nil || r.Code != 0 {
-		t.Fatalf("start: %v %d %s", err, r.Code, r.Output)
+	if err := act(ours, agenttest.Environ(p.With("arp_bg", "false", "arp_count", "1")), "start", 0); err != nil {
+		t.Fatal(err)
 	}
 	bench.Compare(t, "IPaddr2 monitor (started)", n, side("ocfkit", ours, monitor, "monitor", 0), side("heartbeat", heartbeatIPaddr2, monitor, "monitor", 0))
 

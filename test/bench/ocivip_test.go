@@ -1,14 +1,13 @@
 package bench_test
 
 import (
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/bench"
 	"github.com/ocfkit/ocfkit/test/ocifake"
 	"github.com/ocfkit/ocfkit/test/testenv"
@@ -37,23 +36,11 @@ func TestBenchOcivip(t *testing.T) {
 	f.SetLatency(50 * time.Millisecond)
 
 	state := filepath.Join(t.TempDir(), "state")
-	common := []string{"OCF_ROOT=/usr/lib/ocf", "OCF_RESOURCE_INSTANCE=vip", "HA_LOGFACILITY=none",
-		"HA_RSCTMP=" + state, "OCF_RESKEY_secondary_private_ip=" + vip,
-		"OCF_RESKEY_metadata_url=" + ocifake.IMDSURL(url, "a"),
-		"OCF_RESKEY_api_endpoint=" + url, "OCF_RESKEY_auth_endpoint=" + url}
-	monitor := append(append([]string{}, common...), "OCF_RESKEY_CRM_meta_interval=20000")
+	p := agenttest.Params{"OCF_RESOURCE_INSTANCE": "vip", "HA_RSCTMP": state, "secondary_private_ip": vip,
+		"metadata_url": ocifake.IMDSURL(url, "a"), "api_endpoint": url, "auth_endpoint": url}
+	common := agenttest.Environ(p)
+	monitor := agenttest.Environ(p.With("CRM_meta_interval", "20000"))
 	t.Cleanup(func() { bench.Run(ours, common, "stop") })
-
-	runAgent := func(env []string, action string, want int) error {
-		r, err := bench.Run(ours, env, action)
-		if err != nil {
-			return err
-		}
-		if r.Code != want {
-			return fmt.Errorf("%s: exit %d, want %d: %s", action, r.Code, want, r.Output)
-		}
-		return nil
-	}
 	elsewhere := func() error {
 		_, err := f.AssignSecondary(vip, other)
 		return err
@@ -76,7 +63,7 @@ func TestBenchOcivip(t *testing.T) {
 		if err := elsewhere(); err != nil {
 			return err
 		}
-		return runAgent(common, "start", 0)
+		return act(ours, common, "start", 0)
 	})
 	calls("ocivip start, elsewhere, cold", n)
 
@@ -84,32 +71,26 @@ func TestBenchOcivip(t *testing.T) {
 		if err := elsewhere(); err != nil {
 			return err
 		}
-		return runAgent(common, "start", 0)
+		return act(ours, common, "start", 0)
 	})
 	calls("ocivip start, IP elsewhere", n)
 
-	bench.Sample(t, "ocivip start, IP already ours", n, func() error { return runAgent(common, "start", 0) })
+	bench.Sample(t, "ocivip start, IP already ours", n, func() error { return act(ours, common, "start", 0) })
 	calls("ocivip start, IP already ours", n)
 
-	bench.Sample(t, "ocivip monitor", n, func() error { return runAgent(monitor, "monitor", 0) })
+	bench.Sample(t, "ocivip monitor", n, func() error { return act(ours, monitor, "monitor", 0) })
 	calls("ocivip monitor", n)
 
 	bench.Sample(t, "ocivip monitor, token renewal", n, func() error {
 		os.Remove(filepath.Join(state, "ocivip-instance-principal.token"))
-		return runAgent(monitor, "monitor", 0)
+		return act(ours, monitor, "monitor", 0)
 	})
 	calls("ocivip monitor, token renewal", n)
 
 	anchor := "/usr/lib/ocf/resource.d/heartbeat/ocivip"
 	if _, err := os.Stat(anchor); err == nil {
 		meta := []string{"OCF_ROOT=/usr/lib/ocf"}
-		bench.Compare(t, "ocivip meta-data", n,
-			bench.Side{Name: "ocfkit", Run: func() error { return runAgent(meta, "meta-data", 0) }},
-			bench.Side{Name: "heartbeat", Run: func() error {
-				cmd := exec.Command(anchor, "meta-data")
-				cmd.Env = append(os.Environ(), meta...)
-				return cmd.Run()
-			}})
+		bench.Compare(t, "ocivip meta-data", n, side("ocfkit", ours, meta, "meta-data", 0), side("heartbeat", anchor, meta, "meta-data", 0))
 	}
 
 	rssMonitor, err := bench.PeakRSS(ours, monitor, "monitor")
