@@ -88,3 +88,21 @@ func TestRunFailsOnPanic(t *testing.T) {
 	Run(f, script(t, "echo panicky; exit 1\n"), "monitor", nil)
 	assert.Len(t, f.msgs, 2, "only a Go panic counts")
 }
+
+func TestCheckMetaData(t *testing.T) {
+	md := `<?xml version="1.0"?>
+<!DOCTYPE resource-agent SYSTEM "ra-api-1.dtd">
+<resource-agent name="x" version="1.0">
+<version>1.0</version>
+<longdesc lang="en">x</longdesc>
+<shortdesc lang="en">x</shortdesc>
+<parameters><parameter name="ip"><longdesc lang="en">ip</longdesc><shortdesc lang="en">ip</shortdesc><content type="string"/></parameter></parameters>
+<actions><action name="meta-data" timeout="5s"/></actions>
+</resource-agent>
+`
+	CheckMetaData(t, md, RNG, DTD)
+	f := &fatals{TB: t}
+	CheckMetaData(f, strings.Replace(md, "<parameters>", "<parameters><bogus/>", 1), RNG)
+	CheckMetaData(f, strings.Replace(md, "<parameters>", "<parameters><bogus/>", 1), DTD)
+	assert.Len(t, f.msgs, 2, "both schemas refuse an unknown element")
+}
