@@ -1,12 +1,11 @@
 package main
 
 import (
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,11 +76,5 @@ func TestMetaData(t *testing.T) {
 		assert.Contains(t, r.Stdout, `<parameter name="`+name+`"`)
 	}
 	assert.Contains(t, r.Stdout, `default=".Filesystem_status/"`)
-	xmllint := testenv.NeedCmd(t, "xmllint")
-	rng := "/usr/share/resource-agents/metadata.rng"
-	testenv.NeedFile(t, rng)
-	cmd := exec.Command(xmllint, "--noout", "--relaxng", rng, "-")
-	cmd.Stdin = strings.NewReader(r.Stdout)
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	agenttest.CheckMetaData(t, r.Stdout, agenttest.RNG)
 }
