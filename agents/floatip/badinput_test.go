@@ -2,16 +2,14 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ocfkit/ocfkit/ocf"
-	"github.com/ocfkit/ocfkit/test/testenv"
+	"github.com/ocfkit/ocfkit/test/agenttest"
 )
 
 func TestBadInput(t *testing.T) {
@@ -134,11 +132,5 @@ func TestMetaData(t *testing.T) {
 	for _, action := range []string{"start", "stop", "monitor", "validate-all", "meta-data"} {
 		assert.Contains(t, r.Stdout, `<action name="`+action+`"`)
 	}
-	xmllint := testenv.NeedCmd(t, "xmllint")
-	rng := "/usr/share/resource-agents/metadata.rng"
-	testenv.NeedFile(t, rng)
-	cmd := exec.Command(xmllint, "--noout", "--relaxng", rng, "-")
-	cmd.Stdin = strings.NewReader(r.Stdout)
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	agenttest.CheckMetaData(t, r.Stdout, agenttest.RNG)
 }
