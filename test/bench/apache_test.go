@@ -48,12 +48,7 @@ func TestBenchApache(t *testing.T) {
 	bench.Printf("%-34s %s (at least 10x faster than heartbeat's)", "apache monitor target", met(mh >= 10*mo))
 	bench.Compare(t, "apache probe (running)", runs,
 		side("ocfkit", ours, probe, "monitor", 0), side("heartbeat", heartbeatApache, probe, "monitor", 0))
-	mine, err := bench.PeakRSS(ours, monitor, "monitor")
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs, _ := bench.PeakRSS(heartbeatApache, monitor, "monitor")
-	bench.Printf("%-34s ocfkit %d KB   heartbeat %d KB (its shell alone, not wget/curl)", "apache monitor peak RSS", mine, theirs)
+	monitorRSS(t, "apache monitor peak RSS", monitor, ours, "heartbeat", heartbeatApache, "its shell alone, not wget/curl")
 	if err := act(ours, env, "stop", 0); err != nil {
 		t.Fatal(err)
 	}

@@ -55,12 +55,7 @@ func TestBenchDrbd(t *testing.T) {
 	bench.Compare(t, "drbd probe (not configured here)", n, side("ocfkit", ours, probe, "monitor", 7), side("linbit", anchor, probe, "monitor", 7))
 	bench.Compare(t, "drbd monitor (Secondary, score)", n, side("ocfkit", ours, monitor, "monitor", 0), side("linbit", anchor, monitor, "monitor", 0))
 
-	mine, err := bench.PeakRSS(ours, monitor, "monitor")
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs, _ := bench.PeakRSS(anchor, monitor, "monitor")
-	bench.Printf("%-34s ocfkit %d KB   linbit %d KB (its shell alone, not its children)", "drbd monitor peak RSS", mine, theirs)
+	monitorRSS(t, "drbd monitor peak RSS", monitor, ours, "linbit", anchor, "its shell alone, not its children")
 	bench.FileSize(t, "drbd binary (static, stripped)", ours)
 }
 

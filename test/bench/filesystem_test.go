@@ -35,12 +35,7 @@ func TestBenchFilesystem(t *testing.T) {
 	}
 	bench.Compare(t, "Filesystem monitor depth 0", runs,
 		side("ocfkit", ours, monitorEnv, "monitor", 0), side("heartbeat", anchorFilesystem, monitorEnv, "monitor", 0))
-	mine, err := bench.PeakRSS(ours, monitorEnv, "monitor")
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs, _ := bench.PeakRSS(anchorFilesystem, monitorEnv, "monitor")
-	bench.Printf("%-34s ocfkit %d KB   heartbeat %d KB (its shell alone, not its children)", "Filesystem monitor peak RSS", mine, theirs)
+	monitorRSS(t, "Filesystem monitor peak RSS", monitorEnv, ours, "heartbeat", anchorFilesystem, "its shell alone, not its children")
 	if err := act(ours, env, "stop", 0); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package bench_test
 import (
 	"fmt"
 	"strings"
+	"testing"
 
 	"github.com/ocfkit/ocfkit/test/bench"
 )
@@ -21,4 +22,16 @@ func act(path string, env []string, action string, want int) error {
 // which must exit with want.
 func side(name, path string, env []string, action string, want int) bench.Side {
 	return bench.Side{Name: name, Run: func() error { return act(path, env, action, want) }}
+}
+
+// monitorRSS prints the peak memory of a monitor of ours and of the anchor
+// (named anchorName) with env; note says what the anchor's figure covers.
+func monitorRSS(t *testing.T, what string, env []string, ours, anchorName, anchor, note string) {
+	t.Helper()
+	mine, err := bench.PeakRSS(ours, env, "monitor")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, _ := bench.PeakRSS(anchor, env, "monitor")
+	bench.Printf("%-34s ocfkit %d KB   %s %d KB (%s)", what, mine, anchorName, theirs, note)
 }

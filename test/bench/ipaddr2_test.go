@@ -34,11 +34,6 @@ func TestBenchIPaddr2(t *testing.T) {
 	}
 	bench.Compare(t, "IPaddr2 monitor (started)", n, side("ocfkit", ours, monitor, "monitor", 0), side("heartbeat", heartbeatIPaddr2, monitor, "monitor", 0))
 
-	mine, err := bench.PeakRSS(ours, monitor, "monitor")
-	if err != nil {
-		t.Fatal(err)
-	}
-	theirs, _ := bench.PeakRSS(heartbeatIPaddr2, monitor, "monitor")
-	bench.Printf("%-34s ocfkit %d KB   heartbeat %d KB (its shell alone, not its 20 children)", "IPaddr2 monitor peak RSS", mine, theirs)
+	monitorRSS(t, "IPaddr2 monitor peak RSS", monitor, ours, "heartbeat", heartbeatIPaddr2, "its shell alone, not its 20 children")
 	bench.FileSize(t, "IPaddr2 binary (static, stripped)", ours)
 }
