@@ -116,6 +116,7 @@ func armWatchdog(e *Env, start time.Time, stderr io.Writer) {
 	}
 	hard := start.Add(e.Timeout - Margin(e.Timeout)/2)
 	time.AfterFunc(time.Until(hard), func() {
+		killStragglers()
 		fmt.Fprintf(stderr, "ocf-exit-reason:%s did not finish within its timeout of %s\n", e.Action, e.Timeout)
 		os.Exit(ErrGeneric)
 	})
@@ -216,6 +217,13 @@ func (a *Agent) dispatch(c *cli.Context, action string, stdout, stderr io.Writer
 	if err == nil && a.Validate != nil {
 		err = a.Validate(ctx, e)
 	}
+	if err != nil && action == "stop" && isConfigError(err) && CodeOf(err) != ErrPerm {
+		// A failed stop gets the node fenced. A configuration that cannot
+		// be read does not make the resource stop itself, so stop gets its
+		// chance with what could be read; invalid values are defaults.
+		e.Log.Warnf("stopping despite a configuration problem: %v", err)
+		err = nil
+	}
 	if err != nil && e.IsProbe() && isConfigError(err) {
 		// A probe on a node where the resource cannot even be configured
 		// means "not running here", not a failure that bans the resource.
@@ -231,6 +239,9 @@ func (a *Agent) dispatch(c *cli.Context, action string, stdout, stderr io.Writer
 		default:
 			err = run(ctx, e)
 		}
+	}
+	if ctx.Err() != nil && watchdog {
+		killStragglers()
 	}
 	if err != nil && ctx.Err() != nil && CodeOf(err) == ErrGeneric && errors.Is(err, context.DeadlineExceeded) {
 		err = Errorf(ErrGeneric, "%s did not finish within its timeout of %s: %v", action, e.Timeout, err)
@@ -286,6 +297,11 @@ func (a *Agent) readParams(c *cli.Context, e *Env) error {
 		e.values[p.Name], e.set[p.Name] = v, true
 		if err := p.check(v); err != nil {
 			problems = append(problems, err.Error())
+			if p.Unsupported == "" {
+				// What the action reads is always well-formed: an
+				// invalid value reads as the default (stop goes on).
+				e.values[p.Name], e.set[p.Name] = p.Default, false
+			}
 		}
 	}
 	if len(problems) > 0 {

@@ -208,3 +208,49 @@ func TestErrors(t *testing.T) {
 	assert.Equal(t, ErrConfigured, CodeOf(errors.Join(errors.New("x"), Exit(ErrConfigured))))
 	assert.Equal(t, "degraded", CodeName(DegradedRunning))
 }
+
+// A stop must not fail on configuration: Pacemaker fences a node whose
+// stop failed. The action runs with defaults in place of invalid values.
+func TestStopDespiteBadConfiguration(t *testing.T) {
+	t.Setenv("HA_LOGFACILITY", "none")
+	var seen *Env
+	a := dummy()
+	a.Validate = func(ctx context.Context, e *Env) error {
+		if e.Str("mode") == "b" {
+			return Errorf(ErrConfigured, "mode b needs something missing")
+		}
+		return nil
+	}
+	for i, act := range a.Actions {
+		if act.Name == "stop" {
+			a.Actions[i].Run = func(ctx context.Context, e *Env) error { seen = e; return nil }
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+	}{
+		{"required missing", map[string]string{}},
+		{"bad integer", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_count": "many"}},
+		{"bad boolean", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_fast": "perhaps"}},
+		{"unsupported value", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_hash": "x"}},
+		{"validate refuses", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_mode": "b"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, k := range []string{"state", "count", "fast", "hash", "mode"} {
+				t.Setenv("OCF_RESKEY_"+k, "")
+			}
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			seen = nil
+			code, _, stderr := run(t, a, "stop")
+			assert.Equal(t, Success, code, stderr)
+			require.NotNil(t, seen, "the stop action ran")
+			assert.Equal(t, 3, seen.Int("count"), "an invalid integer reads as its default")
+			assert.False(t, seen.Bool("fast"))
+			code, _, _ = run(t, a, "start")
+			assert.NotEqual(t, Success, code, "other actions still refuse")
+		})
+	}
+}

@@ -99,6 +99,7 @@ func nodeArgs(node string, args ...string) []string {
 
 func (a *Attrs) run(ctx context.Context, args ...string) (string, error) {
 	cmd := exec.CommandContext(ctx, a.bin(), args...)
+	cmd.WaitDelay = ChildWaitDelay
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

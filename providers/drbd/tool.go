@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // NoUpToDateData is drbdadm's exit code when a promotion is refused because
@@ -52,6 +53,9 @@ func ExitCode(err error) int {
 
 func run(ctx context.Context, env []string, name string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
+	// drbdadm's own drbdsetup may hold the pipes after the deadline killed
+	// drbdadm: Wait must not wait for it.
+	cmd.WaitDelay = 200 * time.Millisecond
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if len(env) > 0 {

@@ -82,6 +82,7 @@ func (s *Server) run(ctx context.Context, extra ...string) error {
 	os.Remove(f.Name())
 	defer f.Close()
 	cmd := exec.CommandContext(ctx, s.Binary, s.Args(extra...)...)
+	cmd.WaitDelay = 200 * time.Millisecond
 	cmd.Env = s.Env
 	cmd.Dir = "/"
 	cmd.Stdout, cmd.Stderr = f, f

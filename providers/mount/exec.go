@@ -9,11 +9,15 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 )
 
 // run forks a command under ctx and returns its combined output, trimmed.
 func run(ctx context.Context, name string, args ...string) (string, int, error) {
 	cmd := exec.CommandContext(ctx, name, args...)
+	// A helper's own children (fsck.ext4, mount.nfs) may hold the pipe
+	// after the deadline killed it: Wait must not wait for them.
+	cmd.WaitDelay = 200 * time.Millisecond
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
@@ -73,7 +77,9 @@ func Fsck(ctx context.Context, fstype, device string) error {
 	}
 	args = append(args, device)
 	out, code, err := run(ctx, "fsck", args...)
-	if err != nil && (code >= 4 || code == 0) {
+	// 1-3 mean errors corrected; anything else failed, including -1 for
+	// a fsck killed by a signal (the OOM killer, a timeout).
+	if err != nil && (code < 1 || code > 3) {
 		return fmt.Errorf("fsck of %s failed (exit %d): %s", device, code, lastLine(firstNonEmpty(out, err.Error())))
 	}
 	return nil
