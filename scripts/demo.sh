@@ -27,7 +27,7 @@ pcs, apache2, e2fsprogs and iproute2 and run:
 # under the lock the test harness holds while a test cluster runs, so a
 # test cluster of this repository is waited for, not taken for someone's.
 refuse() {
-	if [ -e /run/ocfkit-test-cluster.json ]; then
+	if [ -e /var/tmp/ocfkit-test-cluster.json ]; then
 		echo "make demo: a test cluster left by an interrupted test will be stopped and cleaned up first"
 		return 0
 	fi

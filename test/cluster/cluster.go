@@ -102,7 +102,7 @@ func Start(t testing.TB, o Options) *Cluster {
 		t.Fatal(err)
 	}
 	c.dir = dir
-	c.m = &marker{Owner: os.Getpid(), Dir: dir, Snapshot: snap}
+	c.m = &marker{Owner: os.Getpid(), Boot: bootID(), Dir: dir, Snapshot: snap}
 	if err := c.m.save(); err != nil {
 		os.RemoveAll(dir)
 		t.Fatalf("cluster: %v", err)
@@ -313,8 +313,13 @@ func (c *Cluster) stop(t testing.TB) {
 func (m *marker) teardown(logf func(string, ...any)) error {
 	var errs []error
 	pids := map[int]bool{}
-	for i := len(m.Procs) - 1; i >= 0; i-- {
-		p := m.Procs[i]
+	procs := m.Procs
+	if m.Boot != bootID() {
+		logf("cluster: the test cluster was left behind before a reboot: nothing of it runs any more")
+		procs = nil
+	}
+	for i := len(procs) - 1; i >= 0; i-- {
+		p := procs[i]
 		grace := coroStopMax
 		if p.Name != "corosync" {
 			grace = pcmkStopMax

@@ -47,7 +47,7 @@
 // are put back, and the ocfkit provider link is removed.
 //
 // A record of what was started and what the machine looked like before is
-// kept in /run/ocfkit-test-cluster.json while a cluster runs. If a test
+// kept in /var/tmp/ocfkit-test-cluster.json while a cluster runs. If a test
 // binary was killed before its cleanup ran (Ctrl-C, go test's -timeout),
 // the next Start finds that record, stops the leftover daemons (by the
 // recorded pid, checking the process start time) and restores the machine

@@ -169,11 +169,21 @@ func (e entry) putMeta(p string) error {
 
 // markerPath records a running test cluster, so that a test binary killed
 // before its cleanup does not leave the machine unusable: the next Start
-// reads it, stops what was started and restores what was recorded.
-const markerPath = "/run/ocfkit-test-cluster.json"
+// reads it, stops what was started and restores what was recorded. It is
+// on disk, not in /run, because the CIB files it accounts for outlive a
+// reboot too.
+const markerPath = "/var/tmp/ocfkit-test-cluster.json"
+
+// bootID tells this boot from the one a marker was written in: after a
+// reboot its pids name other processes.
+func bootID() string {
+	b, _ := os.ReadFile("/proc/sys/kernel/random/boot_id")
+	return string(bytes.TrimSpace(b))
+}
 
 type marker struct {
 	Owner    int      `json:"owner"` // pid of the test binary
+	Boot     string   `json:"boot"`  // bootID when written
 	Dir      string   `json:"dir"`   // private temporary directory
 	Link     string   `json:"link,omitempty"`
 	Target   string   `json:"target,omitempty"`
