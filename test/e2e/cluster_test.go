@@ -20,6 +20,7 @@ import (
 func TestClusterDummy(t *testing.T) {
 	c := cluster.Start(t, cluster.Options{})
 	state := filepath.Join(t.TempDir(), "d1.state")
+	assert.Equal(t, "false", strings.TrimSpace(c.Run(t, "crm_attribute", "-t", "crm_config", "-n", "stonith-enabled", "-G", "-q")))
 
 	c.Pcs(t, "resource", "create", "d1", "ocf:heartbeat:Dummy", "state="+state,
 		"op", "monitor", "interval=1s")
