@@ -33,17 +33,26 @@ func validate(ctx context.Context, e *ocf.Env) error {
 
 // lookup opens netlink in the right namespace and resolves the resource,
 // with the codes start and validate-all give. The caller closes the handle.
+//
+// A missing interface, route or namespace is a fact about this node: the
+// configuration check reports it as ERR_CONFIGURED, but start says
+// ERR_ARGS, which bans the resource from this node only, so the address
+// can still come up where the network is in order.
 func lookup(e *ocf.Env, c *config) (*netif.Handle, *target, error) {
+	here := ocf.ErrArgs
+	if e.Action == "validate-all" {
+		here = ocf.ErrConfigured
+	}
 	h, err := netif.Open(e.Str("network_namespace"))
 	if err != nil {
-		return nil, nil, ocf.Errorf(ocf.ErrConfigured, "%v", err)
+		return nil, nil, ocf.Errorf(here, "%v", err)
 	}
-	t, err := resolve(h, c)
+	t, err := resolve(h, c, e.Action == "start")
 	switch {
 	case errors.Is(err, netif.ErrNoLink):
-		return h, nil, ocf.Errorf(ocf.ErrConfigured, "Invalid interface name [%s]: %v", c.nic, err)
+		return h, nil, ocf.Errorf(here, "Invalid interface name [%s]: %v", c.nic, err)
 	case errors.Is(err, netif.ErrNoRoute):
-		return h, nil, ocf.Errorf(ocf.ErrConfigured,
+		return h, nil, ocf.Errorf(here,
 			"Unable to find nic or netmask for %s: no connected route covers it; set nic and cidr_netmask", c.ip)
 	case err != nil:
 		return h, nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
@@ -59,10 +68,15 @@ func findHere(e *ocf.Env) (*netif.Handle, *target, bool, error) {
 		return nil, nil, false, err
 	}
 	h, err := netif.Open(e.Str("network_namespace"))
+	if errors.Is(err, netif.ErrNoNamespace) {
+		// Not created yet (early after boot) or gone: nothing in it runs.
+		e.Log.Debugf("%v", err)
+		return nil, nil, false, nil
+	}
 	if err != nil {
 		return nil, nil, false, ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
-	t, err := resolve(h, c)
+	t, err := resolve(h, c, false)
 	if errors.Is(err, netif.ErrNoLink) || errors.Is(err, netif.ErrNoRoute) {
 		e.Log.Debugf("%s is not configured here: %v", c.ip, err)
 		return h, nil, false, nil
@@ -84,7 +98,9 @@ func monitor(ctx context.Context, e *ocf.Env) error {
 	if err != nil {
 		return err
 	}
-	defer h.Close()
+	if h != nil {
+		defer h.Close()
+	}
 	if !up {
 		return ocf.Exit(ocf.NotRunning)
 	}
@@ -151,17 +167,33 @@ func start(ctx context.Context, e *ocf.Env) error {
 	if err := h.Add(t.link, t.addr); err != nil && !errors.Is(err, netif.ErrExists) {
 		return ocf.Errorf(ocf.ErrGeneric, "Failed to add %s: %v", t.prefix.Addr(), err)
 	}
+	if !t.addr.NoDAD {
+		// Neighbours are told only about an address that is really ours.
+		if err := h.WaitDAD(ctx, t.link, t.prefix); err != nil {
+			if errors.Is(err, netif.ErrDuplicate) {
+				h.Del(t.link, t.prefix)
+				return ocf.Errorf(ocf.ErrGeneric, "IPv6 address collision %s [DAD]: another host uses it", t.prefix.Addr())
+			}
+			return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+		}
+	}
 	return announce(ctx, e, c, h, t)
 }
 
 func stop(ctx context.Context, e *ocf.Env) error {
 	stopBackgroundAnnounce(e)
 	h, t, up, err := findHere(e)
+	if ocf.CodeOf(err) == ocf.ErrConfigured {
+		// No address can have been added from a configuration that does
+		// not parse (start refuses it), so there is nothing to remove.
+		e.Log.Warnf("nothing to stop: %v", err)
+		return nil
+	}
 	if err != nil {
-		if ocf.CodeOf(err) == ocf.ErrConfigured {
-			return err
-		}
 		return ocf.Errorf(ocf.ErrGeneric, "Unable to remove IP: %v", err)
+	}
+	if h == nil {
+		return nil // the namespace is gone, and the address with it
 	}
 	defer h.Close()
 	if t == nil {

@@ -33,7 +33,7 @@ func announce(ctx context.Context, e *ocf.Env, c *config, h *netif.Handle, t *ta
 		}
 		return nil
 	}
-	pidfile, err := announcePidfile(t.prefix.Addr())
+	pidfile, err := announcePidfile(e.Str("network_namespace"), t.prefix.Addr())
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
@@ -69,8 +69,8 @@ func announceMain(args []string) int {
 	if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
 		return ocf.ErrArgs
 	}
-	if pidfile, err := announcePidfile(ip); err == nil {
-		defer removeIfOurs(pidfile)
+	if pidfile, err := announcePidfile(args[0], ip); err == nil {
+		defer removeIfOurs(pidfile, ip)
 	}
 	h, err := netif.Open(args[0])
 	if err != nil {
@@ -90,12 +90,18 @@ func announceMain(args []string) int {
 	return ocf.Success
 }
 
-func announcePidfile(ip netip.Addr) (string, error) {
+// announcePidfile is the shell agent's send_arp-<ip>, with the namespace
+// in the name when there is one: the same address may live in several.
+func announcePidfile(namespace string, ip netip.Addr) (string, error) {
 	dir := ocf.StateDir()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "send_arp-"+ip.String()), nil
+	name := "send_arp-" + ip.String()
+	if namespace != "" {
+		name = "send_arp-" + strings.ReplaceAll(namespace, "/", "_") + "-" + ip.String()
+	}
+	return filepath.Join(dir, name), nil
 }
 
 // stopBackgroundAnnounce ends a sender still running from start, but only if
@@ -105,11 +111,11 @@ func stopBackgroundAnnounce(e *ocf.Env) {
 	if err != nil {
 		return
 	}
-	pidfile, err := announcePidfile(c.ip)
+	pidfile, err := announcePidfile(e.Str("network_namespace"), c.ip)
 	if err != nil {
 		return
 	}
-	pid, ok := senderPid(pidfile)
+	pid, ok := senderPid(pidfile, c.ip)
 	if ok {
 		if err := syscall.Kill(pid, syscall.SIGTERM); err == nil {
 			e.Log.Infof("killed previously running ARP sender for %s", c.ip)
@@ -118,7 +124,8 @@ func stopBackgroundAnnounce(e *ocf.Env) {
 	os.Remove(pidfile)
 }
 
-func senderPid(pidfile string) (int, bool) {
+// senderPid is the pid in pidfile if it is still a sender of this address.
+func senderPid(pidfile string, ip netip.Addr) (int, bool) {
 	b, err := os.ReadFile(pidfile)
 	if err != nil {
 		return 0, false
@@ -132,11 +139,11 @@ func senderPid(pidfile string) (int, bool) {
 		return 0, false
 	}
 	argv := strings.Split(string(cmdline), "\x00")
-	return pid, len(argv) > 1 && argv[1] == announceCmd
+	return pid, len(argv) > 4 && argv[1] == announceCmd && argv[4] == ip.String()
 }
 
-func removeIfOurs(pidfile string) {
-	if pid, ok := senderPid(pidfile); ok && pid == os.Getpid() {
+func removeIfOurs(pidfile string, ip netip.Addr) {
+	if pid, ok := senderPid(pidfile, ip); ok && pid == os.Getpid() {
 		os.Remove(pidfile)
 	}
 }

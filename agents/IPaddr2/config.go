@@ -148,9 +148,10 @@ type target struct {
 	addr   netif.Address
 }
 
-// resolve finds the interface and netmask as findif does.
-func resolve(h *netif.Handle, c *config) (*target, error) {
-	f, err := h.FindIf(c.ip, c.nic, c.bits)
+// resolve finds the interface and netmask as findif does; the broadcast
+// address is looked up only for start (withBroadcast).
+func resolve(h *netif.Handle, c *config, withBroadcast bool) (*target, error) {
+	f, err := h.FindIf(c.ip, c.nic, c.bits, withBroadcast)
 	if err != nil {
 		return nil, err
 	}

@@ -1,10 +1,12 @@
 package netif
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/netip"
+	"time"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -43,10 +45,52 @@ func (h *Handle) Has(link Link, p netip.Prefix) (bool, error) {
 	}
 	for _, a := range addrs {
 		if got, ok := prefixOf(a.IPNet); ok && got == p {
-			return true, nil
+			// An IPv6 address whose duplicate detection failed is on the
+			// interface but unusable: another host answers for it.
+			return a.Flags&unix.IFA_F_DADFAILED == 0, nil
 		}
 	}
 	return false, nil
+}
+
+// ErrDuplicate is returned (wrapped) when IPv6 duplicate address detection
+// found another host using the address.
+var ErrDuplicate = errors.New("duplicate address detection failed: another host uses the address")
+
+// WaitDAD waits, bounded by ctx, while the IPv6 address is tentative
+// (duplicate address detection running). It returns ErrDuplicate when
+// detection failed, and nil at once for IPv4 or an address added nodad.
+func (h *Handle) WaitDAD(ctx context.Context, link Link, p netip.Prefix) error {
+	if p.Addr().Is4() {
+		return nil
+	}
+	for {
+		addrs, err := h.nl.AddrList(&netlink.Dummy{LinkAttrs: netlink.LinkAttrs{Index: link.Index}}, netlink.FAMILY_V6)
+		if err != nil {
+			return fmt.Errorf("list addresses of %s: %w", link.Name, err)
+		}
+		flags, found := 0, false
+		for _, a := range addrs {
+			if got, ok := prefixOf(a.IPNet); ok && got == p {
+				flags, found = a.Flags, true
+			}
+		}
+		switch {
+		case !found:
+			return fmt.Errorf("%s vanished from %s during duplicate address detection", p, link.Name)
+		case flags&unix.IFA_F_DADFAILED != 0:
+			return fmt.Errorf("%s on %s: %w", p, link.Name, ErrDuplicate)
+		case flags&unix.IFA_F_TENTATIVE == 0:
+			return nil
+		}
+		t := time.NewTimer(50 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("%s on %s still tentative: %w", p, link.Name, ctx.Err())
+		case <-t.C:
+		}
+	}
 }
 
 // Address is one address to add, with the options ip-address(8) offers.

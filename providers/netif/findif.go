@@ -28,7 +28,10 @@ var ErrNoRoute = errors.New("no connected route covers the address")
 // on nic, the one with the longest prefix (the last of equals) gives the
 // interface and the prefix length. Addresses in 127/8 fall back to the
 // local table. With both nic and bits given no route is needed.
-func (h *Handle) FindIf(ip netip.Addr, nic string, bits int) (Found, error) {
+//
+// The broadcast address costs one more netlink dump; only a caller that is
+// about to add the address asks for it (withBroadcast).
+func (h *Handle) FindIf(ip netip.Addr, nic string, bits int, withBroadcast bool) (Found, error) {
 	f := Found{Link: nic, Bits: bits}
 	var link Link
 	if nic != "" {
@@ -63,7 +66,7 @@ func (h *Handle) FindIf(ip netip.Addr, nic string, bits int) (Found, error) {
 		}
 		f.Link = l.Attrs().Name
 	}
-	if ip.Is4() && best.Src != nil {
+	if withBroadcast && ip.Is4() && best.Src != nil {
 		f.Broadcast = h.broadcastOf(best.LinkIndex, best.Src)
 	}
 	return f, nil

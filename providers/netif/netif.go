@@ -7,6 +7,7 @@ package netif
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/netip"
 
@@ -14,6 +15,9 @@ import (
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
+
+// ErrNoNamespace is returned (wrapped) when a named namespace does not exist.
+var ErrNoNamespace = errors.New("no such network namespace")
 
 // Handle talks netlink in one network namespace (the current one by default).
 type Handle struct {
@@ -32,6 +36,9 @@ func Open(namespace string) (*Handle, error) {
 		return &Handle{nl: h, ns: -1}, nil
 	}
 	ns, err := netns.GetFromName(namespace)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("network namespace %q: %w", namespace, ErrNoNamespace)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("network namespace %q: %w", namespace, err)
 	}

@@ -68,30 +68,34 @@ func TestFindIf(t *testing.T) {
 	h := open(t, "")
 	addr := netip.MustParseAddr
 
-	f, err := h.FindIf(addr("198.18.8.20"), "", 0)
+	f, err := h.FindIf(addr("198.18.8.20"), "", 0, true)
 	require.NoError(t, err)
 	assert.Equal(t, netif.Found{Link: v.Host, Bits: 24, Broadcast: addr("198.18.8.255")}, f)
 
-	f, err = h.FindIf(addr("2001:db8:8::20"), "", 0)
+	f, err = h.FindIf(addr("198.18.8.20"), "", 0, false)
+	require.NoError(t, err)
+	assert.Equal(t, netif.Found{Link: v.Host, Bits: 24}, f, "no broadcast lookup unless asked")
+
+	f, err = h.FindIf(addr("2001:db8:8::20"), "", 0, true)
 	require.NoError(t, err)
 	assert.Equal(t, v.Host, f.Link)
 	assert.Equal(t, 64, f.Bits)
 
-	f, err = h.FindIf(addr("198.18.8.20"), v.Host, 28)
+	f, err = h.FindIf(addr("198.18.8.20"), v.Host, 28, true)
 	require.NoError(t, err)
 	assert.Equal(t, 28, f.Bits, "a given netmask wins")
 
-	_, err = h.FindIf(addr("198.18.9.20"), "", 0)
+	_, err = h.FindIf(addr("198.18.9.20"), "", 0, true)
 	assert.ErrorIs(t, err, netif.ErrNoRoute)
 
-	f, err = h.FindIf(addr("198.18.9.20"), v.Host, 24)
+	f, err = h.FindIf(addr("198.18.9.20"), v.Host, 24, true)
 	require.NoError(t, err, "nic and netmask given: no route needed")
 	assert.Equal(t, netif.Found{Link: v.Host, Bits: 24}, f)
 
-	_, err = h.FindIf(addr("198.18.8.20"), "ocfkit-none0", 24)
+	_, err = h.FindIf(addr("198.18.8.20"), "ocfkit-none0", 24, true)
 	assert.ErrorIs(t, err, netif.ErrNoLink)
 
-	f, err = h.FindIf(addr("127.0.0.2"), "", 0)
+	f, err = h.FindIf(addr("127.0.0.2"), "", 0, true)
 	require.NoError(t, err)
 	assert.Equal(t, "lo", f.Link)
 	assert.Equal(t, 8, f.Bits)
@@ -157,7 +161,7 @@ func TestAnnounceNothingOnLoopback(t *testing.T) {
 func TestNamespace(t *testing.T) {
 	v := netiftest.NewVeth(t, nil, []string{"198.18.12.2/24"})
 	h := open(t, v.NS)
-	f, err := h.FindIf(netip.MustParseAddr("198.18.12.9"), "", 0)
+	f, err := h.FindIf(netip.MustParseAddr("198.18.12.9"), "", 0, true)
 	require.NoError(t, err)
 	assert.Equal(t, v.Peer, f.Link)
 	link, err := h.Link(v.Peer)
@@ -195,4 +199,32 @@ func TestConflict(t *testing.T) {
 	defer cancel()
 	_, err = h.Conflict(short, link, netip.MustParseAddr("198.18.13.9"), 2, time.Second, 10*time.Second)
 	require.NoError(t, err, "the context's deadline ends the wait, with no conflict seen")
+}
+
+func TestWaitDAD(t *testing.T) {
+	// DAD on for the host end; the peer already holds ::5.
+	v := netiftest.NewVeth(t, []string{"2001:db8:14::1/64"}, []string{"2001:db8:14::5/64"})
+	netiftest.EnableDAD(t, v.Host)
+	h := open(t, "")
+	link, err := h.Link(v.Host)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	free := netip.MustParsePrefix("2001:db8:14::6/64")
+	require.NoError(t, h.Add(link, netif.Address{Prefix: free, PreferredLft: -1}))
+	require.NoError(t, h.WaitDAD(ctx, link, free))
+	ok, err := h.Has(link, free)
+	require.NoError(t, err)
+	assert.True(t, ok)
+
+	taken := netip.MustParsePrefix("2001:db8:14::5/64")
+	require.NoError(t, h.Add(link, netif.Address{Prefix: taken, PreferredLft: -1}))
+	assert.ErrorIs(t, h.WaitDAD(ctx, link, taken), netif.ErrDuplicate)
+	ok, err = h.Has(link, taken)
+	require.NoError(t, err)
+	assert.False(t, ok, "a dadfailed address does not count as present")
+	require.NoError(t, h.Del(link, taken))
+
+	assert.NoError(t, h.WaitDAD(ctx, link, netip.MustParsePrefix("198.18.14.1/24")), "IPv4 has no DAD")
 }

@@ -47,6 +47,11 @@ func NewVeth(t testing.TB, hostAddrs, peerAddrs []string) *Veth {
 	for _, sysctl := range []string{"accept_dad=0", "dad_transmits=0"} {
 		exec.Command("sysctl", "-qw", "net.ipv6.conf."+v.Host+"."+sysctl).Run()
 	}
+	// Nor on the peer: its addresses must answer at once, e.g. to the
+	// duplicate detection of a test that turns DAD back on at the host.
+	for _, sysctl := range []string{"accept_dad=0", "dad_transmits=0"} {
+		run("netns", "exec", v.NS, "sysctl", "-qw", "net.ipv6.conf."+v.Peer+"."+sysctl)
+	}
 	run("link", "set", v.Host, "up")
 	run("-n", v.NS, "link", "set", v.Peer, "up")
 	run("-n", v.NS, "link", "set", "lo", "up")
@@ -62,6 +67,17 @@ func NewVeth(t testing.TB, hostAddrs, peerAddrs []string) *Veth {
 	}
 	v.HostMAC = l.HardwareAddr
 	return v
+}
+
+// EnableDAD turns IPv6 duplicate address detection back on for an
+// interface (NewVeth turns it off so tests need not wait for it).
+func EnableDAD(t testing.TB, ifname string) {
+	t.Helper()
+	for _, sysctl := range []string{"accept_dad=1", "dad_transmits=1"} {
+		if out, err := exec.Command("sysctl", "-qw", "net.ipv6.conf."+ifname+"."+sysctl).CombinedOutput(); err != nil {
+			t.Fatalf("sysctl %s: %v %s", sysctl, err, out)
+		}
+	}
 }
 
 func randomID() string {
