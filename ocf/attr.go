@@ -36,30 +36,56 @@ func (a *Attrs) bin() string {
 	return "crm_attribute"
 }
 
-func (a *Attrs) promotion() string {
-	if a.Resource != "" {
-		return "--promotion=" + a.Resource
+// promotion names the promotion score: crm_attribute -p from Pacemaker 2.1
+// (CRM feature set 3.10.0) on; before, the attribute master-<resource> that
+// crm_master wrote, with the clone instance suffix stripped, as
+// resource-agents' ocf_promotion_score does.
+func (a *Attrs) promotion() []string {
+	if fs := os.Getenv("OCF_RESKEY_crm_feature_set"); fs != "" && olderThan(fs, 3, 10) {
+		rsc := a.Resource
+		if rsc == "" {
+			rsc, _, _ = strings.Cut(os.Getenv("OCF_RESOURCE_INSTANCE"), ":")
+		}
+		return []string{"-n", "master-" + rsc}
 	}
-	return "-p"
+	if a.Resource != "" {
+		return []string{"--promotion=" + a.Resource}
+	}
+	return []string{"-p"}
+}
+
+// olderThan compares a feature set "3.9.1" with major.minor.
+func olderThan(version string, major, minor int) bool {
+	f := strings.SplitN(version, ".", 3)
+	ma, err1 := strconv.Atoi(f[0])
+	mi := 0
+	var err2 error
+	if len(f) > 1 {
+		mi, err2 = strconv.Atoi(f[1])
+	}
+	if err1 != nil || err2 != nil {
+		return false // unreadable: assume a current Pacemaker
+	}
+	return ma < major || ma == major && mi < minor
 }
 
 // SetPromotionScore sets this node's promotion score for the resource
 // (lifetime reboot, as crm_master -l reboot -v did).
 func (a *Attrs) SetPromotionScore(ctx context.Context, score int) error {
-	_, err := a.run(ctx, a.promotion(), "-l", "reboot", "-v", strconv.Itoa(score))
+	_, err := a.run(ctx, append(a.promotion(), "-l", "reboot", "-v", strconv.Itoa(score))...)
 	return err
 }
 
 // DeletePromotionScore removes this node's promotion score.
 func (a *Attrs) DeletePromotionScore(ctx context.Context) error {
-	_, err := a.run(ctx, a.promotion(), "-l", "reboot", "-D")
+	_, err := a.run(ctx, append(a.promotion(), "-l", "reboot", "-D")...)
 	return err
 }
 
 // PromotionScore reads this node's promotion score; ok is false when none
 // is set.
 func (a *Attrs) PromotionScore(ctx context.Context) (score int, ok bool, err error) {
-	out, err := a.run(ctx, a.promotion(), "-l", "reboot", "-G", "-q")
+	out, err := a.run(ctx, append(a.promotion(), "-l", "reboot", "-G", "-q")...)
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) && ee.ExitCode() == 105 { // CRM_EX_NOSUCH

@@ -77,3 +77,25 @@ func TestStatePath(t *testing.T) {
 	b, _ := os.ReadFile(p)
 	assert.Equal(t, "123", string(b))
 }
+
+func TestAttrsOldPacemaker(t *testing.T) {
+	bin, record, _ := fakeCrmAttribute(t)
+	ctx := context.Background()
+	t.Setenv("OCF_RESOURCE_INSTANCE", "drbd_r0:1")
+	t.Setenv("OCF_RESKEY_crm_feature_set", "3.2.1") // Pacemaker 2.0
+	require.NoError(t, (&Attrs{Path: bin}).SetPromotionScore(ctx, 1000))
+	t.Setenv("OCF_RESKEY_crm_feature_set", "3.10.0")
+	require.NoError(t, (&Attrs{Path: bin}).SetPromotionScore(ctx, 1000))
+	t.Setenv("OCF_RESKEY_crm_feature_set", "3.16.2")
+	require.NoError(t, (&Attrs{Path: bin}).DeletePromotionScore(ctx))
+	calls, err := os.ReadFile(record)
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"-n master-drbd_r0 -l reboot -v 1000",
+		"-p -l reboot -v 1000",
+		"-p -l reboot -D",
+	}, strings.Split(strings.TrimSpace(string(calls)), "\n"))
+	assert.True(t, olderThan("3.9", 3, 10))
+	assert.False(t, olderThan("4.0.0", 3, 10))
+	assert.False(t, olderThan("garbage", 3, 10))
+}
