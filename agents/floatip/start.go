@@ -77,15 +77,18 @@ func holder(droplet int) string {
 	return fmt.Sprintf("droplet %d", droplet)
 }
 
-// apiFailure maps an API error to an OCF result: a refused token is this
-// node's problem (ERR_PERM), an IP missing from the account is the
-// configuration's (ERR_CONFIGURED), anything else may pass (ERR_GENERIC).
+// apiFailure maps an API error to an OCF result. Each node reads its own
+// token file, so what the API says about the token is this node's problem
+// and must ban the resource from this node only, never from the cluster
+// (ERR_CONFIGURED): a refused token is ERR_PERM, and an IP the API does not
+// know is ERR_ARGS, as the token may belong to another team than the one
+// that owns the IP. Anything else may pass (ERR_GENERIC).
 func apiFailure(what string, err error) error {
 	switch digitalocean.KindOf(err) {
 	case digitalocean.Auth:
 		return ocf.Errorf(ocf.ErrPerm, "%s: the API refused the token: %v", what, err)
 	case digitalocean.NotFound:
-		return ocf.Errorf(ocf.ErrConfigured, "%s: the reserved IP does not exist in this account: %v", what, err)
+		return ocf.Errorf(ocf.ErrArgs, "%s: the reserved IP does not exist in the account of this node's token: %v", what, err)
 	}
 	return ocf.Errorf(ocf.ErrGeneric, "%s: %v", what, err)
 }

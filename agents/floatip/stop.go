@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/digitalocean"
 )
 
 func stop(ctx context.Context, e *ocf.Env) error {
@@ -25,6 +26,13 @@ func stop(ctx context.Context, e *ocf.Env) error {
 				return err
 			}
 			released, err := c.Release(ctx, r.ip, id)
+			if digitalocean.KindOf(err) == digitalocean.NotFound {
+				// Deleted, or not in the account of this node's token:
+				// either way not ours, nothing to unassign. Failing here
+				// would get the node fenced for nothing.
+				e.Log.Warnf("%s does not exist in the account of this node's token: nothing to unassign (%v)", r.ip, err)
+				return r.removeState()
+			}
 			if err != nil {
 				return apiFailure("unassigning "+r.ip+" (unassign_on_stop)", err)
 			}

@@ -109,6 +109,20 @@ func (f *Fake) AddReservedIP(ip string, droplet int) error {
 	return nil
 }
 
+// DeleteReservedIP deletes ip from the account, as a person in the control
+// panel would: from then on the API answers 404 for it, and the metadata
+// of the droplet that held it shows no reserved IP.
+func (f *Fake) DeleteReservedIP(ip string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.ips, ip)
+	for id, a := range f.actions {
+		if a.ip == ip {
+			delete(f.actions, id) // their answers would describe the gone IP
+		}
+	}
+}
+
 // Assign moves ip to droplet (0: unassigned) at once, behind the back of
 // whoever manages it, as a person in the control panel would.
 func (f *Fake) Assign(ip string, droplet int) error {
