@@ -46,24 +46,31 @@ func validate(ctx context.Context, e *ocf.Env) error {
 }
 
 // invalidEnv answers like the anchor's ocf-rarun when the resource cannot
-// be set up on this node. httpd or its configuration file missing (on
-// storage mounted elsewhere, say): stop succeeds, as nothing of it can run
-// here. A recurring monitor reports a failure to recover from rather than
-// a configuration error that would stop the resource everywhere. A stop
-// with a wrong configuration is refused: it cannot tell what runs. Probes
-// get "not running" from the runtime.
+// be set up on this node. A recurring monitor reports a failure to recover
+// from rather than a configuration error that would stop the resource
+// everywhere. Probes get "not running" from the runtime. A stop never
+// fails for it: a failed stop gets the node fenced, and what runs of this
+// instance can be found without the configuration (see stopOnly).
 func invalidEnv(e *ocf.Env, err error) error {
 	switch c := ocf.CodeOf(err); {
+	case e.Action == "stop":
+		e.Log.Warnf("%v; stopping the processes of %s found by their command line", err, e.Str("configfile"))
+		inst = stopOnly(e)
+		return nil
 	case c != ocf.ErrInstalled && c != ocf.ErrConfigured:
 		return err
-	case e.Action == "stop" && c == ocf.ErrInstalled:
-		e.Log.Infof("%v: environment is invalid, resource considered stopped", err)
-		inst = nil
-		return nil
 	case e.Action == "monitor" && !e.IsProbe():
 		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
 	return err
+}
+
+// stopOnly is the instance as far as a stop needs it when the envfiles or
+// the configuration cannot be read: httpd and its configuration file, which
+// every process of the instance has on its command line (-f). Without a
+// pid file the stop finds the main process among them.
+func stopOnly(e *ocf.Env) *instance {
+	return &instance{server: &httpd.Server{Binary: e.Str("httpd"), ConfigFile: e.Str("configfile")}}
 }
 
 // validateAll also asks httpd whether it accepts the configuration.
@@ -110,7 +117,15 @@ func load(e *ocf.Env) (*instance, error) {
 			env.Set("APACHE_CONFDIR", dir)
 		}
 	}
-	if err := env.SourceFiles(envFiles(e)); err != nil {
+	err := env.SourceFiles(envFiles(e))
+	for _, n := range env.Notes() {
+		if n.Warn && e.Action == "start" {
+			e.Log.Warnf("envfiles: %s", n.Text)
+		} else {
+			e.Log.Debugf("envfiles: %s", n.Text)
+		}
+	}
+	if err != nil {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "envfiles: %v", err)
 	}
 

@@ -35,7 +35,10 @@ verified unless tls_verify is false.
 
 The stop action asks httpd for a graceful stop (SIGWINCH: requests in flight
 finish), then SIGTERM, then SIGKILL, all within the stop timeout, and kills worker
-processes a killed httpd left behind. A stale pid file is removed.`,
+processes a killed httpd left behind. A stale pid file is removed. When the
+envfiles or the configuration cannot be read, stop still stops the server: its
+processes are found by their command line (httpd -f configfile); stop fails only
+when a process of the instance is left running.`,
 	Params:   params,
 	Validate: validate,
 	Actions: []ocf.Action{

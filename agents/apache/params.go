@@ -82,8 +82,11 @@ at blanks; single or double quotes keep a word with blanks together.`},
 variables, such as Debian's /etc/apache2/envvars. Set this parameter to an empty
 string to read none. The files are read in Go, not by a shell: they may use
 assignments, export, unset, ". file", if/elif/else/fi over [ ] tests and the
-${VAR}, ${VAR:-word}, ${VAR#pattern} and ${VAR%pattern} expansions; anything else
-is reported as an error.`},
+${VAR}, ${VAR:-word}, ${VAR#pattern} and ${VAR%pattern} expansions. umask (octal)
+and ulimit -n, -u and -c (0 or unlimited) are applied to httpd at start; other
+ulimit and umask forms, echo, printf and set flags are skipped with a warning or
+a debug message. Any other command is reported as an error (stop still stops
+the server).`},
 	{Name: "use_ipv6", Type: ocf.Boolean, Default: "false", Shortdesc: "use ipv6 with http clients",
 		Longdesc: `The monitor detects an IPv6 URL by its address; set this to true to make it
 use IPv6 (::1) for a host name such as localhost.`},

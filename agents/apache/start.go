@@ -34,6 +34,11 @@ func start(ctx context.Context, e *ocf.Env) error {
 	if err := in.prepareDirs(); err != nil {
 		return ocf.Errorf(ocf.ErrInstalled, "%v", err)
 	}
+	// umask and ulimit of the envfiles, as the shell that sources them
+	// would pass them on to httpd.
+	for _, err := range in.env.ApplyProcess() {
+		e.Log.Warnf("envfiles: %v", err)
+	}
 	if err := in.server.Start(ctx); err != nil {
 		var ee *httpd.ExitError
 		if !errors.As(err, &ee) {

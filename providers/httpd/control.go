@@ -37,6 +37,9 @@ func (s *Server) Args(extra ...string) []string {
 // Pid is the pid in the pid file and whether that process is this httpd.
 // A missing pid file is (0, false, nil).
 func (s *Server) Pid() (int, bool, error) {
+	if s.PidFile == "" {
+		return 0, false, nil
+	}
 	pid, err := ReadPid(s.PidFile)
 	if errors.Is(err, os.ErrNotExist) {
 		return 0, false, nil
@@ -127,6 +130,8 @@ const poll = 10 * time.Millisecond
 // three quarters. Processes of the instance left behind by a killed parent
 // (they keep the port) are killed too. A pid file left behind is removed.
 // A pid file that names any other process makes nothing get signalled.
+// Without a usable pid file the main process is the one process of the
+// instance (by its command line) whose parent is not, and that has workers.
 func (s *Server) Stop(ctx context.Context) (StopReport, error) {
 	start := time.Now()
 	deadline, ok := ctx.Deadline()
@@ -139,6 +144,14 @@ func (s *Server) Stop(ctx context.Context) (StopReport, error) {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		// A garbled pid file: fall through to the process scan.
 		pid = 0
+	}
+	if !running {
+		// No pid file, or one that does not name the server (removed,
+		// overwritten, or a configuration that cannot be read): the main
+		// process is found by its command line.
+		if m := s.findMain(); m != 0 {
+			pid, running = m, true
+		}
 	}
 	if running {
 		rep.Pid = pid
@@ -178,7 +191,7 @@ func (s *Server) Stop(ctx context.Context) (StopReport, error) {
 	if left := InstancePids(s.Binary, s.ConfigFile); len(left) > 0 {
 		return rep, fmt.Errorf("httpd processes %v still running after SIGKILL", left)
 	}
-	if _, running, _ := s.Pid(); !running {
+	if _, running, _ := s.Pid(); !running && s.PidFile != "" {
 		if err := os.Remove(s.PidFile); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return rep, fmt.Errorf("remove stale pid file: %w", err)
 		}
@@ -226,4 +239,35 @@ func minTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// findMain is the main process of the instance among its processes: the
+// one whose parent is not one of them and that has children among them.
+// Workers orphaned by a killed parent have none; 0 when there is no single
+// such process.
+func (s *Server) findMain() int {
+	pids := InstancePids(s.Binary, s.ConfigFile)
+	parent := map[int]int{}
+	for _, p := range pids {
+		if st, err := readStat(p); err == nil {
+			parent[p] = st.ppid
+		}
+	}
+	main := 0
+	for p, pp := range parent {
+		if _, ok := parent[pp]; ok {
+			continue
+		}
+		hasChild := false
+		for _, q := range parent {
+			hasChild = hasChild || q == p
+		}
+		if hasChild {
+			if main != 0 {
+				return 0
+			}
+			main = p
+		}
+	}
+	return main
 }

@@ -14,17 +14,22 @@ import (
 // that monitor can find the pid file without forking: assignments, export,
 // unset, . / source, if/elif/else/fi over [ ] tests, and $VAR, ${VAR},
 // ${VAR:-w}, ${VAR-w}, ${VAR#p}, ${VAR##p}, ${VAR%p}, ${VAR%%p}.
-// Anything else (command substitution, pipes, other commands) is an error
-// that names the file and line, never a silent guess.
+// The builtins umask, ulimit, echo, printf and set are understood too (see
+// builtin). Anything else (command substitution, pipes, other commands) is
+// an error that names the file and line, never a silent guess.
 type Env struct {
-	vars     map[string]string
-	exported map[string]bool
-	depth    int
+	vars      map[string]string
+	exported  map[string]bool
+	depth     int
+	allexport bool // set -a
+	umask     int  // -1: none set
+	limits    []Limit
+	notes     []Note
 }
 
 // NewEnv starts from an environment list (KEY=VALUE), all exported.
 func NewEnv(environ []string) *Env {
-	e := &Env{vars: map[string]string{}, exported: map[string]bool{}}
+	e := &Env{vars: map[string]string{}, exported: map[string]bool{}, umask: -1}
 	for _, kv := range environ {
 		if k, v, ok := strings.Cut(kv, "="); ok && k != "" {
 			e.vars[k] = v
@@ -239,17 +244,23 @@ func (e *Env) simple(file string, c command) error {
 		}
 		return nil
 	}
+	if handled, err := e.builtin(file, c); handled {
+		return err
+	}
 	// a run of assignments NAME=value
 	for _, w := range c.words {
 		name, raw, ok := strings.Cut(w, "=")
 		if !ok || !isName(name) {
-			return fail(fmt.Errorf("unsupported shell command %q (only assignments, export, unset, . and if [ ] are understood)", c.words[0]))
+			return fail(fmt.Errorf("unsupported shell command %q (only assignments, export, unset, ., if [ ], umask, ulimit, echo, printf and set are understood)", c.words[0]))
 		}
 		v, err := e.expand(raw)
 		if err != nil {
 			return fail(err)
 		}
 		e.vars[name] = v
+		if e.allexport {
+			e.exported[name] = true
+		}
 	}
 	return nil
 }

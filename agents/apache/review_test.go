@@ -1,0 +1,145 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/httpd"
+	"github.com/ocfkit/ocfkit/providers/httpd/httpdtest"
+	"github.com/ocfkit/ocfkit/test/agenttest"
+	"github.com/ocfkit/ocfkit/test/testenv"
+)
+
+// These tests keep their own small helpers (rv*), so that they do not
+// depend on the shared ones being moved to test/agenttest.
+
+func rvServer(t *testing.T, o httpdtest.Options) (*httpdtest.Server, agenttest.Params) {
+	t.Helper()
+	testenv.NeedRoot(t)
+	testenv.NeedCmd(t, "apache2")
+	ts := httpdtest.New(t, o)
+	return ts, agenttest.Params{"configfile": ts.ConfigFile, "httpd": httpdtest.Binary, "envfiles": "",
+		"OCF_RESKEY_CRM_meta_timeout": "20000", "HA_LOGFILE": filepath.Join(t.TempDir(), "log")}
+}
+
+// rvLog is what the agent logged since the last call, and empties the log.
+func rvLog(t *testing.T, p agenttest.Params) string {
+	t.Helper()
+	data, _ := os.ReadFile(p["HA_LOGFILE"])
+	require.NoError(t, os.WriteFile(p["HA_LOGFILE"], nil, 0o644))
+	return string(data)
+}
+
+func rvExpect(t *testing.T, p agenttest.Params, action string, code int) agenttest.Result {
+	t.Helper()
+	r := agenttest.Run(t, testenv.BuildAgent(t, "apache"), action, p, "OCF_RESOURCE_INSTANCE=apache-review")
+	if r.Code != code {
+		t.Fatalf("%s: exit %d, want %d\nstderr:\n%s", action, r.Code, code, r.Stderr)
+	}
+	return r
+}
+
+func rvAlive(pid int) bool {
+	st, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	return err == nil && !strings.Contains(string(st), ") Z ")
+}
+
+// procField is a line of /proc/<pid>/status or limits, blanks squeezed.
+func procField(t *testing.T, pid int, file, prefix string) string {
+	t.Helper()
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/" + file)
+	require.NoError(t, err)
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return strings.Join(strings.Fields(strings.TrimPrefix(l, prefix)), " ")
+		}
+	}
+	t.Fatalf("no %q in /proc/%d/%s", prefix, pid, file)
+	return ""
+}
+
+// An admin adds umask and ulimit to envvars while apache runs: the
+// monitor still passes, stop still stops, and the next start gives httpd
+// what the shell would have.
+func TestEnvvarsBuiltins(t *testing.T) {
+	ts, p := rvServer(t, httpdtest.Options{})
+	env := filepath.Join(t.TempDir(), "envvars")
+	require.NoError(t, os.WriteFile(env, []byte("export LANG=C\n"), 0o644))
+	p = p.With("envfiles", env)
+	rvExpect(t, p, "start", ocf.Success)
+	t.Cleanup(func() { agenttest.Run(t, testenv.BuildAgent(t, "apache"), "stop", p) })
+
+	require.NoError(t, os.WriteFile(env, []byte("export LANG=C\numask 002\nulimit -n 4096\nulimit -s 16384\n"), 0o644))
+	rvExpect(t, p.With(recurring, "10000"), "monitor", ocf.Success)
+	rvExpect(t, p, "validate-all", ocf.Success)
+	rvExpect(t, p, "stop", ocf.Success)
+	assert.Empty(t, httpd.InstancePids(httpdtest.Binary, ts.ConfigFile))
+
+	rvLog(t, p)
+	rvExpect(t, p, "start", ocf.Success)
+	assert.Contains(t, rvLog(t, p), "ulimit -s 16384 not applied", "what is not applied is said at start")
+	pid := ts.MainPid()
+	require.NotZero(t, pid)
+	assert.Equal(t, "0002", procField(t, pid, "status", "Umask:"))
+	assert.Equal(t, "4096 4096 files", procField(t, pid, "limits", "Max open files"))
+	rvExpect(t, p, "stop", ocf.Success)
+}
+
+// Whatever makes the configuration unreadable while apache runs, stop
+// stops this instance (gracefully, through its main process) and succeeds:
+// a failed stop gets the node fenced.
+func TestStopDespiteConfigProblems(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		brk   func(t *testing.T, ts *httpdtest.Server, env string)
+		param []string
+	}{
+		{name: "unknown command in envvars", brk: func(t *testing.T, ts *httpdtest.Server, env string) {
+			require.NoError(t, os.WriteFile(env, []byte("trap 'rm -f /tmp/x' EXIT\n"), 0o644))
+		}},
+		{name: "unreadable configuration", brk: func(t *testing.T, ts *httpdtest.Server, env string) {
+			f, err := os.OpenFile(ts.ConfigFile, os.O_APPEND|os.O_WRONLY, 0)
+			require.NoError(t, err)
+			f.WriteString("Include " + ts.ConfigFile + "\n") // a loop
+			f.Close()
+		}},
+		{name: "configuration and pid file gone", brk: func(t *testing.T, ts *httpdtest.Server, env string) {
+			require.NoError(t, os.Rename(ts.ConfigFile, ts.ConfigFile+".moved"))
+			require.NoError(t, os.Remove(ts.PidFile))
+			t.Cleanup(func() { os.Rename(ts.ConfigFile+".moved", ts.ConfigFile) })
+		}},
+		{name: "invalid parameter value", param: []string{"use_ipv6", "perhaps", "statusurl", "nonsense"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts, p := rvServer(t, httpdtest.Options{})
+			env := filepath.Join(t.TempDir(), "envvars")
+			require.NoError(t, os.WriteFile(env, []byte("export LANG=C\n"), 0o644))
+			p = p.With("envfiles", env)
+			rvExpect(t, p, "start", ocf.Success)
+			pid := ts.MainPid()
+			require.NotZero(t, pid)
+			if tc.brk != nil {
+				tc.brk(t, ts, env)
+				rvExpect(t, p.With(recurring, "10000"), "monitor", ocf.ErrGeneric)
+			}
+			p = p.With(tc.param...)
+
+			rvLog(t, p)
+			rvExpect(t, p, "stop", ocf.Success)
+			assert.Contains(t, rvLog(t, p), "WINCH", "a graceful stop through the main process")
+			assert.False(t, rvAlive(pid), "the main process is gone")
+			assert.Eventually(t, func() bool { return len(httpd.InstancePids(httpdtest.Binary, ts.ConfigFile)) == 0 },
+				time.Second, 10*time.Millisecond, "nothing of the instance runs")
+			rvExpect(t, p, "stop", ocf.Success)
+			assert.Contains(t, rvLog(t, p), "not running")
+		})
+	}
+}
