@@ -24,7 +24,8 @@ timeout runs out. A configuration that httpd refuses fails the start with httpd'
 own message.
 
 The monitor checks that the pid file names a live process of the httpd program
-(a stale pid file, or a pid now used by another program, means not running), then
+run with -f configfile (a stale pid file, or a pid now used by another program or
+by another server of the same httpd, means not running), then
 requests the status page with Go's HTTP client inside the agent (no curl, wget
 or perl is needed) and matches the page against testregex. The server-status page
 (mod_status) is found in the configuration; make sure it answers only to local

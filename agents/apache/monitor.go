@@ -18,7 +18,8 @@ func monitor(ctx context.Context, e *ocf.Env) error {
 }
 
 // running is nil when the pid file names a live process of the httpd
-// binary, NotRunning otherwise. A recurring monitor gives a missing or
+// binary with this configuration file on its command line, NotRunning
+// otherwise. A recurring monitor gives a missing or
 // empty pid file a second to appear, as the anchor does around graceful
 // restarts (it waits five; httpd 2.4 keeps its pid file through USR1 and
 // HUP restarts, measured, so one second is plenty).
@@ -34,9 +35,10 @@ func (in *instance) running(ctx context.Context, e *ocf.Env) error {
 		case ok:
 			return nil
 		case pid != 0:
-			// Stale, or reused by another program: not running, and
-			// nothing is signalled on its account.
-			return ocf.Errorf(ocf.NotRunning, "pid file %s names process %d, which is not a running %s", in.server.PidFile, pid, in.server.Binary)
+			// Stale, or reused by another program or by another server
+			// of the same binary: not running, and nothing is signalled
+			// on its account.
+			return ocf.Errorf(ocf.NotRunning, "pid file %s names process %d, which is not a running %s -f %s", in.server.PidFile, pid, in.server.Binary, in.server.ConfigFile)
 		case time.Now().After(until):
 			if err != nil {
 				return ocf.Errorf(ocf.NotRunning, "%v", err)

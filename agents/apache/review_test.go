@@ -143,3 +143,39 @@ func TestStopDespiteConfigProblems(t *testing.T) {
 		})
 	}
 }
+
+// Two resources share /usr/sbin/apache2. The stale pid file of the stopped
+// one names a pid now used by a worker of the other: it is not "running",
+// its stop signals nothing of the other, and its start really starts it.
+func TestSharedBinaryRecycledPid(t *testing.T) {
+	a, pa := rvServer(t, httpdtest.Options{})
+	b, pb := rvServer(t, httpdtest.Options{})
+	rvExpect(t, pb, "start", ocf.Success)
+	t.Cleanup(func() { agenttest.Run(t, testenv.BuildAgent(t, "apache"), "stop", pb) })
+	bMain := b.MainPid()
+	var worker int
+	for _, p := range httpd.InstancePids(httpdtest.Binary, b.ConfigFile) {
+		if p != bMain {
+			worker = p
+		}
+	}
+	require.NotZero(t, worker, "b has a worker")
+	require.NoError(t, os.WriteFile(a.PidFile, []byte(strconv.Itoa(worker)+"\n"), 0o644))
+
+	r := rvExpect(t, pa, "monitor", ocf.NotRunning)
+	assert.Contains(t, r.Reason(), "-f "+a.ConfigFile)
+	rvExpect(t, pa.With(recurring, "10000"), "monitor", ocf.NotRunning)
+	rvExpect(t, pa, "stop", ocf.Success)
+	assert.True(t, rvAlive(worker), "b's worker was not signalled")
+	assert.True(t, rvAlive(bMain))
+
+	require.NoError(t, os.WriteFile(a.PidFile, []byte(strconv.Itoa(worker)+"\n"), 0o644))
+	rvExpect(t, pa, "start", ocf.Success)
+	require.NotEqual(t, worker, a.MainPid(), "a was really started")
+	assert.NotEmpty(t, httpd.InstancePids(httpdtest.Binary, a.ConfigFile))
+	rvExpect(t, pa, "monitor", ocf.Success)
+	rvExpect(t, pa, "stop", ocf.Success)
+	assert.Empty(t, httpd.InstancePids(httpdtest.Binary, a.ConfigFile))
+	assert.True(t, rvAlive(worker), "stopping a leaves b alone")
+	rvExpect(t, pb, "monitor", ocf.Success)
+}

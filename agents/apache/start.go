@@ -26,7 +26,7 @@ func start(ctx context.Context, e *ocf.Env) error {
 	if pid != 0 {
 		// httpd would take the live process it names for itself and
 		// refuse to start ("already running").
-		e.Log.Infof("removing stale pid file %s (process %d is not %s)", in.server.PidFile, pid, in.server.Binary)
+		e.Log.Infof("removing stale pid file %s (process %d is not %s -f %s)", in.server.PidFile, pid, in.server.Binary, in.server.ConfigFile)
 		if err := os.Remove(in.server.PidFile); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return ocf.Errorf(ocf.ErrGeneric, "removing stale pid file: %v", err)
 		}

@@ -34,7 +34,8 @@ func (s *Server) Args(extra ...string) []string {
 	return a
 }
 
-// Pid is the pid in the pid file and whether that process is this httpd.
+// Pid is the pid in the pid file and whether that process is this server
+// (its binary, with its configuration file on the command line).
 // A missing pid file is (0, false, nil).
 func (s *Server) Pid() (int, bool, error) {
 	if s.PidFile == "" {
@@ -47,7 +48,7 @@ func (s *Server) Pid() (int, bool, error) {
 	if err != nil {
 		return 0, false, err
 	}
-	return pid, IsHTTPD(pid, s.Binary), nil
+	return pid, s.isInstance(pid), nil
 }
 
 // ExitError is httpd refusing to start or refusing its configuration;
@@ -129,7 +130,9 @@ const poll = 10 * time.Millisecond
 // so it gets SIGTERM at once; SIGTERM after half the time; SIGKILL at
 // three quarters. Processes of the instance left behind by a killed parent
 // (they keep the port) are killed too. A pid file left behind is removed.
-// A pid file that names any other process makes nothing get signalled.
+// A pid file that names any other process (another program, or another
+// server of the same binary) makes nothing get signalled; every signal goes
+// through a pidfd after checking the process (see signal).
 // Without a usable pid file the main process is the one process of the
 // instance (by its command line) whose parent is not, and that has workers.
 func (s *Server) Stop(ctx context.Context) (StopReport, error) {
@@ -155,23 +158,22 @@ func (s *Server) Stop(ctx context.Context) (StopReport, error) {
 	}
 	if running {
 		rep.Pid = pid
-		rep.Signals = append(rep.Signals, "WINCH")
-		syscall.Kill(pid, syscall.SIGWINCH)
+		if s.signal(pid, syscall.SIGWINCH) == nil {
+			rep.Signals = append(rep.Signals, "WINCH")
+		}
 		graceful := start.Add(total / 2)
-		for IsHTTPD(pid, s.Binary) && time.Now().Before(graceful) {
-			if len(childrenOf(pid, s.Binary)) == 0 {
+		for s.isInstance(pid) && time.Now().Before(graceful) {
+			if len(childrenOf(pid, s.Binary, s.ConfigFile)) == 0 {
 				break
 			}
 			time.Sleep(poll)
 		}
-		if IsHTTPD(pid, s.Binary) {
+		if s.signal(pid, syscall.SIGTERM) == nil {
 			rep.Signals = append(rep.Signals, "TERM")
-			syscall.Kill(pid, syscall.SIGTERM)
 			waitGone(ctx, []int{pid}, start.Add(total*3/4))
 		}
-		if IsHTTPD(pid, s.Binary) {
+		if s.signal(pid, syscall.SIGKILL) == nil {
 			rep.Signals = append(rep.Signals, "KILL")
-			syscall.Kill(pid, syscall.SIGKILL)
 			waitGone(context.Background(), []int{pid}, afterKill(deadline))
 		}
 	}
@@ -179,13 +181,13 @@ func (s *Server) Stop(ctx context.Context) (StopReport, error) {
 		rep.Leftovers = len(left)
 		// Orphaned workers block SIGTERM in their main thread; a short
 		// grace, then KILL.
-		signalAll(left, syscall.SIGTERM)
+		s.signalAll(left, syscall.SIGTERM)
 		waitGone(ctx, left, minTime(time.Now().Add(200*time.Millisecond), deadline))
-		signalAll(InstancePids(s.Binary, s.ConfigFile), syscall.SIGKILL)
+		s.signalAll(InstancePids(s.Binary, s.ConfigFile), syscall.SIGKILL)
 		waitGone(context.Background(), left, afterKill(deadline))
 	}
 	rep.Elapsed = time.Since(start)
-	if rep.Pid != 0 && IsHTTPD(rep.Pid, s.Binary) {
+	if rep.Pid != 0 && s.isInstance(rep.Pid) {
 		return rep, fmt.Errorf("httpd (pid %d) still running after SIGKILL", rep.Pid)
 	}
 	if left := InstancePids(s.Binary, s.ConfigFile); len(left) > 0 {
@@ -211,9 +213,9 @@ func afterKill(deadline time.Time) time.Time {
 	return deadline
 }
 
-func signalAll(pids []int, sig syscall.Signal) {
+func (s *Server) signalAll(pids []int, sig syscall.Signal) {
 	for _, p := range pids {
-		syscall.Kill(p, sig)
+		s.signal(p, sig)
 	}
 }
 

@@ -85,6 +85,18 @@ func IsHTTPD(pid int, binary string) bool {
 	return sameFile(exe, binary)
 }
 
+// IsInstance reports whether pid is a live process of one server: it runs
+// the binary and has "-f configfile" on its command line. Two resources
+// sharing one httpd binary are told apart by it, so that a pid file naming
+// a pid recycled by the other one's worker is not taken for this server.
+func IsInstance(pid int, binary, configfile string) bool {
+	if !IsHTTPD(pid, binary) {
+		return false
+	}
+	cmdline, err := os.ReadFile(filepath.Join(procRoot, strconv.Itoa(pid), "cmdline"))
+	return err == nil && hasConfigArg(strings.Split(string(cmdline), "\x00"), configfile)
+}
+
 // sameFile compares a /proc exe link with the configured binary, through
 // symlinks; an upgraded binary shows as "<path> (deleted)".
 func sameFile(exe, binary string) bool {
@@ -145,9 +157,9 @@ func hasConfigArg(argv []string, configfile string) bool {
 	return false
 }
 
-// childrenOf lists the live children of pid that run the same binary
-// (workers, not piped loggers).
-func childrenOf(pid int, binary string) []int {
+// childrenOf lists the live children of pid that are processes of the
+// same server (workers, not piped loggers).
+func childrenOf(pid int, binary, configfile string) []int {
 	var out []int
 	entries, err := os.ReadDir(procRoot)
 	if err != nil {
@@ -162,7 +174,7 @@ func childrenOf(pid int, binary string) []int {
 		if err != nil || st.ppid != pid || st.state == 'Z' {
 			continue
 		}
-		if IsHTTPD(c, binary) {
+		if IsInstance(c, binary, configfile) {
 			out = append(out, c)
 		}
 	}
