@@ -46,8 +46,11 @@ test: lint build
 unit:
 	$(GO) test -short -count=1 ./ocf/... ./providers/...
 
+# Each agent against its anchor, then the seeds' recovery times under a
+# real Pacemaker (median of 5 injected failures each).
 bench: build
 	OCFKIT_BENCH=1 $(GO) test -count=1 -timeout 60m -run . -v ./test/bench/ 2>&1 | tee bench.out | grep -E '^(BENCH|--- FAIL|FAIL|ok)'
+	OCFKIT_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestSeedsRecovery$$' -v ./test/e2e/ 2>&1 | tee -a bench.out | grep -E '^(BENCH|--- FAIL|FAIL|ok)'
 
 install: build
 	install -d -m 0755 $(DESTDIR)$(OCFDIR)/resource.d/ocfkit

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -190,7 +191,7 @@ func (a *Agent) flags() []cli.Flag {
 	return fs
 }
 
-func (a *Agent) dispatch(c *cli.Context, action string, stdout, stderr io.Writer) int {
+func (a *Agent) dispatch(c *cli.Context, action string, stdout, stderr io.Writer) (code int) {
 	switch action {
 	case "meta-data":
 		stdout.Write(a.MetaData())
@@ -206,6 +207,14 @@ func (a *Agent) dispatch(c *cli.Context, action string, stdout, stderr io.Writer
 	ctx, cancel := context.WithDeadline(context.Background(), e.Deadline)
 	defer cancel()
 	armWatchdog(e, start, stderr)
+	defer func() {
+		// A bug must still end as an OCF result with a reason, not as a
+		// Go crash (exit 2, which Pacemaker reads as "invalid argument").
+		if r := recover(); r != nil {
+			e.Log.Errorf("internal error in %s: %v\n%s", action, r, debug.Stack())
+			code = a.finish(e, Errorf(ErrGeneric, "internal error in %s: %v", action, r), stderr)
+		}
+	}()
 
 	err := envErr
 	if err != nil {

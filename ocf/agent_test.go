@@ -254,3 +254,17 @@ func TestStopDespiteBadConfiguration(t *testing.T) {
 		})
 	}
 }
+
+func TestPanicBecomesAReason(t *testing.T) {
+	t.Setenv("HA_LOGFACILITY", "none")
+	t.Setenv("OCF_RESKEY_state", "/x")
+	a := dummy()
+	a.Actions[0].Run = func(ctx context.Context, e *Env) error {
+		var m map[string]int
+		m["x"]++ // a nil map: the kind of bug bad input finds
+		return nil
+	}
+	code, _, stderr := run(t, a, "start")
+	assert.Equal(t, ErrGeneric, code)
+	assert.Contains(t, stderr, "ocf-exit-reason:internal error in start: assignment to entry in nil map")
+}
