@@ -87,7 +87,7 @@ func (r *resource) addLocal(ctx context.Context, nic string) error {
 	defer h.Close()
 	link, err := h.Link(nic)
 	if err != nil {
-		return ocf.Errorf(ocf.ErrConfigured, "interface %s: %v", nic, err)
+		return ocf.Errorf(ocf.ErrArgs, "interface %s on this node: %v", nic, err)
 	}
 	err = h.Add(link, netif.Address{Prefix: r.prefix, Label: r.label(nic)})
 	if err != nil && !errors.Is(err, netif.ErrExists) {
@@ -271,13 +271,16 @@ func (r *resource) unassign(ctx context.Context, s *state) error {
 	if s != nil {
 		t = s.target
 	} else {
-		var err error
-		if t, err = r.resolve(ctx); err != nil {
+		// Only the VNIC matters here, not the local interface: a missing
+		// nic must not keep stop from deleting what is on our VNIC.
+		v, err := r.vnic(ctx)
+		if err != nil {
 			if ocf.CodeOf(err) == ocf.ErrArgs {
 				return nil // not a VNIC of ours: nothing of ours to delete
 			}
 			return err
 		}
+		t.VnicID = v.VnicID
 	}
 	c, err := r.client(ctx)
 	if err != nil {

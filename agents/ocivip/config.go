@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/netip"
 	"path/filepath"
@@ -76,10 +74,11 @@ func (r *resource) credentials() (oci.Credentials, error) {
 	case "api_key":
 		k, err := oci.LoadAPIKey(r.e.Str("config_file"), r.e.Str("profile"))
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-				return nil, ocf.Errorf(ocf.ErrInstalled, "%v", err)
-			}
-			return nil, ocf.Errorf(ocf.ErrConfigured, "%v", err)
+			// The config file, its profile, the key file and its pass
+			// phrase are this node's: whatever is wrong with them bans the
+			// resource from this node (ERR_INSTALLED), never from the
+			// cluster as ERR_CONFIGURED would.
+			return nil, ocf.Errorf(ocf.ErrInstalled, "%v", err)
 		}
 		r.creds, r.region = k, k.Region()
 	default:
@@ -144,19 +143,17 @@ type target struct {
 
 // resolve finds our VNIC (metadata) and local interface (netlink). The
 // subnet OCID is looked up separately (subnetOf), as it costs an API call.
+// What it can find wrong is this node's (its VNICs, its interfaces), so
+// it answers ERR_ARGS, which bans the resource from this node only.
 func (r *resource) resolve(ctx context.Context) (target, error) {
-	vnics, err := r.md.VNICs(ctx)
+	v, err := r.vnic(ctx)
 	if err != nil {
-		return target{}, ocf.Errorf(ocf.ErrGeneric, "cannot read this instance's VNICs from the metadata service: %v", err)
-	}
-	v, err := oci.VNICFor(vnics, r.ip, r.e.Str("vnic_id"))
-	if err != nil {
-		return target{}, ocf.Errorf(ocf.ErrArgs, "%v", err)
+		return target{}, err
 	}
 	t := target{VnicID: v.VnicID, MAC: strings.ToLower(v.MacAddr), NIC: r.e.Str("nic")}
 	if t.NIC != "" {
 		if _, err := net.InterfaceByName(t.NIC); err != nil {
-			return target{}, ocf.Errorf(ocf.ErrConfigured, "Invalid interface name [%s]: %v", t.NIC, err)
+			return target{}, ocf.Errorf(ocf.ErrArgs, "Invalid interface name [%s] on this node: %v", t.NIC, err)
 		}
 	} else {
 		if t.NIC, err = nicByMAC(v.MacAddr); err != nil {
@@ -164,6 +161,19 @@ func (r *resource) resolve(ctx context.Context) (target, error) {
 		}
 	}
 	return t, nil
+}
+
+// vnic is this instance's VNIC for the IP, from the metadata.
+func (r *resource) vnic(ctx context.Context) (oci.VNIC, error) {
+	vnics, err := r.md.VNICs(ctx)
+	if err != nil {
+		return oci.VNIC{}, ocf.Errorf(ocf.ErrGeneric, "cannot read this instance's VNICs from the metadata service: %v", err)
+	}
+	v, err := oci.VNICFor(vnics, r.ip, r.e.Str("vnic_id"))
+	if err != nil {
+		return oci.VNIC{}, ocf.Errorf(ocf.ErrArgs, "%v", err)
+	}
+	return v, nil
 }
 
 // nicByMAC is the local interface with the VNIC's MAC address.

@@ -135,7 +135,7 @@ func TestAPIKeyAuth(t *testing.T) {
 	a.must(ocf.Success, "stop", "unassign_on_stop", "true")
 	assert.Equal(t, "", c.f.VNICOf(c.addr(200)))
 	// The key is read at run time and never shown.
-	a.must(ocf.ErrConfigured, "start", "profile", "NOPE")
+	a.must(ocf.ErrInstalled, "start", "profile", "NOPE")
 	key, err := os.ReadFile(filepath.Join(filepath.Dir(c.config), "oci_api_key.pem"))
 	require.NoError(t, err)
 	body := strings.Join(strings.Split(string(key), "\n")[1:3], "")
