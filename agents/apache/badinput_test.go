@@ -58,7 +58,7 @@ func TestBadInput(t *testing.T) {
 		{"testconffile missing", good.With("testconffile", filepath.Join(dir, "none")),
 			[]string{"validate-all"}, ocf.ErrInstalled, "not found, or not readable", ocf.Success},
 		{"testconffile unknown keyword", good.With("testconffile", badTests),
-			[]string{"validate-all"}, ocf.ErrConfigured, "bogus: unknown keyword", ocf.Success},
+			[]string{"validate-all"}, ocf.ErrConfigured, "line 4: unknown keyword", ocf.Success},
 		{"testconffile user-defined client", good.With("testconffile", curlTests),
 			[]string{"validate-all"}, ocf.ErrConfigured, "not supported", ocf.Success},
 		{"tls_cafile missing", good.With("tls_cafile", filepath.Join(dir, "ca.pem")),

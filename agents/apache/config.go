@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp/syntax"
 	"strings"
 
 	"github.com/ocfkit/ocfkit/ocf"
@@ -228,9 +230,13 @@ func readTest(path, name string) (*httpd.TestDef, error) {
 		return nil, ocf.Errorf(ocf.ErrInstalled, "Configuration file %s not found, or not readable", path)
 	}
 	defer f.Close()
+	// The file exists to keep credentials out of the CIB: its values are
+	// registered for redaction at once, even from a file that fails to
+	// parse, and no message below quotes one (the match expression, the
+	// client and the client options could be anything).
 	def, err := httpd.ReadTestConf(f, name)
-	if def.Password != "" {
-		ocf.RegisterSecret(def.Password)
+	for _, s := range def.Secrets() {
+		ocf.RegisterSecret(s)
 	}
 	if err == nil {
 		err = def.Check()
@@ -238,18 +244,31 @@ func readTest(path, name string) (*httpd.TestDef, error) {
 	if err != nil {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "testconffile %s: %v", path, err)
 	}
+	if _, err := url.Parse(def.URL); err != nil {
+		// Checked here so that no later message quotes it.
+		return nil, ocf.Errorf(ocf.ErrConfigured, "testconffile %s: url is malformed", path)
+	}
 	switch def.Client {
 	case "", "curl", "wget":
 	default:
-		return nil, ocf.Errorf(ocf.ErrConfigured, "testconffile %s: client %q is not supported: ocfkit checks in-process with Go's HTTP client (curl and wget are accepted)", path, def.Client)
+		return nil, ocf.Errorf(ocf.ErrConfigured, "testconffile %s: client is not supported: ocfkit checks in-process with Go's HTTP client (curl and wget are accepted)", path)
 	}
 	if _, err := httpd.ClientOptions(def.ClientOpts); err != nil {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "testconffile %s: %v", path, err)
 	}
 	if _, err := httpd.CompileRegex(def.Match); err != nil {
-		return nil, ocf.Errorf(ocf.ErrConfigured, "testconffile %s: match: %v", path, err)
+		return nil, ocf.Errorf(ocf.ErrConfigured, "testconffile %s: match is not a valid regular expression (%s)", path, regexProblem(err))
 	}
 	return &def, nil
+}
+
+// regexProblem is what is wrong with an expression, without quoting it.
+func regexProblem(err error) string {
+	var se *syntax.Error
+	if errors.As(err, &se) {
+		return string(se.Code)
+	}
+	return "invalid"
 }
 
 func isExecutable(p string) bool {

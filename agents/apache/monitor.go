@@ -82,10 +82,11 @@ func (in *instance) check10(ctx context.Context, e *ocf.Env) error {
 	if in.test != nil {
 		re, err := httpd.CompileRegex(in.test.Match)
 		if err != nil {
-			return ocf.Errorf(ocf.ErrConfigured, "testconffile match: %v", err)
+			return ocf.Errorf(ocf.ErrConfigured, "testconffile match is not a valid regular expression (%s)", regexProblem(err))
 		}
 		p = in.probe(httpd.TestURL(in.test.URL, in.conf, in.port), re)
 		p.User, p.Password = in.test.User, in.test.Password
+		p.QuietMatch = true
 		if insecure, _ := httpd.ClientOptions(in.test.ClientOpts); insecure {
 			p.Insecure = true
 		}

@@ -179,3 +179,47 @@ func TestSharedBinaryRecycledPid(t *testing.T) {
 	assert.True(t, rvAlive(worker), "stopping a leaves b alone")
 	rvExpect(t, pb, "monitor", ocf.Success)
 }
+
+// Nothing of a testconffile reaches an exit reason or a log unredacted,
+// whether the file is malformed or its test fails.
+func TestTestConfFileNeverQuoted(t *testing.T) {
+	const secret = "hunter22"
+	_, p := rvServer(t, httpdtest.Options{})
+	p = p.With("HA_debug", "1")
+	rvExpect(t, p, "start", ocf.Success)
+	t.Cleanup(func() { agenttest.Run(t, testenv.BuildAgent(t, "apache"), "stop", p) })
+	dir := t.TempDir()
+	for i, tc := range []struct {
+		file string
+		code int // ERR_CONFIGURED: validate-all refuses the file
+	}{
+		{"test a\nurl /\nmatch x\nuser admin\npassword=" + secret + "\nend\n", ocf.ErrConfigured},
+		{"test a\nurl /\nmatch x\nuser admin\npassword\n" + secret + "\nend\n", ocf.ErrConfigured},
+		{"test a\nurl /\nmatch x\nclient_opts --user=admin:" + secret + "\nend\n", ocf.ErrConfigured},
+		{"test a\nurl /\nmatch x\nclient " + secret + "\nend\n", ocf.ErrConfigured},
+		{"test a\nurl /\nmatch (" + secret + "\nend\n", ocf.ErrConfigured},
+		{"test a\nurl http://127.0.0.1/%zz" + secret + "\nmatch x\nend\n", ocf.ErrConfigured},
+		{"test a\nurl /\nmatch not-on-the-page-" + secret + "\nend\n", ocf.ErrGeneric},
+		{"test a\nurl /nowhere?token=" + secret + "\nmatch x\nend\n", ocf.ErrGeneric},
+		{"test a\nurl /\nmatch nope\nuser admin\npassword " + secret + "\nend\n", ocf.ErrGeneric},
+	} {
+		tests := filepath.Join(dir, "tests"+strconv.Itoa(i))
+		require.NoError(t, os.WriteFile(tests, []byte(tc.file), 0o600))
+		deep := p.With("OCF_CHECK_LEVEL", "10", "testconffile", tests)
+		rvLog(t, p)
+		var out []string
+		if tc.code == ocf.ErrConfigured {
+			r := rvExpect(t, deep, "validate-all", ocf.ErrConfigured)
+			out = append(out, r.Stdout, r.Stderr)
+		}
+		// a recurring monitor: a probe would only say "not running"
+		r := rvExpect(t, deep.With(recurring, "10000"), "monitor", ocf.ErrGeneric)
+		out = append(out, r.Stdout, r.Stderr, rvLog(t, p))
+		if tc.code == ocf.ErrConfigured {
+			assert.Contains(t, r.Reason(), tests, "the reason names the file")
+		}
+		for _, o := range out {
+			assert.NotContains(t, o, secret, "file %d: %s", i, tc.file)
+		}
+	}
+}

@@ -20,6 +20,9 @@ type Probe struct {
 	IPv6     bool   // dial from ::1 when the host is a name (use_ipv6)
 	Insecure bool   // skip certificate verification
 	CAFile   string // PEM certificates to trust besides the system's
+	// QuietMatch keeps Match out of errors: it comes from a testconffile,
+	// whose values are not to be repeated.
+	QuietMatch bool
 }
 
 // maxBody bounds what is read of a page to match against.
@@ -79,6 +82,9 @@ func (p *Probe) Check(ctx context.Context) error {
 		return fmt.Errorf("GET %s: %s", u.Redacted(), resp.status)
 	}
 	if p.Match != nil && !p.Match.Match(resp.body) {
+		if p.QuietMatch {
+			return fmt.Errorf("GET %s: the page does not match the test's match expression", u.Redacted())
+		}
 		return fmt.Errorf("GET %s: the page does not match %q", u.Redacted(), p.Match.String())
 	}
 	return nil

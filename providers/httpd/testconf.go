@@ -2,8 +2,10 @@ package httpd
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 )
 
@@ -29,8 +31,9 @@ type TestDef struct {
 }
 
 // ReadTestConf returns the test called name, or the first one when name is
-// empty. Unknown keywords are an error, as in the heartbeat agent. The
-// password is kept out of every error message.
+// empty. Unknown keywords are an error, as in the heartbeat agent. No error
+// quotes the file: a malformed line ("password=secret") may be all secret.
+// The definition read so far is returned with an error, for its Secrets.
 func ReadTestConf(r io.Reader, name string) (TestDef, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
@@ -62,7 +65,7 @@ func ReadTestConf(r io.Reader, name string) (TestDef, error) {
 			return def, nil
 		case key == "" || strings.HasPrefix(key, "#"):
 		default:
-			return def, fmt.Errorf("line %d: %s: unknown keyword", n, key)
+			return def, fmt.Errorf("line %d: unknown keyword (expected url, match, user, password, client, client_opts or end; the line is not quoted: it may hold a password)", n)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -80,12 +83,28 @@ func ReadTestConf(r io.Reader, name string) (TestDef, error) {
 // Check says whether the test can run, as is_testconf_sane does.
 func (d TestDef) Check() error {
 	if d.URL == "" || d.Match == "" {
-		return fmt.Errorf("test %q: url and match are both needed", d.Name)
+		return errors.New("the test needs both url and match")
 	}
 	if (d.User == "") != (d.Password == "") {
-		return fmt.Errorf("test %q: user and password go together", d.Name)
+		return errors.New("user and password go together")
 	}
 	return nil
+}
+
+// Secrets are the values of the test that may be credentials: the
+// password, and the password and query values of its URL. The agent
+// registers them for redaction before anything else is done with the test.
+func (d TestDef) Secrets() []string {
+	out := []string{d.Password}
+	if u, err := url.Parse(d.URL); err == nil {
+		if pw, ok := u.User.Password(); ok {
+			out = append(out, pw)
+		}
+		for _, vs := range u.Query() {
+			out = append(out, vs...)
+		}
+	}
+	return out
 }
 
 // ClientOptions reads the curl or wget options of a test for what they
@@ -99,8 +118,22 @@ func ClientOptions(opts string) (insecure bool, err error) {
 			insecure = true
 		case "-L", "--location", "-s", "--silent", "-S", "--show-error", "-sS", "-Ss", "-q", "--quiet", "-O-", "--no-proxy":
 		default:
-			return false, fmt.Errorf("client option %q is not supported by the in-process check", o)
+			return false, fmt.Errorf("client option %s is not supported by the in-process check", optionName(o))
 		}
 	}
 	return insecure, nil
+}
+
+// optionName names a client option without its value, which may be a
+// credential (--user=admin:pw, -uadmin:pw); a word that is no option is
+// not quoted at all.
+func optionName(o string) string {
+	switch {
+	case strings.HasPrefix(o, "--"):
+		name, _, _ := strings.Cut(o, "=")
+		return fmt.Sprintf("%q", name)
+	case strings.HasPrefix(o, "-") && len(o) >= 2:
+		return fmt.Sprintf("%q", o[:2])
+	}
+	return "(a value, not quoted)"
 }

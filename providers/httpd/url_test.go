@@ -85,7 +85,7 @@ end
 	assert.True(t, insecure)
 
 	_, err = ReadTestConf(strings.NewReader(file), "broken")
-	require.ErrorContains(t, err, "bogus: unknown keyword")
+	require.ErrorContains(t, err, "line 17: unknown keyword")
 	_, err = ReadTestConf(strings.NewReader(file), "absent")
 	require.ErrorContains(t, err, `no test named "absent"`)
 
