@@ -113,6 +113,7 @@ func monitor(ctx context.Context, e *ocf.Env) error {
 	if s == nil {
 		return r.monitorUnknown(ctx, h)
 	}
+	r.useState(s)
 	link, err := h.Link(s.NIC)
 	if errors.Is(err, netif.ErrNoLink) {
 		return ocf.Errorf(ocf.NotRunning, "interface %s is gone", s.NIC)
@@ -239,6 +240,7 @@ func stop(ctx context.Context, e *ocf.Env) error {
 	}
 	defer h.Close()
 	s := r.readState()
+	r.useState(s)
 	nics, err := r.localNICs(ctx, h, s)
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "%v", err)

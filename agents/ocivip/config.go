@@ -95,7 +95,9 @@ func (r *resource) credentials() (oci.Credentials, error) {
 	return r.creds, nil
 }
 
-// client is the VirtualNetwork client, in the configured or discovered region.
+// client is the VirtualNetwork client, in the configured or discovered
+// region. The region learnt from the metadata is kept in the state file
+// (see useState), so that a monitor does not ask the metadata every time.
 func (r *resource) client(ctx context.Context) (*oci.Client, error) {
 	creds, err := r.credentials()
 	if err != nil {
@@ -116,6 +118,10 @@ func (r *resource) client(ctx context.Context) (*oci.Client, error) {
 			}
 			endpoint = in.Endpoint("iaas")
 		}
+	}
+	if p, ok := creds.(*oci.InstancePrincipal); ok && p.AuthEndpoint == "" && r.instance != nil {
+		// Known already: federation need not read /instance/ again.
+		p.AuthEndpoint = strings.TrimRight(r.instance.Endpoint("auth"), "/")
 	}
 	return &oci.Client{Endpoint: strings.TrimRight(endpoint, "/"), Creds: creds,
 		MaxBackoff: max(time.Duration(r.e.Int("api_delay"))*time.Second, 200*time.Millisecond)}, nil

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/oci"
 )
 
 // state is what start learnt and leaves for monitor and stop (in the state
@@ -16,6 +17,19 @@ import (
 type state struct {
 	IP string `json:"ip"`
 	target
+	// Instance is /instance/ as start read it when neither region nor
+	// api_endpoint is set: the region and realm give the API and auth
+	// endpoints without a metadata request per monitor. An instance never
+	// changes region.
+	Instance *oci.Instance `json:"instance,omitempty"`
+}
+
+// useState takes from s what this invocation would otherwise ask the
+// metadata service for.
+func (r *resource) useState(s *state) {
+	if s != nil && s.Instance != nil && r.instance == nil {
+		r.instance = s.Instance
+	}
 }
 
 func (r *resource) statePath() (string, error) {
@@ -53,7 +67,7 @@ func (r *resource) writeState(t target) error {
 	if err != nil {
 		return err
 	}
-	b, _ := json.Marshal(state{IP: r.ip.String(), target: t})
+	b, _ := json.Marshal(state{IP: r.ip.String(), target: t, Instance: r.instance})
 	if err := ocf.WriteState(p, b, 0o644); err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "state file %s: %v", p, err)
 	}
