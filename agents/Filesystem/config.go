@@ -75,6 +75,44 @@ func load(e *ocf.Env) (*config, error) {
 	return c, nil
 }
 
+// loadForStop reads what a stop needs when the configuration has a
+// problem: the runtime runs stop anyway, since a failed stop gets the node
+// fenced. Only the directory is indispensable; a device that cannot be
+// read makes every mount stacked on the directory a candidate (of the
+// configured type, when there is one), as with the anchor, which unmounts
+// whatever is there.
+func loadForStop(e *ocf.Env) (*config, error) {
+	dir := e.Str("directory")
+	if dir == "" {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "directory is not set: cannot tell what to unmount")
+	}
+	if !filepath.IsAbs(dir) {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "directory %q must be an absolute path", dir)
+	}
+	canon, err := mount.Canonical(dir)
+	if err != nil {
+		return nil, ocf.Errorf(ocf.ErrGeneric, "cannot resolve directory %s: %v", dir, err)
+	}
+	if canon == "/" {
+		return nil, ocf.Errorf(ocf.ErrConfigured, "directory %q is the root filesystem: refusing to manage it", dir)
+	}
+	fstype, options := e.Str("fstype"), e.Str("options")
+	dev, err := mount.ParseDevice(e.Str("device"), fstype, options)
+	if err != nil {
+		e.Log.Warnf("%v: stopping whatever is mounted on %s", err, canon)
+		dev = mount.Device{Raw: e.Str("device"), Kind: mount.KindUnknown}
+	}
+	force, err := mount.ParseForce(e.Str("force_unmount"))
+	if err != nil {
+		force = mount.ForceTrue
+	}
+	return &config{
+		fs:       mount.FS{Device: dev, Dir: canon, FSType: fstype, Options: options},
+		force:    force,
+		fastStop: e.Bool("fast_stop"),
+	}, nil
+}
+
 // statusFile is <directory>/<prefix><instance>[_<clone>]_<node>, the name
 // the anchor uses, so both agents find the same file.
 func statusFile(dir, prefix string, e *ocf.Env) string {

@@ -19,6 +19,12 @@ const fastStopBudget = 6 * time.Second
 // "not running".
 func stop(ctx context.Context, e *ocf.Env) error {
 	c := cfg
+	if c == nil {
+		var err error
+		if c, err = loadForStop(e); err != nil {
+			return err
+		}
+	}
 	tab, err := mount.ReadTable()
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "%v", err)

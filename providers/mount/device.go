@@ -21,6 +21,10 @@ const (
 	KindDir                // the source directory of a bind mount
 	KindLoop               // an image file mounted with the loop option
 	KindSource             // anything else: tmpfs name, host:/export, //server/share
+	// KindUnknown is a device parameter that could not be read: every
+	// mount may be it. Only a stop uses it, to go on despite a bad
+	// configuration.
+	KindUnknown
 )
 
 // Device is the device parameter, parsed.

@@ -94,6 +94,9 @@ func (f FS) matches(ctx context.Context, e *Entry, allowFork bool) (ok, known bo
 		}
 		return loopBacking(e.Major, e.Minor) == src, true
 	}
+	if d.Kind == KindUnknown {
+		return false, false
+	}
 	return cleanSource(e.Source) == cleanSource(d.Raw) && sameType(f.FSType, e.FSType), true
 }
 
