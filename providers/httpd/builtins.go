@@ -122,7 +122,7 @@ func parseUlimit(words []string) (*Limit, string) {
 			// -Sn, -Hn
 			soft, hard = soft || w[1] == 'S', hard || w[1] == 'H'
 			opt = "-" + w[2:]
-		case value == "" && w[0] != '-':
+		case value == "" && !strings.HasPrefix(w, "-"):
 			value = w
 		default:
 			return nil, "too many arguments"

@@ -135,3 +135,16 @@ func TestTestConfNeverQuoted(t *testing.T) {
 	assert.Subset(t, d.Secrets(), []string{"hunter22", "pw-in-url", "tok-in-query"})
 	assert.NotContains(t, TestDef{Name: "hunter22"}.Check().Error(), "hunter22")
 }
+
+func FuzzEnvBuiltins(f *testing.F) {
+	f.Add("umask 002\nulimit -n 65536\nulimit -Hc unlimited\nset -a\nA=1\necho $A")
+	f.Add("E=\nulimit -n \"$E\"\nulimit \"\" -S\numask \"\"\nset \"\" -- +a -ea")
+	f.Add("ulimit -S -H -n 1 2\nulimit -Sx\nulimit -\numask 08 777")
+	f.Fuzz(func(t *testing.T, text string) {
+		e := NewEnv(nil)
+		_ = e.Source("fuzz", text)
+		_, _ = e.Umask()
+		_ = e.Limits()
+		_ = e.Notes()
+	})
+}
