@@ -18,6 +18,8 @@ type config struct {
 	fastStop    bool
 	forceClones bool
 	statusFile  string
+	// tab is the mount table load read; the actions start from it.
+	tab mount.Table
 }
 
 // cfg is this invocation's configuration, set by validate, which the
@@ -45,7 +47,13 @@ func load(e *ocf.Env) (*config, error) {
 	if !filepath.IsAbs(dir) {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "directory %q must be an absolute path", dir)
 	}
-	canon, err := mount.Canonical(dir)
+	tab, err := mount.ReadTable()
+	if err != nil {
+		return nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	// Resolved against the table: the mount point itself is never looked
+	// at, so a dead NFS server does not hang a monitor or a stop here.
+	canon, err := mount.CanonicalIn(tab, dir)
 	if err != nil {
 		return nil, ocf.Errorf(ocf.ErrGeneric, "cannot resolve directory %s: %v", dir, err)
 	}
@@ -70,6 +78,7 @@ func load(e *ocf.Env) (*config, error) {
 		force:       force,
 		fastStop:    e.Bool("fast_stop"),
 		forceClones: e.Bool("force_clones"),
+		tab:         tab,
 	}
 	c.statusFile = statusFile(canon, e.Str("statusfile_prefix"), e)
 	return c, nil
@@ -89,7 +98,11 @@ func loadForStop(e *ocf.Env) (*config, error) {
 	if !filepath.IsAbs(dir) {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "directory %q must be an absolute path", dir)
 	}
-	canon, err := mount.Canonical(dir)
+	tab, err := mount.ReadTable()
+	if err != nil {
+		return nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	canon, err := mount.CanonicalIn(tab, dir)
 	if err != nil {
 		return nil, ocf.Errorf(ocf.ErrGeneric, "cannot resolve directory %s: %v", dir, err)
 	}
@@ -110,6 +123,7 @@ func loadForStop(e *ocf.Env) (*config, error) {
 		fs:       mount.FS{Device: dev, Dir: canon, FSType: fstype, Options: options},
 		force:    force,
 		fastStop: e.Bool("fast_stop"),
+		tab:      tab,
 	}, nil
 }
 

@@ -14,11 +14,7 @@ func monitor(ctx context.Context, e *ocf.Env) error {
 		return err
 	}
 	c := cfg
-	tab, err := mount.ReadTable()
-	if err != nil {
-		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
-	}
-	found := c.fs.Find(ctx, tab, false)
+	found := c.fs.Find(ctx, c.tab, false)
 	if found.Mine == nil {
 		if o := found.Other; o != nil {
 			e.Log.Infof("%s is not mounted on %s: %s (%s) is", c.fs.Device.Raw, c.fs.Dir, o.Source, o.FSType)

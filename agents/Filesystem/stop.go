@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"os"
 	"time"
 
 	"github.com/ocfkit/ocfkit/ocf"
@@ -16,7 +14,9 @@ const fastStopBudget = 6 * time.Second
 // stop unmounts everything below the directory, deepest first, the other
 // mounts of the same block device, then the filesystem itself. It
 // succeeds when nothing of this resource is mounted, and never says
-// "not running".
+// "not running". Nothing on the mount is read or written (the status file
+// stays, as with the anchor, which removes it only when the stop itself
+// runs at depth 20): on a dead server that hangs.
 func stop(ctx context.Context, e *ocf.Env) error {
 	c := cfg
 	if c == nil {
@@ -25,10 +25,7 @@ func stop(ctx context.Context, e *ocf.Env) error {
 			return err
 		}
 	}
-	tab, err := mount.ReadTable()
-	if err != nil {
-		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
-	}
+	tab := c.tab
 	found := c.fs.Find(ctx, tab, true)
 	if found.Mine == nil {
 		if o := found.Other; o != nil {
@@ -36,10 +33,6 @@ func stop(ctx context.Context, e *ocf.Env) error {
 		}
 		return nil
 	}
-	if err := os.Remove(c.statusFile); err != nil && !errors.Is(err, os.ErrNotExist) {
-		e.Log.Warnf("cannot remove status file %s: %v", c.statusFile, err)
-	}
-
 	targets := tab.Under(c.fs.Dir)
 	targets = append(targets, c.fs.Elsewhere(ctx, tab, true)...)
 	targets = append(targets, found.Mine)

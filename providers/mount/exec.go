@@ -56,10 +56,13 @@ func Mount(ctx context.Context, f FS) error {
 }
 
 // umount runs umount(8) once on dir; force adds -f (network filesystems).
+// dir comes from the mount table, so -c (no canonicalisation) is right,
+// and it keeps umount from stat'ing the mount point, which hangs on a
+// dead NFS server.
 func umount(ctx context.Context, dir string, force bool) error {
-	args := []string{dir}
+	args := []string{"-c", dir}
 	if force {
-		args = []string{"-f", dir}
+		args = []string{"-f", "-c", dir}
 	}
 	out, _, err := run(ctx, "umount", args...)
 	if err != nil {

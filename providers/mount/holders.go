@@ -2,6 +2,7 @@ package mount
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -50,17 +51,24 @@ func (s Scanner) proc() string {
 }
 
 // Holders returns the processes holding the mount e, protected ones
-// included and marked.
+// included and marked. It may block in the kernel when the mount's
+// server is gone: Unmount runs it in the background (see holdersWithin).
 func (s Scanner) Holders(e *Entry) ([]Holder, error) {
+	hs, _, err := s.scan(e)
+	return hs, err
+}
+
+// scan is Holders, also returning the device numbers it matched.
+func (s Scanner) scan(e *Entry) ([]Holder, map[[2]int]bool, error) {
 	proc := s.proc()
 	dir, err := os.Open(proc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	names, err := dir.Readdirnames(-1)
 	dir.Close()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	devs := entryDevs(e)
 	protected := s.ancestors()
@@ -78,7 +86,7 @@ func (s Scanner) Holders(e *Entry) ([]Holder, error) {
 		h.Protected = protected[pid] || pid == 1 || isProtectedName(h.Comm) || isProtectedName(s.exeName(pid))
 		out = append(out, h)
 	}
-	return out, nil
+	return out, devs, nil
 }
 
 // holds says why pid holds the mount, or "".
@@ -124,9 +132,18 @@ func (s Scanner) holds(pid int, e *Entry, devs map[[2]int]bool) string {
 }
 
 // stillHolds re-checks one process, once a pidfd pins it: the process
-// the pidfd refers to is the one whose /proc entry is read now.
-func (s Scanner) stillHolds(pid int, e *Entry) bool {
-	return s.holds(pid, e, entryDevs(e)) != ""
+// the pidfd refers to is the one whose /proc entry is read now. devs come
+// from the scan. Like the scan it may block on a dead server, so it gives
+// up (false: not signalled) at the context's deadline.
+func (s Scanner) stillHolds(ctx context.Context, pid int, e *Entry, devs map[[2]int]bool) bool {
+	ch := make(chan bool, 1)
+	go func() { ch <- s.holds(pid, e, devs) != "" }()
+	select {
+	case ok := <-ch:
+		return ok
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // pathUnder is isUnder for a path read from a /proc link, which may end
@@ -152,6 +169,7 @@ func linkMountID(link string) (int, bool) {
 
 // entryDevs is the device numbers files on the mount report: the table's
 // and, when it differs (btrfs subvolumes), the mount point's own st_dev.
+// The stat asks the mounted filesystem: only the background scan calls it.
 func entryDevs(e *Entry) map[[2]int]bool {
 	devs := map[[2]int]bool{{e.Major, e.Minor}: true}
 	var st unix.Stat_t

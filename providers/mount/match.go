@@ -37,7 +37,7 @@ func (f FS) Find(ctx context.Context, t Table, allowFork bool) Found {
 	if e == nil {
 		return Found{}
 	}
-	switch ok, known := f.matches(ctx, e, allowFork); {
+	switch ok, known := f.matches(ctx, t, e, allowFork); {
 	case !known:
 		return Found{Mine: e, Unverified: true}
 	case ok:
@@ -47,14 +47,17 @@ func (f FS) Find(ctx context.Context, t Table, allowFork bool) Found {
 }
 
 // matches reports whether entry e is a mount of this FS's device.
-func (f FS) matches(ctx context.Context, e *Entry, allowFork bool) (ok, known bool) {
+// Nothing here looks at the mount point or inside the mount: the table,
+// /dev, sysfs and the device's superblock say all there is to know, and
+// a dead NFS server cannot hang them.
+func (f FS) matches(ctx context.Context, t Table, e *Entry, allowFork bool) (ok, known bool) {
 	d := f.Device
 	switch d.Kind {
 	case KindPath:
 		p := strings.TrimSpace(d.Raw)
 		if st, err := os.Stat(p); err == nil {
 			if st.IsDir() {
-				return sameFile(p, f.Dir), true
+				return bindMatches(t, p, e), true
 			}
 			return sameBlockDev(p, e), true
 		}
@@ -82,13 +85,9 @@ func (f FS) matches(ctx context.Context, e *Entry, allowFork bool) (ok, known bo
 		// Without positive evidence either way, a stop must still unmount.
 		return false, false
 	case KindDir:
-		src, err := Canonical(strings.TrimSpace(d.Raw))
-		if err != nil {
-			return false, true
-		}
-		return sameFile(src, f.Dir), true
+		return bindMatches(t, strings.TrimSpace(d.Raw), e), true
 	case KindLoop:
-		src, err := Canonical(strings.TrimSpace(d.Raw))
+		src, err := CanonicalIn(t, strings.TrimSpace(d.Raw))
 		if err != nil {
 			return false, true
 		}
@@ -131,25 +130,41 @@ func sameBlockDev(path string, e *Entry) bool {
 	if e.Major == maj && e.Minor == min {
 		return true
 	}
+	// Only a source in /dev is looked at: any other path could lie on a
+	// filesystem that no longer answers.
 	var src syscall.Stat_t
-	if strings.HasPrefix(e.Source, "/") && syscall.Stat(e.Source, &src) == nil && src.Mode&syscall.S_IFMT == syscall.S_IFBLK {
+	if strings.HasPrefix(e.Source, "/dev/") && syscall.Stat(e.Source, &src) == nil && src.Mode&syscall.S_IFMT == syscall.S_IFBLK {
 		return src.Rdev == st.Rdev
 	}
 	return false
 }
 
-// sameFile reports whether two paths are the same inode: a bind mount's
-// mount point shows its source.
-func sameFile(a, b string) bool {
-	sa, err := os.Stat(a)
-	if err != nil {
-		return false
+// bindMatches compares a bind mount with its source directory through
+// the table alone: the mount shows the device of the filesystem that
+// holds the source and the source's path inside that filesystem. The
+// configured path is tried as written first, so that a source without
+// symbolic links is never looked at.
+func bindMatches(t Table, src string, e *Entry) bool {
+	src = filepath.Clean(src)
+	if bindOf(t, src, e) {
+		return true
 	}
-	sb, err := os.Stat(b)
-	if err != nil {
-		return false
+	canon, err := CanonicalIn(t, src)
+	return err == nil && canon != src && bindOf(t, canon, e)
+}
+
+// bindOf reports whether e shows the directory src (canonical) of the
+// filesystem mounted at or above it.
+func bindOf(t Table, src string, e *Entry) bool {
+	for p := src; ; p = filepath.Dir(p) {
+		if s := t.At(p); s != nil && s != e {
+			rel := strings.TrimPrefix(strings.TrimPrefix(src, p), "/")
+			return e.Major == s.Major && e.Minor == s.Minor && e.Root == filepath.Join(s.Root, rel)
+		}
+		if p == "/" {
+			return false
+		}
 	}
-	return os.SameFile(sa, sb)
 }
 
 // entryDevice is the /dev path of the device an entry is mounted from.

@@ -88,31 +88,99 @@ func isUnder(path, dir string) bool {
 // ErrRelative is returned by Canonical for a path that is not absolute.
 var ErrRelative = errors.New("not an absolute path")
 
-// Canonical turns a configured directory into the form the mount table
-// uses: absolute, without trailing or doubled slashes, with symbolic links
-// resolved as far as the path exists (like readlink -f). It reads the
-// filesystem but forks nothing.
+// Canonical is CanonicalIn with the mount table read now.
 func Canonical(dir string) (string, error) {
 	if !filepath.IsAbs(dir) {
 		return "", fmt.Errorf("%q: %w", dir, ErrRelative)
 	}
+	t, err := ReadTable()
+	if err != nil {
+		return "", err
+	}
+	return CanonicalIn(t, dir)
+}
+
+// CanonicalIn turns a configured directory into the form the mount table
+// uses: absolute, without trailing or doubled slashes, with symbolic links
+// resolved as far as the path exists (like readlink -f). A path the table
+// lists as a mount point is taken as it is and never looked at: it cannot
+// be a symbolic link, and looking at it asks the mounted filesystem, which
+// on a dead NFS server hangs. It forks nothing.
+func CanonicalIn(t Table, dir string) (string, error) {
+	return resolve(hostFS, mountPoints(t), dir)
+}
+
+// lookup is how the resolver reads the filesystem; tests replace it to
+// see every path it looks at.
+type lookup struct {
+	lstat    func(string) (fs.FileInfo, error)
+	readlink func(string) (string, error)
+}
+
+var hostFS = lookup{os.Lstat, os.Readlink}
+
+func mountPoints(t Table) map[string]bool {
+	m := make(map[string]bool, len(t))
+	for _, e := range t {
+		m[e.Mountpoint] = true
+	}
+	return m
+}
+
+// resolve walks dir one component at a time, following symbolic links,
+// and skips the lstat of every prefix that is a mount point.
+func resolve(sys lookup, mounts map[string]bool, dir string) (string, error) {
+	if !filepath.IsAbs(dir) {
+		return "", fmt.Errorf("%q: %w", dir, ErrRelative)
+	}
 	clean := filepath.Clean(dir)
-	// Resolve the longest existing prefix; the missing rest is kept as is.
-	existing, rest := clean, ""
-	for {
-		real, err := filepath.EvalSymlinks(existing)
-		if err == nil {
-			return filepath.Join(real, rest), nil
+	if mounts[clean] {
+		// The kernel writes mount points with every link resolved.
+		return clean, nil
+	}
+	todo := strings.Split(clean, "/")
+	resolved := "/"
+	links := 0
+	for len(todo) > 0 {
+		c := todo[0]
+		todo = todo[1:]
+		switch c {
+		case "", ".":
+			continue
+		case "..":
+			resolved = filepath.Dir(resolved)
+			continue
 		}
-		if !errors.Is(err, fs.ErrNotExist) {
+		next := filepath.Join(resolved, c)
+		if mounts[next] {
+			resolved = next
+			continue
+		}
+		fi, err := sys.lstat(next)
+		if errors.Is(err, fs.ErrNotExist) {
+			// The missing rest is kept as is.
+			return filepath.Join(append([]string{next}, todo...)...), nil
+		}
+		if err != nil {
 			return "", fmt.Errorf("resolve %q: %w", dir, err)
 		}
-		if existing == "/" {
-			return clean, nil
+		if fi.Mode()&fs.ModeSymlink == 0 {
+			resolved = next
+			continue
 		}
-		rest = filepath.Join(filepath.Base(existing), rest)
-		existing = filepath.Dir(existing)
+		if links++; links > 40 {
+			return "", fmt.Errorf("resolve %q: too many levels of symbolic links", dir)
+		}
+		target, err := sys.readlink(next)
+		if err != nil {
+			return "", fmt.Errorf("resolve %q: %w", dir, err)
+		}
+		if filepath.IsAbs(target) {
+			resolved = "/"
+		}
+		todo = append(strings.Split(target, "/"), todo...)
 	}
+	return resolved, nil
 }
 
 // devOf splits a device number into major and minor.

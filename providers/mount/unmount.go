@@ -95,7 +95,7 @@ func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
 		if ctx.Err() != nil || time.Now().After(deadline) {
 			break
 		}
-		current := o.Scanner.holdersWithin(ctx, e)
+		current, devs := o.Scanner.holdersWithin(ctx, e)
 		if current != nil {
 			holders = current // kept for the error should the next round time out
 		}
@@ -123,7 +123,7 @@ func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
 				signalled[h.PID] = t
 				// The pid was seen holding the mount before the pidfd was
 				// opened; make sure the pinned process is that holder.
-				if t.fd >= 0 && !o.Scanner.stillHolds(h.PID, e) {
+				if t.fd >= 0 && !o.Scanner.stillHolds(ctx, h.PID, e, devs) {
 					continue
 				}
 			}
@@ -263,17 +263,22 @@ func waitExit(ts []*target, d time.Duration) {
 
 // holdersWithin scans for holders but gives up at the context's deadline:
 // resolving a link into a dead NFS mount can block in the kernel, and the
-// stop must still report in time.
-func (s Scanner) holdersWithin(ctx context.Context, e *Entry) []Holder {
-	ch := make(chan []Holder, 1)
+// stop must still report in time. The scan's goroutine is left behind
+// then; the kernel lets a fatal signal end it when the agent exits.
+func (s Scanner) holdersWithin(ctx context.Context, e *Entry) ([]Holder, map[[2]int]bool) {
+	type result struct {
+		hs   []Holder
+		devs map[[2]int]bool
+	}
+	ch := make(chan result, 1)
 	go func() {
-		hs, _ := s.Holders(e)
-		ch <- hs
+		hs, devs, _ := s.scan(e)
+		ch <- result{hs, devs}
 	}()
 	select {
-	case hs := <-ch:
-		return hs
+	case r := <-ch:
+		return r.hs, r.devs
 	case <-ctx.Done():
-		return nil
+		return nil, nil
 	}
 }
