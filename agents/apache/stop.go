@@ -29,6 +29,9 @@ func stop(ctx context.Context, e *ocf.Env) error {
 	default:
 		e.Log.Infof("apache is not running")
 	}
+	if rep.PidFileErr != nil {
+		e.Log.Warnf("%v", rep.PidFileErr)
+	}
 	if rep.Leftovers > 0 {
 		e.Log.Warnf("killed %d httpd processes left behind by a dead parent", rep.Leftovers)
 	}

@@ -115,10 +115,11 @@ func readBack(f *os.File) string {
 
 // StopReport says how a stop went, for the agent's log.
 type StopReport struct {
-	Pid       int           // the server's main process (0: none was running)
-	Signals   []string      // signals sent to it, in order
-	Leftovers int           // stray processes of the instance that had to be killed
-	Elapsed   time.Duration // total time
+	Pid        int           // the server's main process (0: none was running)
+	Signals    []string      // signals sent to it, in order
+	Leftovers  int           // stray processes of the instance that had to be killed
+	PidFileErr error         // the stale pid file could not be removed (the stop still succeeded)
+	Elapsed    time.Duration // total time
 }
 
 // poll is how often stop looks at the process table.
@@ -194,8 +195,10 @@ func (s *Server) Stop(ctx context.Context) (StopReport, error) {
 		return rep, fmt.Errorf("httpd processes %v still running after SIGKILL", left)
 	}
 	if _, running, _ := s.Pid(); !running && s.PidFile != "" {
+		// Nothing of the server runs: a pid file that cannot be removed
+		// is worth a warning, not a failed stop (and a fenced node).
 		if err := os.Remove(s.PidFile); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return rep, fmt.Errorf("remove stale pid file: %w", err)
+			rep.PidFileErr = fmt.Errorf("remove stale pid file: %w", err)
 		}
 	}
 	return rep, nil
