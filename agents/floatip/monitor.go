@@ -76,5 +76,6 @@ func monitor(ctx context.Context, e *ocf.Env) error {
 // start here succeeded (the caller checked), so the resource is taken as
 // running, with the reason shown.
 func degraded(r *resource, metaSays string, err error) error {
-	return ocf.Errorf(ocf.DegradedRunning, "cannot tell whether %s is still on this droplet: %s; API: %v", r.ip, metaSays, err)
+	// Cause first: Pacemaker keeps only the first 128 characters.
+	return ocf.Errorf(ocf.DegradedRunning, "API: %v; metadata: %s; cannot tell whether %s is still here", err, metaSays, r.ip)
 }

@@ -137,7 +137,9 @@ func monitor(ctx context.Context, e *ocf.Env) error {
 		p, err = c.FindPrivateIP(ctx, r.ip.String(), s.SubnetID)
 	}
 	if err != nil {
-		return ocf.Errorf(ocf.DegradedRunning, "%s is on %s but the API cannot confirm it is on VNIC %s: %v", r.ip, s.NIC, s.VnicID, err)
+		// Cause first: Pacemaker keeps only the first 128 characters, and
+		// a VNIC OCID alone is 90.
+		return ocf.Errorf(ocf.DegradedRunning, "API: %v; cannot confirm %s (local on %s) is on VNIC %s", err, r.ip, s.NIC, s.VnicID)
 	}
 	return r.judge(p, s.VnicID)
 }
