@@ -57,7 +57,7 @@ func TestNothingLooksAtTheMount(t *testing.T) {
 		{"by path", params{"device": dev, "directory": dir + "/", "fstype": "ext4"}},
 		{"by label", params{"device": "LABEL=nolook", "directory": dir, "fstype": "ext4"}},
 		{"bind", params{"device": mounttest.Dir(t, "src"), "directory": dir, "fstype": "none", "options": "bind"}},
-		{"tmpfs", params{"device": "ocfkit-nolook", "directory": dir, "fstype": "tmpfs"}},
+		{"tmpfs under a tmpfs", params{"device": "ocfkit-nolook", "directory": dir, "fstype": "tmpfs", "stack": "yes"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.p.With("stack", "")

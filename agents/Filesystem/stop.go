@@ -11,12 +11,20 @@ import (
 // fastStopBudget is the anchor's fast_stop time for freeing one mount.
 const fastStopBudget = 6 * time.Second
 
-// stop unmounts everything below the directory, deepest first, the other
-// mounts of the same block device, then the filesystem itself. It
-// succeeds when nothing of this resource is mounted, and never says
-// "not running". Nothing on the mount is read or written (the status file
-// stays, as with the anchor, which removes it only when the stop itself
-// runs at depth 20): on a dead server that hangs.
+// stopRounds bounds how often stop re-reads the table and starts over
+// when something was mounted again meanwhile (the anchor loops too).
+const stopRounds = 3
+
+// stop unmounts whatever is stacked on the directory down to the lowest
+// mount that may be this filesystem, each with its submounts, deepest
+// first, and the other mounts of the same block device. A mount counts
+// as someone else's only on positive evidence: leaving this filesystem
+// mounted lets the cluster mount the shared device on a second node.
+// Nothing on the mount is read or written (the status file stays, as
+// with the anchor, which removes it only when the stop itself runs at
+// depth 20): on a dead server that hangs.
+// It succeeds when nothing of this resource is mounted, and never says
+// "not running".
 func stop(ctx context.Context, e *ocf.Env) error {
 	c := cfg
 	if c == nil {
@@ -26,16 +34,6 @@ func stop(ctx context.Context, e *ocf.Env) error {
 		}
 	}
 	tab := c.tab
-	found := c.fs.Find(ctx, tab, true)
-	if found.Mine == nil {
-		if o := found.Other; o != nil {
-			e.Log.Infof("%s is not mounted on %s (%s is): nothing to stop", c.fs.Device.Raw, c.fs.Dir, o.Source)
-		}
-		return nil
-	}
-	targets := tab.Under(c.fs.Dir)
-	targets = append(targets, c.fs.Elsewhere(ctx, tab, true)...)
-	targets = append(targets, found.Mine)
 	opts := mount.UnmountOptions{
 		Force:     c.force,
 		ForceFlag: mount.IsNetwork(c.fs.FSType),
@@ -44,11 +42,32 @@ func stop(ctx context.Context, e *ocf.Env) error {
 	if c.fastStop {
 		opts.Budget = fastStopBudget
 	}
-	for _, t := range targets {
-		e.Log.Infof("unmounting %s", t.Mountpoint)
-		if err := mount.Unmount(ctx, t, opts); err != nil {
+	unmounted := false
+	for round := 0; ; round++ {
+		plan := c.fs.StopPlan(ctx, tab)
+		if len(plan) == 0 {
+			break
+		}
+		if round == stopRounds {
+			return ocf.Errorf(ocf.ErrGeneric, "%s is still mounted on %s after %d rounds of unmounting", plan[len(plan)-1].Source, c.fs.Dir, stopRounds)
+		}
+		for _, t := range plan {
+			e.Log.Infof("unmounting %s (%s, %s)", t.Mountpoint, t.Source, t.FSType)
+			if err := mount.Unmount(ctx, t, opts); err != nil {
+				return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+			}
+		}
+		unmounted = true
+		var err error
+		if tab, err = mount.ReadTable(); err != nil {
 			return ocf.Errorf(ocf.ErrGeneric, "%v", err)
 		}
+	}
+	if !unmounted {
+		if o := tab.At(c.fs.Dir); o != nil {
+			e.Log.Infof("%s is not mounted on %s (%s, %s is): nothing to stop", c.fs.Device.Raw, c.fs.Dir, o.Source, o.FSType)
+		}
+		return nil
 	}
 	if c.fs.Device.IsBlock() {
 		if dev, err := c.fs.Device.Resolve(ctx, true); err == nil {

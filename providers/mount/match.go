@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,46 +31,155 @@ type Found struct {
 	Unverified bool
 }
 
-// Find looks the FS up in the table. With allowFork false it forks nothing
-// (monitor); otherwise blkid may resolve a tag.
+// verdict is what can be said about one mount and a configured FS.
+type verdict int
+
+const (
+	// unrelated: positive evidence of another filesystem (another type,
+	// another source, or this FS's device found and being another one).
+	unrelated verdict = iota
+	// ours: the mount is this FS's device.
+	ours
+	// missing: this FS's device cannot be found any more (a /dev/disk
+	// link gone, a tag that no device carries now), so the mount cannot
+	// be compared with it.
+	missing
+	// unknown: the device exists but which one is mounted cannot be
+	// checked here (no superblock reader, no fork allowed).
+	unknown
+)
+
+// Find looks the FS up in the table: the monitor's and start's view,
+// which only counts the mount visible at Dir and only when it is this
+// FS. With allowFork false it forks nothing (monitor); otherwise blkid
+// may resolve a tag.
 func (f FS) Find(ctx context.Context, t Table, allowFork bool) Found {
 	e := t.At(f.Dir)
 	if e == nil {
 		return Found{}
 	}
-	switch ok, known := f.matches(ctx, t, e, allowFork); {
-	case !known:
-		return Found{Mine: e, Unverified: true}
-	case ok:
+	switch f.judge(ctx, t, e, allowFork) {
+	case ours:
 		return Found{Mine: e}
+	case unknown:
+		return Found{Mine: e, Unverified: true}
 	}
 	return Found{Other: e}
 }
 
-// matches reports whether entry e is a mount of this FS's device.
-// Nothing here looks at the mount point or inside the mount: the table,
-// /dev, sysfs and the device's superblock say all there is to know, and
-// a dead NFS server cannot hang them.
-func (f FS) matches(ctx context.Context, t Table, e *Entry, allowFork bool) (ok, known bool) {
+// MaybeMine reports whether the mount e may be this FS, for a stop: a
+// stop that leaves this FS mounted lets the cluster mount the shared
+// device on another node too, so only positive evidence of another
+// filesystem counts as "not ours".
+func (f FS) MaybeMine(ctx context.Context, t Table, e *Entry) bool {
+	return sameFamily(f.FSType, e.FSType) && f.judge(ctx, t, e, true) != unrelated
+}
+
+// sameFamily is sameType, with the ext2/3/4 driver names taken as one.
+func sameFamily(want, got string) bool {
+	ext := func(s string) bool { return s == "ext2" || s == "ext3" || s == "ext4" }
+	return sameType(want, got) || ext(want) && ext(got)
+}
+
+// StopPlan lists what a stop unmounts, in order. Every mount stacked on
+// Dir goes, topmost first, down to the lowest one that may be this FS;
+// each one's submounts go before it, deepest first, and the other mounts
+// of this FS's device (bind mounts users made of it) before the FS
+// itself. Mounts at Dir below the lowest candidate, and a Dir where
+// nothing may be this FS, are left alone. Nil means nothing to stop.
+func (f FS) StopPlan(ctx context.Context, t Table) []*Entry {
+	stack := t.Stack(f.Dir)
+	low := -1
+	mine := map[int]bool{}
+	for i, e := range stack {
+		if f.MaybeMine(ctx, t, e) {
+			mine[e.ID] = true
+			if low < 0 {
+				low = i
+			}
+		}
+	}
+	if low < 0 {
+		return nil
+	}
+	var plan []*Entry
+	done := map[int]bool{}
+	add := func(e *Entry) {
+		if !done[e.ID] {
+			done[e.ID] = true
+			plan = append(plan, e)
+		}
+	}
+	for i := len(stack) - 1; i >= low; i-- {
+		layer := stack[i]
+		if done[layer.ID] {
+			continue
+		}
+		for _, d := range t.Descendants(layer) {
+			add(d)
+		}
+		if mine[layer.ID] {
+			for _, x := range f.bindsOf(ctx, t, layer) {
+				add(x)
+			}
+		}
+		add(layer)
+	}
+	return plan
+}
+
+// bindsOf is Elsewhere, plus the other mounts of the block device layer
+// is mounted from when the configured device cannot be resolved any more.
+func (f FS) bindsOf(ctx context.Context, t Table, layer *Entry) []*Entry {
+	out := f.Elsewhere(ctx, t, true)
+	if !f.Device.IsBlock() || layer.Major == 0 {
+		return out
+	}
+	for _, e := range t {
+		if e != layer && e.Major == layer.Major && e.Minor == layer.Minor &&
+			e.Mountpoint != f.Dir && !isUnder(e.Mountpoint, f.Dir) && !slices.Contains(out, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// judge compares the mount e with this FS. Nothing here looks at the
+// mount point or inside the mount: the table, /dev, sysfs and the
+// device's superblock say all there is to know.
+func (f FS) judge(ctx context.Context, t Table, e *Entry, allowFork bool) verdict {
 	d := f.Device
 	switch d.Kind {
 	case KindPath:
 		p := strings.TrimSpace(d.Raw)
-		if st, err := os.Stat(p); err == nil {
-			if st.IsDir() {
-				return bindMatches(t, p, e), true
+		st, err := os.Stat(p)
+		switch {
+		case err != nil:
+			if cleanSource(e.Source) == cleanSource(p) {
+				return ours
 			}
-			return sameBlockDev(p, e), true
+			return missing
+		case st.IsDir():
+			return bindVerdict(t, p, e)
+		case st.Mode().IsRegular():
+			return loopVerdict(t, p, e)
 		}
-		return cleanSource(e.Source) == cleanSource(p), true
+		return yes(sameBlockDev(p, e))
 	case KindTag:
 		if p, err := d.Resolve(ctx, false); err == nil {
-			return sameBlockDev(p, e), true
+			return yes(sameBlockDev(p, e))
 		}
-		if dev := entryDevice(e); dev != "" {
+		dev := entryDevice(e)
+		if dev == "" && e.Major == 0 {
+			return unrelated // tmpfs, a network share: no block device carries a tag
+		}
+		if dev != "" {
 			if id, ok := probeIdent(dev); ok {
-				if m, known := d.matchesTag(id); known {
-					return m, true
+				if m, known := d.matchesTag(id); known && (m || !allowFork) {
+					if m {
+						return ours
+					}
+					return missing
 				}
 			}
 		}
@@ -77,26 +187,67 @@ func (f FS) matches(ctx context.Context, t Table, e *Entry, allowFork bool) (ok,
 			p, err := d.Resolve(ctx, true)
 			switch {
 			case err == nil:
-				return sameBlockDev(p, e), true
+				return yes(sameBlockDev(p, e))
 			case errors.Is(err, ErrNotFound):
-				return false, true // blkid looked at every device
+				return missing // blkid looked at every device
 			}
 		}
-		// Without positive evidence either way, a stop must still unmount.
-		return false, false
+		return unknown
 	case KindDir:
-		return bindMatches(t, strings.TrimSpace(d.Raw), e), true
+		return bindVerdict(t, strings.TrimSpace(d.Raw), e)
 	case KindLoop:
-		src, err := CanonicalIn(t, strings.TrimSpace(d.Raw))
-		if err != nil {
-			return false, true
+		return loopVerdict(t, strings.TrimSpace(d.Raw), e)
+	case KindUnknown:
+		return unknown
+	}
+	return yes(cleanSource(e.Source) == cleanSource(d.Raw) && sameType(f.FSType, e.FSType))
+}
+
+func yes(b bool) verdict {
+	if b {
+		return ours
+	}
+	return unrelated
+}
+
+// bindVerdict compares a bind mount with its source directory through
+// the table alone: the mount shows the device of the filesystem that
+// holds the source and the source's path inside that filesystem. The
+// configured path is tried as written first, so that a source without
+// symbolic links is never looked at.
+func bindVerdict(t Table, src string, e *Entry) verdict {
+	src = filepath.Clean(src)
+	if bindOf(t, src, e) {
+		return ours
+	}
+	canon, err := CanonicalIn(t, src)
+	if err != nil {
+		return missing
+	}
+	return yes(canon != src && bindOf(t, canon, e))
+}
+
+// bindOf reports whether e shows the directory src (canonical) of the
+// filesystem mounted at or above it.
+func bindOf(t Table, src string, e *Entry) bool {
+	for p := src; ; p = filepath.Dir(p) {
+		if s := t.At(p); s != nil && s != e {
+			rel := strings.TrimPrefix(strings.TrimPrefix(src, p), "/")
+			return e.Major == s.Major && e.Minor == s.Minor && e.Root == filepath.Join(s.Root, rel)
 		}
-		return loopBacking(e.Major, e.Minor) == src, true
+		if p == "/" {
+			return false
+		}
 	}
-	if d.Kind == KindUnknown {
-		return false, false
+}
+
+// loopVerdict compares a loop mount with its image file through sysfs.
+func loopVerdict(t Table, image string, e *Entry) verdict {
+	src, err := CanonicalIn(t, image)
+	if err != nil {
+		return missing
 	}
-	return cleanSource(e.Source) == cleanSource(d.Raw) && sameType(f.FSType, e.FSType), true
+	return yes(loopBacking(e.Major, e.Minor) == src)
 }
 
 // Elsewhere returns the other mounts of this FS's block device: the bind
@@ -137,34 +288,6 @@ func sameBlockDev(path string, e *Entry) bool {
 		return src.Rdev == st.Rdev
 	}
 	return false
-}
-
-// bindMatches compares a bind mount with its source directory through
-// the table alone: the mount shows the device of the filesystem that
-// holds the source and the source's path inside that filesystem. The
-// configured path is tried as written first, so that a source without
-// symbolic links is never looked at.
-func bindMatches(t Table, src string, e *Entry) bool {
-	src = filepath.Clean(src)
-	if bindOf(t, src, e) {
-		return true
-	}
-	canon, err := CanonicalIn(t, src)
-	return err == nil && canon != src && bindOf(t, canon, e)
-}
-
-// bindOf reports whether e shows the directory src (canonical) of the
-// filesystem mounted at or above it.
-func bindOf(t Table, src string, e *Entry) bool {
-	for p := src; ; p = filepath.Dir(p) {
-		if s := t.At(p); s != nil && s != e {
-			rel := strings.TrimPrefix(strings.TrimPrefix(src, p), "/")
-			return e.Major == s.Major && e.Minor == s.Minor && e.Root == filepath.Join(s.Root, rel)
-		}
-		if p == "/" {
-			return false
-		}
-	}
 }
 
 // entryDevice is the /dev path of the device an entry is mounted from.

@@ -77,6 +77,74 @@ func (t Table) Under(dir string) []*Entry {
 	return out
 }
 
+// Stack returns every mount at dir, bottom first: a mount made on top of
+// another has it as its parent. dir must be canonical.
+func (t Table) Stack(dir string) []*Entry {
+	var at []*Entry
+	ids := map[int]bool{}
+	for _, e := range t {
+		if e.Mountpoint == dir {
+			at = append(at, e)
+			ids[e.ID] = true
+		}
+	}
+	byID := t.byID()
+	height := func(e *Entry) int {
+		n := 0
+		for p := byID[e.Parent]; p != nil && ids[p.ID] && n <= len(at); p = byID[p.Parent] {
+			n++
+		}
+		return n
+	}
+	sort.SliceStable(at, func(i, j int) bool { return height(at[i]) < height(at[j]) })
+	return at
+}
+
+// Descendants returns the mounts made on e or on its descendants,
+// deepest first, so that unmounting them in order never meets a busy
+// parent. Unlike Under it follows the mount tree, so for stacked mounts
+// it finds what sits on e itself, hidden or not.
+func (t Table) Descendants(e *Entry) []*Entry {
+	byID := t.byID()
+	type ranked struct {
+		e          *Entry
+		depth, pos int
+	}
+	var r []ranked
+	for i, x := range t {
+		depth := 0
+		for p := x; p != nil && depth <= len(t); p = byID[p.Parent] {
+			if p.Parent == e.ID && p.ID != e.ID {
+				r = append(r, ranked{x, depth, i})
+				break
+			}
+			if p.Parent == p.ID {
+				break
+			}
+			depth++
+		}
+	}
+	sort.SliceStable(r, func(i, j int) bool {
+		if r[i].depth != r[j].depth {
+			return r[i].depth > r[j].depth
+		}
+		return r[i].pos > r[j].pos
+	})
+	out := make([]*Entry, len(r))
+	for i := range r {
+		out[i] = r[i].e
+	}
+	return out
+}
+
+func (t Table) byID() map[int]*Entry {
+	m := make(map[int]*Entry, len(t))
+	for _, e := range t {
+		m[e.ID] = e
+	}
+	return m
+}
+
 // isUnder reports whether path is dir or lies below it.
 func isUnder(path, dir string) bool {
 	if dir == "/" {
