@@ -29,10 +29,13 @@ non-block devices such as NFS, tmpfs or bind mounts).
 20: write, sync and read back a status file in the filesystem (the status file
 must be writable by root, which NFS root_squash prevents).
 
-On stop, mounts below the directory are unmounted first, deepest first. Processes
-that keep the mount busy are found by scanning /proc and, unless force_unmount is
-false, get SIGTERM for the first half of the remaining stop time and SIGKILL for
-the rest. The agent itself, its parents and the cluster daemons are never signalled.`,
+On stop, whatever is stacked on the directory is unmounted, topmost first, down to
+this filesystem, each mount after its submounts, deepest first; only a mount that is
+provably another filesystem is left alone. Processes that keep a mount busy are
+found by scanning /proc and, unless force_unmount is false, get SIGTERM for the
+first half of the remaining stop time and SIGKILL for the rest. The agent itself,
+its parents and the cluster daemons are never signalled. Neither stop nor the depth-0
+monitor looks at anything on the mount, so a dead NFS server does not hang them.`,
 	Params: []ocf.Param{
 		{Name: "device", Required: true, Shortdesc: "block device",
 			Longdesc: `The block device of the filesystem (/dev/drbd0), a -U/-L option or UUID=/LABEL=
@@ -65,8 +68,9 @@ this is true (e.g. one local brick per node in a glusterfs setup).`},
 		{Name: "force_unmount", Default: "true", Shortdesc: "Kill processes before unmount",
 			Check: func(v string) error { _, err := mount.ParseForce(v); return err },
 			Longdesc: `What to do with processes that keep the mount busy on stop:
-"true": signal them (TERM, then KILL), "safe": the same (ocfkit's /proc scan never
-blocks on an unresponsive NFS mount, which is what safe avoids in the anchor),
+"true": signal them (TERM, then KILL), "safe": the same (ocfkit scans /proc instead
+of running fuser, and a scan blocked by an unresponsive NFS server is abandoned at
+the deadline, which is what safe is for in the anchor),
 "false": signal nothing; the stop fails if the mount stays busy.`},
 	},
 	Validate: validate,

@@ -9,4 +9,10 @@
 // is the action's deadline. Reading the table and matching a mount fork
 // nothing; mount, umount, fsck and blkid are forked only where they are the
 // interface users expect.
+//
+// Resolving a directory, matching a mount and planning a stop never look
+// at the mount point or inside the mount (on a dead NFS server that
+// hangs): the table, /dev, sysfs and superblocks read from the device
+// tell all of it. The holder scan, which has to follow /proc links, runs
+// in the background under the deadline.
 package mount

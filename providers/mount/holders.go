@@ -37,8 +37,9 @@ func isProtectedName(n string) bool {
 // Scanner finds the holders of a mount by reading /proc. Every check is
 // made against the mount's own identity (mount ID for cwd, root, exe and
 // open files; device number plus path for mapped files), so a bind mount
-// of / does not make every process a holder, and nothing is stat'ed
-// through the mount (which could hang on a dead NFS server).
+// of / does not make every process a holder. Following a /proc link may
+// still make the kernel revalidate what it points to on a dead NFS
+// server and block: Unmount runs the scan in the background.
 type Scanner struct {
 	Proc string // procfs root, "/proc" when empty
 }
@@ -152,8 +153,9 @@ func pathUnder(p, dir string) bool {
 	return isUnder(strings.TrimSuffix(p, " (deleted)"), dir)
 }
 
-// linkMountID opens a /proc magic link without touching the filesystem it
-// points into (O_PATH) and reads the mount it lies on from our own fdinfo.
+// linkMountID opens a /proc magic link without opening what it points to
+// (O_PATH; the kernel may still revalidate it, see Scanner) and reads the
+// mount it lies on from our own fdinfo.
 func linkMountID(link string) (int, bool) {
 	fd, err := unix.Open(link, unix.O_PATH|unix.O_CLOEXEC, 0)
 	if err != nil {

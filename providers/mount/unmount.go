@@ -18,7 +18,8 @@ type Force int
 
 // The force_unmount values. ForceSafe exists for the anchor's users: its
 // scan avoids fuser, which can block on a dead NFS server. This package's
-// scan never stats through a mount, so safe and true behave alike.
+// scan reads /proc in the background and is abandoned at the deadline, so
+// safe and true behave alike.
 const (
 	ForceTrue Force = iota
 	ForceSafe
