@@ -30,7 +30,8 @@ const rlimInfinity = ^uint64(0)
 // builtin evaluates the shell builtins that envvars files use besides
 // assignments and that change no variable: umask and ulimit (they shape the
 // process that starts httpd, so they are recorded and applied by the
-// start), echo and printf (output only), set with option flags. They never
+// start), echo and printf (output only), set with option flags (allexport
+// is honoured). They never
 // make the file unreadable: a form that is not understood is noted and
 // skipped, as a shell reports a bad ulimit and goes on with the file.
 // handled is false for any other command.
@@ -44,17 +45,23 @@ func (e *Env) builtin(file string, c command) (handled bool, err error) {
 	case "echo", "printf":
 		skip(false, "%s ignored (output only)", c.words[0])
 	case "set":
-		for _, a := range args {
-			switch {
-			case a == "-a":
-				e.allexport = true
-			case a == "+a":
-				e.allexport = false
-			case len(a) > 1 && (a[0] == '-' || a[0] == '+') && a != "--" && !strings.ContainsAny(a[1:], "-+a"):
-				// -e, -u, -x and the like change how errors are handled
-				// or traced, not what the file sets.
-			default:
-				skip(true, "set %s not applied (only option flags are understood)", a)
+		// Only allexport (-a, -o allexport) changes what the file sets;
+		// -e, -u, -x and the like change how errors are handled or traced.
+		for i := 0; i < len(args); i++ {
+			a := args[i]
+			if len(a) < 2 || a[0] != '-' && a[0] != '+' || a == "--" || strings.ContainsAny(a[1:], "-+") {
+				skip(true, "set %s not applied (only option flags are understood)", strings.Join(args[i:], " "))
+				break
+			}
+			on := a[0] == '-'
+			if strings.Contains(a[1:], "a") {
+				e.allexport = on
+			}
+			if strings.Contains(a[1:], "o") && i+1 < len(args) {
+				i++
+				if args[i] == "allexport" {
+					e.allexport = on
+				}
 			}
 		}
 	case "umask":

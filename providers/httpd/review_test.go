@@ -35,7 +35,7 @@ set -a
 AUTO=yes
 set +a
 NOT=no
-set -o posix
+set -- a b
 export APACHE_PID_FILE=/run/apache2/apache2.pid
 `))
 	m, ok := e.Umask()
@@ -57,7 +57,7 @@ export APACHE_PID_FILE=/run/apache2/apache2.pid
 			warned = append(warned, n.Text)
 		}
 	}
-	assert.Len(t, warned, 4, "ulimit -s, ulimit -c 1000, symbolic umask and set -o are not applied: %q", warned)
+	assert.Len(t, warned, 4, "ulimit -s, ulimit -c 1000, symbolic umask and set -- are not applied: %q", warned)
 	assert.Contains(t, warned[0], "envvars:7: ulimit -s 8192 not applied")
 
 	_, ok = NewEnv(nil).Umask()
@@ -163,4 +163,27 @@ func TestStopUnremovablePidFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, rep.Pid)
 	assert.Error(t, rep.PidFileErr, "reported, for a warning")
+}
+
+func TestEnvSetAllexport(t *testing.T) {
+	for _, tc := range []struct {
+		text     string
+		exported bool
+	}{
+		{"set -a\nA=1", true},
+		{"set -ea\nA=1", true},
+		{"set -o allexport\nA=1", true},
+		{"set -a\nset +o allexport\nA=1", false},
+		{"set -a\nset +ea\nA=1", false},
+		{"set -e -u\nA=1", false},
+		{"set -o pipefail\nA=1", false},
+	} {
+		e := NewEnv(nil)
+		require.NoError(t, e.Source("envvars", tc.text), tc.text)
+		_, ok := e.Exported()["A"]
+		assert.Equal(t, tc.exported, ok, tc.text)
+		for _, n := range e.Notes() {
+			assert.False(t, n.Warn, "%s: %s", tc.text, n.Text)
+		}
+	}
 }
