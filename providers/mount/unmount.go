@@ -68,6 +68,13 @@ func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
 	}
 	start := time.Now()
 	deadline, ok := ctx.Deadline()
+	if ok {
+		// Keep some of the action's time to report: an umount(8) killed at
+		// the deadline must still be waited for, and shortly after the
+		// deadline the runtime's watchdog ends the agent with a reason of
+		// its own instead of the holders this one names.
+		deadline = deadline.Add(-reserve(deadline.Sub(start)))
+	}
 	if !ok || (o.Budget > 0 && start.Add(o.Budget).Before(deadline)) {
 		deadline = start.Add(o.Budget)
 		if o.Budget <= 0 {
@@ -152,6 +159,11 @@ func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
 		}
 	}
 	return fmt.Errorf("cannot unmount %s: %w (%v)%s", e.Mountpoint, ErrBusy, lastErr, describe(holders))
+}
+
+// reserve is the part of the time left that Unmount leaves unused.
+func reserve(left time.Duration) time.Duration {
+	return min(max(left/10, 20*time.Millisecond), time.Second)
 }
 
 // stillMounted reports whether mount e is still in the table.
