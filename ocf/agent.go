@@ -126,6 +126,13 @@ func armWatchdog(e *Env, start time.Time, stderr io.Writer) {
 // Run dispatches one invocation and returns the exit code. It never calls
 // os.Exit, so tests can drive an agent in-process.
 func (a *Agent) Run(args []string, stdout, stderr io.Writer) int {
+	// Pacemaker passes the action alone and everything else in the
+	// environment: that path skips urfave/cli, whose flag lookups run a
+	// regexp per flag per lookup and cost a millisecond on every monitor.
+	// Flags, --help and --version (a person at a shell) go through it.
+	if len(args) == 1 && (args[0] == "usage" || a.isAction(args[0])) {
+		return a.dispatch(envValue, args[0], stdout, stderr)
+	}
 	code := -1
 	app := &cli.App{
 		Name:            a.Name,
@@ -156,7 +163,7 @@ func (a *Agent) Run(args []string, stdout, stderr io.Writer) int {
 			Flags:           a.flags(),
 			SkipFlagParsing: false,
 			Action: func(c *cli.Context) error {
-				code = a.dispatch(c, name, stdout, stderr)
+				code = a.dispatch(func(p string) string { return flagValue(c, p) }, name, stdout, stderr)
 				return nil
 			},
 		})
@@ -191,7 +198,16 @@ func (a *Agent) flags() []cli.Flag {
 	return fs
 }
 
-func (a *Agent) dispatch(c *cli.Context, action string, stdout, stderr io.Writer) (code int) {
+func (a *Agent) isAction(name string) bool {
+	for _, n := range a.actionNames() {
+		if n == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Agent) dispatch(value func(string) string, action string, stdout, stderr io.Writer) (code int) {
 	switch action {
 	case "meta-data":
 		stdout.Write(a.MetaData())
@@ -221,7 +237,7 @@ func (a *Agent) dispatch(c *cli.Context, action string, stdout, stderr io.Writer
 		err = &Error{Code: ErrConfigured, Reason: err.Error()}
 	}
 	if err == nil {
-		err = a.readParams(c, e)
+		err = a.readParams(value, e)
 	}
 	if err == nil && a.Validate != nil {
 		err = a.Validate(ctx, e)
@@ -283,11 +299,11 @@ func isConfigError(err error) bool {
 // readParams fills e from flags and OCF_RESKEY_*, applying defaults and the
 // declared checks. An empty value counts as unset, as ${OCF_RESKEY_x:-def}
 // does in the shell agents.
-func (a *Agent) readParams(c *cli.Context, e *Env) error {
+func (a *Agent) readParams(value func(string) string, e *Env) error {
 	var problems []string
 	for i := range a.Params {
 		p := &a.Params[i]
-		v := strings.TrimSpace(flagValue(c, p.Name))
+		v := strings.TrimSpace(value(p.Name))
 		if v == "" && p.Alias != "" {
 			if v = strings.TrimSpace(os.Getenv("OCF_RESKEY_" + p.Alias)); v != "" {
 				e.Log.Warnf("parameter %s is deprecated, use %s", p.Alias, p.Name)
@@ -321,7 +337,8 @@ func (a *Agent) readParams(c *cli.Context, e *Env) error {
 
 // flagValue finds a flag given before or after the action: every command
 // declares the same flags, and urfave/cli would otherwise stop at the first
-// context that declares one rather than the one that has it set.
+// context that declares one rather than the one that has it set. The flags
+// read OCF_RESKEY_<name> too (EnvVars), so an unset flag is the variable.
 func flagValue(c *cli.Context, name string) string {
 	for _, x := range c.Lineage() {
 		if x.IsSet(name) {
@@ -330,3 +347,6 @@ func flagValue(c *cli.Context, name string) string {
 	}
 	return ""
 }
+
+// envValue is a parameter as Pacemaker passes it.
+func envValue(name string) string { return os.Getenv("OCF_RESKEY_" + name) }

@@ -2,6 +2,7 @@ package ocf
 
 import (
 	"bytes"
+	"io"
 	"context"
 	"errors"
 	"os"
@@ -267,4 +268,22 @@ func TestPanicBecomesAReason(t *testing.T) {
 	code, _, stderr := run(t, a, "start")
 	assert.Equal(t, ErrGeneric, code)
 	assert.Contains(t, stderr, "ocf-exit-reason:internal error in start: assignment to entry in nil map")
+}
+
+// The dispatch path Pacemaker takes (action alone, parameters in the
+// environment) is paid on every monitor of every resource.
+func BenchmarkDispatchMetaData(b *testing.B) {
+	a := dummy()
+	for i := 0; i < b.N; i++ {
+		a.Run([]string{"meta-data"}, io.Discard, io.Discard)
+	}
+}
+
+func BenchmarkDispatchMonitor(b *testing.B) {
+	b.Setenv("HA_LOGFACILITY", "none")
+	b.Setenv("OCF_RESKEY_state", "/x")
+	a := dummy()
+	for i := 0; i < b.N; i++ {
+		a.Run([]string{"monitor"}, io.Discard, io.Discard)
+	}
 }
