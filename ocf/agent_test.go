@@ -2,9 +2,9 @@ package ocf
 
 import (
 	"bytes"
-	"io"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"testing"
