@@ -118,3 +118,29 @@ func TestSystemRelabelledIsStillStopped(t *testing.T) {
 	assert.NotNil(t, f.Find(context.Background(), tab, false).Other)
 	assert.Equal(t, []string{dir + " " + dev}, mountpoints(f.StopPlan(context.Background(), tab)))
 }
+
+// FuzzStack: any table, cycles in the parent links included, gives a
+// stack of the mounts at the directory and descendants that are below
+// it and never the mount itself, without a panic or a hang.
+func FuzzStack(f *testing.F) {
+	f.Add(stackedTable, "/srv/data")
+	f.Add("1 2 0:1 / /a rw - tmpfs a rw\n2 1 0:2 / /a rw - tmpfs b rw\n", "/a")
+	f.Add("1 1 0:1 / /a rw - tmpfs a rw\n", "/a")
+	f.Fuzz(func(t *testing.T, text, dir string) {
+		tab, err := ParseTable(strings.NewReader(text))
+		if err != nil {
+			return
+		}
+		for _, e := range tab.Stack(dir) {
+			if e.Mountpoint != dir {
+				t.Fatalf("Stack(%q) returned %q", dir, e.Mountpoint)
+			}
+			for _, d := range tab.Descendants(e) {
+				if d == e {
+					t.Fatalf("Descendants(%d) contains itself", e.ID)
+				}
+			}
+		}
+		FS{Device: Device{Kind: KindUnknown}, Dir: dir}.StopPlan(context.Background(), tab)
+	})
+}

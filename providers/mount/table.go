@@ -112,6 +112,9 @@ func (t Table) Descendants(e *Entry) []*Entry {
 	}
 	var r []ranked
 	for i, x := range t {
+		if x == e {
+			continue // a table with a cycle in its parent links
+		}
 		depth := 0
 		for p := x; p != nil && depth <= len(t); p = byID[p.Parent] {
 			if p.Parent == e.ID && p.ID != e.ID {
