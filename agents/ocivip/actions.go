@@ -165,9 +165,11 @@ func (r *resource) judge(p *oci.PrivateIP, vnicID string) error {
 func (r *resource) monitorUnknown(ctx context.Context, h *netif.Handle) error {
 	if nic := r.e.Str("nic"); nic != "" {
 		if up, err := r.hasOn(h, nic); err != nil || !up {
+			r.prepare(ctx, err)
 			return notHere(err)
 		}
 	} else if where, err := h.Where(r.prefix); err != nil || len(where) == 0 {
+		r.prepare(ctx, err)
 		return notHere(err)
 	}
 	t, err := r.resolve(ctx)
@@ -192,6 +194,34 @@ func (r *resource) monitorUnknown(ctx context.Context, h *netif.Handle) error {
 		return err
 	}
 	return r.writeState(t)
+}
+
+// prepare learns, during the probe Pacemaker runs on every node before a
+// resource may start there, what a start would otherwise ask for on the
+// failover's critical path: the VNIC's subnet (one GetVnic) and, with
+// instance principals, a security token. A start then only finds and
+// moves the IP: two API calls. Best effort and bounded: the probe's answer
+// is "not running here" whatever happens.
+func (r *resource) prepare(ctx context.Context, localErr error) {
+	if !r.e.IsProbe() || localErr != nil {
+		return
+	}
+	d := 5 * time.Second
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl)/2 < d {
+		d = time.Until(dl) / 2
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	t, err := r.resolve(ctx)
+	if err == nil {
+		var c *oci.Client
+		if c, err = r.client(ctx); err == nil {
+			_, err = r.subnetOf(ctx, c, t.VnicID)
+		}
+	}
+	if err != nil {
+		r.e.Log.Debugf("probe: could not prepare a start here: %v", err)
+	}
 }
 
 func (r *resource) hasOn(h *netif.Handle, nic string) (bool, error) {
