@@ -100,6 +100,11 @@ func (a *Agent) actionNames() []string {
 // code. A watchdog ends the process with a reason should an action overrun
 // its deadline despite its context, so Pacemaker never has to kill it.
 func (a *Agent) Main() {
+	// An agent lives for one action and allocates little: collecting
+	// garbage would only cost time on every monitor. The memory limit
+	// still makes the collector run should an action ever grow.
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(64 << 20)
 	watchdog = true
 	os.Exit(a.Run(os.Args[1:], os.Stdout, os.Stderr))
 }

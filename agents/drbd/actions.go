@@ -174,6 +174,7 @@ func start(ctx context.Context, e *ocf.Env) error {
 				return err
 			}
 			r.updateScore(ctx, s)
+			r.recordDevices()
 			return nil
 		case ocf.NotRunning:
 			if first {
@@ -209,6 +210,7 @@ func stop(ctx context.Context, e *ocf.Env) error {
 		if _, err := r.tools.Setup(ctx, "down", r.name); err != nil {
 			return ocf.Errorf(ocf.CodeOf(r.invalid), "%v; and drbdsetup down %s failed: %v", r.invalid, r.name, err)
 		}
+		r.forgetDevices()
 		e.Log.Errorf("fencing of this node narrowly avoided. FIX YOUR SETUP!")
 		return nil
 	}
@@ -227,6 +229,7 @@ func stop(ctx context.Context, e *ocf.Env) error {
 				r.adm(ctx, "down", r.name)
 				r.maybeOutdateSelf(ctx, false)
 				r.removeScore(ctx)
+				r.forgetDevices()
 				return nil
 			case ocf.RunningPromoted:
 				e.Log.Warnf("%s still Primary, demoting.", r.name)

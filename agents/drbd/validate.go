@@ -232,6 +232,12 @@ func (r *res) checkClone() error {
 // findDevices asks drbdadm for the resource's devices, as a stacked
 // resource when the plain lookup fails.
 func (r *res) findDevices(ctx context.Context) error {
+	if r.e.Action == "monitor" && !r.e.IsProbe() {
+		if devs := r.recordedDevices(); len(devs) > 0 {
+			r.devices = devs
+			return nil
+		}
+	}
 	devs, err := r.tools.Devices(ctx, r.name)
 	if err != nil && ctx.Err() == nil {
 		r.tools.Stacked = true

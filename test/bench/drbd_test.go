@@ -43,8 +43,10 @@ func TestBenchDrbd(t *testing.T) {
 
 	p := agenttest.Params{"OCF_RESOURCE_INSTANCE": "d", "drbd_resource": "r0", "drbdconf": conf, "proc_drbd": proc,
 		"CRM_meta_clone_max": "2", "CRM_meta_notify": "true"}
+	state := t.TempDir()
 	env := func(p agenttest.Params) []string {
-		return append(agenttest.Environ(p), "PATH="+dir+":"+os.Getenv("PATH"), "DRBDFAKE_STATE="+drbdfake.Path(dir))
+		return append(agenttest.Environ(p), "PATH="+dir+":"+os.Getenv("PATH"), "DRBDFAKE_STATE="+drbdfake.Path(dir),
+			"HA_RSCTMP="+state)
 	}
 	common := env(p)
 	monitor := env(p.With("CRM_meta_interval", "20000"))
@@ -53,6 +55,11 @@ func TestBenchDrbd(t *testing.T) {
 	n := bench.Runs()
 	bench.Compare(t, "drbd meta-data", n, side("ocfkit", ours, common, "meta-data", 0), side("linbit", anchor, common, "meta-data", 0))
 	bench.Compare(t, "drbd probe (not configured here)", n, side("ocfkit", ours, probe, "monitor", 7), side("linbit", anchor, probe, "monitor", 7))
+	// As in a cluster, the monitors follow a start (which finds the
+	// resource up and records its devices).
+	if r, err := bench.Run(ours, common, "start"); err != nil || r.Code != 0 {
+		t.Fatalf("start: %v %s", err, r.Output)
+	}
 	bench.Compare(t, "drbd monitor (Secondary, score)", n, side("ocfkit", ours, monitor, "monitor", 0), side("linbit", anchor, monitor, "monitor", 0))
 
 	monitorRSS(t, "drbd monitor peak RSS", monitor, ours, "linbit", anchor, "its shell alone, not its children")
