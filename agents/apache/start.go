@@ -60,6 +60,9 @@ func start(ctx context.Context, e *ocf.Env) error {
 	// The attempt cut short by the deadline says only "timeout": the
 	// reason reports the last error that says why the check fails.
 	var last, telling error
+	// httpd usually answers within tens of milliseconds: look again soon,
+	// then back off to every 100 ms.
+	pause := 10 * time.Millisecond
 	for {
 		last = in.running(checkCtx, e)
 		if last == nil {
@@ -83,7 +86,8 @@ func start(ctx context.Context, e *ocf.Env) error {
 				last = telling
 			}
 			return ocf.Errorf(ocf.ErrGeneric, "apache %s did not come up within the start timeout: %v", in.server.ConfigFile, last)
-		case <-time.After(100 * time.Millisecond):
+		case <-time.After(pause):
+			pause = min(2*pause, 100*time.Millisecond)
 		}
 	}
 }
