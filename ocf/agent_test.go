@@ -287,3 +287,10 @@ func BenchmarkDispatchMonitor(b *testing.B) {
 		a.Run([]string{"monitor"}, io.Discard, io.Discard)
 	}
 }
+
+func TestSleep(t *testing.T) {
+	assert.NoError(t, Sleep(context.Background(), time.Millisecond))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, Sleep(ctx, time.Hour), context.Canceled, "a done context ends the wait at once")
+}

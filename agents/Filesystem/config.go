@@ -44,21 +44,9 @@ func load(e *ocf.Env) (*config, error) {
 	fstype := e.Str("fstype")
 	options := e.Str("options")
 	dir := e.Str("directory")
-	if !filepath.IsAbs(dir) {
-		return nil, ocf.Errorf(ocf.ErrConfigured, "directory %q must be an absolute path", dir)
-	}
-	tab, err := mount.ReadTable()
+	tab, canon, err := resolveDir(dir)
 	if err != nil {
-		return nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
-	}
-	// Resolved against the table: the mount point itself is never looked
-	// at, so a dead NFS server does not hang a monitor or a stop here.
-	canon, err := mount.CanonicalIn(tab, dir)
-	if err != nil {
-		return nil, ocf.Errorf(ocf.ErrGeneric, "cannot resolve directory %s: %v", dir, err)
-	}
-	if canon == "/" {
-		return nil, ocf.Errorf(ocf.ErrConfigured, "directory %q is the root filesystem: refusing to manage it", dir)
+		return nil, err
 	}
 	dev, err := mount.ParseDevice(e.Str("device"), fstype, options)
 	if err != nil {
@@ -95,19 +83,9 @@ func loadForStop(e *ocf.Env) (*config, error) {
 	if dir == "" {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "directory is not set: cannot tell what to unmount")
 	}
-	if !filepath.IsAbs(dir) {
-		return nil, ocf.Errorf(ocf.ErrConfigured, "directory %q must be an absolute path", dir)
-	}
-	tab, err := mount.ReadTable()
+	tab, canon, err := resolveDir(dir)
 	if err != nil {
-		return nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
-	}
-	canon, err := mount.CanonicalIn(tab, dir)
-	if err != nil {
-		return nil, ocf.Errorf(ocf.ErrGeneric, "cannot resolve directory %s: %v", dir, err)
-	}
-	if canon == "/" {
-		return nil, ocf.Errorf(ocf.ErrConfigured, "directory %q is the root filesystem: refusing to manage it", dir)
+		return nil, err
 	}
 	fstype, options := e.Str("fstype"), e.Str("options")
 	dev, err := mount.ParseDevice(e.Str("device"), fstype, options)
@@ -189,4 +167,25 @@ func validateAll(e *ocf.Env, c *config) error {
 		}
 	}
 	return checkClone(e, c)
+}
+
+// resolveDir checks the directory and resolves it against the mount table:
+// the mount point itself is never looked at, so a dead NFS server does not
+// hang a monitor or a stop here.
+func resolveDir(dir string) (mount.Table, string, error) {
+	if !filepath.IsAbs(dir) {
+		return mount.Table{}, "", ocf.Errorf(ocf.ErrConfigured, "directory %q must be an absolute path", dir)
+	}
+	tab, err := mount.ReadTable()
+	if err != nil {
+		return mount.Table{}, "", ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	canon, err := mount.CanonicalIn(tab, dir)
+	if err != nil {
+		return mount.Table{}, "", ocf.Errorf(ocf.ErrGeneric, "cannot resolve directory %s: %v", dir, err)
+	}
+	if canon == "/" {
+		return mount.Table{}, "", ocf.Errorf(ocf.ErrConfigured, "directory %q is the root filesystem: refusing to manage it", dir)
+	}
+	return tab, canon, nil
 }

@@ -12,16 +12,7 @@ import (
 )
 
 // sleep waits d or until ctx ends; false when ctx ended.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}
+func sleep(ctx context.Context, d time.Duration) bool { return ocf.Sleep(ctx, d) == nil }
 
 // timedOut is the result of a retry loop that ran into the deadline.
 func timedOut(ctx context.Context, action string, last error) error {

@@ -54,7 +54,7 @@ func (r *resource) confirm(ctx context.Context, c *digitalocean.Client, id int) 
 			if err == nil && active && ip.String() == r.ip {
 				return nil
 			}
-			if err != nil || sleepCtx(mctx, delay) != nil {
+			if err != nil || ocf.Sleep(mctx, delay) != nil {
 				break
 			}
 		}
@@ -91,15 +91,4 @@ func apiFailure(what string, err error) error {
 		return ocf.Errorf(ocf.ErrArgs, "%s: the reserved IP does not exist in the account of this node's token: %v", what, err)
 	}
 	return ocf.Errorf(ocf.ErrGeneric, "%s: %v", what, err)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -1,0 +1,20 @@
+package ocf
+
+import (
+	"context"
+	"time"
+)
+
+// Sleep waits d or until ctx ends, whichever comes first, and reports
+// ctx's error in the second case: every wait of an action is bounded by
+// its deadline.
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
