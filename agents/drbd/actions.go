@@ -205,30 +205,43 @@ func stop(ctx context.Context, e *ocf.Env) error {
 		e.Log.Errorf("fencing of this node narrowly avoided. FIX YOUR SETUP!")
 		return nil
 	}
+	return r.retry(ctx, "stop", func(s state, first bool) (done bool, err error) {
+		switch s.code {
+		case ocf.Success:
+			return false, r.adm(ctx, "down", r.name)
+		case ocf.NotRunning:
+			// down anyway: it may be deconfigured but not yet removed
+			r.adm(ctx, "down", r.name)
+			r.maybeOutdateSelf(ctx, false)
+			r.removeScore(ctx)
+			r.forgetDevices()
+			return true, nil
+		case ocf.RunningPromoted:
+			e.Log.Warnf("%s still Primary, demoting.", r.name)
+			return false, r.adm(ctx, "secondary", r.name)
+		}
+		return false, nil
+	})
+}
+
+// retry runs step on DRBD's state until step says it is done, again at
+// once after the first try and then once a second, until the deadline: the
+// shape of the anchor's stop, promote and demote loops. An error step
+// returns without being done is the last one, for the timeout's reason.
+func (r *res) retry(ctx context.Context, action string, step func(s state, first bool) (done bool, err error)) error {
 	first := true
 	var last error
 	for {
 		s, err := r.status(ctx)
 		if err != nil {
 			last = err
+		} else if done, res := step(s, first); done {
+			return res
 		} else {
-			switch s.code {
-			case ocf.Success:
-				last = r.adm(ctx, "down", r.name)
-			case ocf.NotRunning:
-				// down anyway: it may be deconfigured but not yet removed
-				r.adm(ctx, "down", r.name)
-				r.maybeOutdateSelf(ctx, false)
-				r.removeScore(ctx)
-				r.forgetDevices()
-				return nil
-			case ocf.RunningPromoted:
-				e.Log.Warnf("%s still Primary, demoting.", r.name)
-				last = r.adm(ctx, "secondary", r.name)
-			}
+			last = res
 		}
 		if !first && !sleep(ctx, time.Second) {
-			return timedOut(ctx, "stop", last)
+			return timedOut(ctx, action, last)
 		}
 		first = false
 	}
@@ -250,44 +263,34 @@ func promote(ctx context.Context, e *ocf.Env) error {
 
 func (r *res) promote(ctx context.Context) error {
 	e := r.e
-	first := true
-	var last error
-	for {
-		s, err := r.status(ctx)
-		if err != nil {
-			last = err
-		} else {
-			switch s.code {
-			case ocf.Success:
-				if !first && r.unexpectedPrimary(ctx, s.st) {
-					if e.Bool("fail_promote_early_if_peer_primary") {
-						r.removeScore(ctx)
-						return ocf.Errorf(ocf.ErrGeneric, "Peer node already/still Primary")
-					}
-					e.Log.Infof("Peer node already/still Primary, promote will likely fail or need several attempts. Retrying anyways.")
+	return r.retry(ctx, "promote", func(s state, first bool) (done bool, err error) {
+		switch s.code {
+		case ocf.Success:
+			if !first && r.unexpectedPrimary(ctx, s.st) {
+				if e.Bool("fail_promote_early_if_peer_primary") {
+					r.removeScore(ctx)
+					return true, ocf.Errorf(ocf.ErrGeneric, "Peer node already/still Primary")
 				}
-				_, err := r.tools.Adm(ctx, "primary", r.name)
-				if drbd.ExitCode(err) == drbd.NoUpToDateData {
-					return ocf.Errorf(ocf.ErrGeneric, "Refusing to be promoted to Primary without access to UpToDate data")
-				}
-				if err != nil {
-					e.Log.Warnf("%v", err)
-					last = err
-				}
-			case ocf.NotRunning:
-				return ocf.Errorf(ocf.ErrGeneric, "cannot promote a resource that was not started")
-			case ocf.RunningPromoted:
-				if e.Bool("connect_only_after_promote") {
-					r.adm(ctx, append(r.toPeer(), "-v", "adjust", r.name)...)
-				}
-				return nil
+				e.Log.Infof("Peer node already/still Primary, promote will likely fail or need several attempts. Retrying anyways.")
 			}
+			_, err := r.tools.Adm(ctx, "primary", r.name)
+			if drbd.ExitCode(err) == drbd.NoUpToDateData {
+				return true, ocf.Errorf(ocf.ErrGeneric, "Refusing to be promoted to Primary without access to UpToDate data")
+			}
+			if err != nil {
+				e.Log.Warnf("%v", err)
+			}
+			return false, err
+		case ocf.NotRunning:
+			return true, ocf.Errorf(ocf.ErrGeneric, "cannot promote a resource that was not started")
+		case ocf.RunningPromoted:
+			if e.Bool("connect_only_after_promote") {
+				r.adm(ctx, append(r.toPeer(), "-v", "adjust", r.name)...)
+			}
+			return true, nil
 		}
-		if !first && !sleep(ctx, time.Second) {
-			return timedOut(ctx, "promote", last)
-		}
-		first = false
-	}
+		return false, nil
+	})
 }
 
 // unexpectedPrimary is the anchor's unexpected_primary_rejects_promote.
@@ -297,27 +300,17 @@ func (r *res) unexpectedPrimary(ctx context.Context, st drbd.Status) bool {
 
 func demote(ctx context.Context, e *ocf.Env) error {
 	r := cur
-	first := true
-	var last error
-	for {
-		s, err := r.status(ctx)
-		if err != nil {
-			last = err
-		} else {
-			switch s.code {
-			case ocf.Success:
-				return nil
-			case ocf.NotRunning:
-				return ocf.Errorf(ocf.ErrGeneric, "cannot demote a resource that was not started")
-			case ocf.RunningPromoted:
-				last = r.adm(ctx, "secondary", r.name)
-			}
+	return r.retry(ctx, "demote", func(s state, first bool) (done bool, err error) {
+		switch s.code {
+		case ocf.Success:
+			return true, nil
+		case ocf.NotRunning:
+			return true, ocf.Errorf(ocf.ErrGeneric, "cannot demote a resource that was not started")
+		case ocf.RunningPromoted:
+			return false, r.adm(ctx, "secondary", r.name)
 		}
-		if !first && !sleep(ctx, time.Second) {
-			return timedOut(ctx, "demote", last)
-		}
-		first = false
-	}
+		return false, nil
+	})
 }
 
 func reload(ctx context.Context, e *ocf.Env) error {
