@@ -11,7 +11,10 @@ import (
 // ChildWaitDelay bounds how long an exec.Cmd's Wait may wait for output
 // pipes once its process is gone: a grandchild (fsck.ext4 under fsck,
 // mount.nfs under mount) can hold them open past the action's deadline.
-// Every command an agent or provider forks sets cmd.WaitDelay to it.
+// The runtime's own forks use it; the providers that fork helpers with
+// children of their own (mount, drbd, httpd) set the same bound, as they
+// do not import ocf. Whatever is left when an action runs out of time is
+// killed by killStragglers.
 const ChildWaitDelay = 200 * time.Millisecond
 
 // killStragglers ends what an action that ran out of time forked and left
