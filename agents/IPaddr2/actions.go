@@ -44,8 +44,13 @@ func lookup(e *ocf.Env, c *config) (*netif.Handle, *target, error) {
 		here = ocf.ErrConfigured
 	}
 	h, err := netif.Open(e.Str("network_namespace"))
-	if err != nil {
+	switch {
+	case errors.Is(err, netif.ErrNoNamespace) || errors.Is(err, netif.ErrNotNamespace):
 		return nil, nil, ocf.Errorf(here, "%v", err)
+	case errors.Is(err, netif.ErrNamespaceName):
+		return nil, nil, ocf.Errorf(ocf.ErrConfigured, "Invalid network_namespace: %v", err)
+	case err != nil:
+		return nil, nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
 	t, err := resolve(h, c, e.Action == "start")
 	switch {
@@ -68,8 +73,9 @@ func findHere(e *ocf.Env) (*netif.Handle, *target, bool, error) {
 		return nil, nil, false, err
 	}
 	h, err := netif.Open(e.Str("network_namespace"))
-	if errors.Is(err, netif.ErrNoNamespace) {
-		// Not created yet (early after boot) or gone: nothing in it runs.
+	if errors.Is(err, netif.ErrNoNamespace) || errors.Is(err, netif.ErrNotNamespace) {
+		// Not created yet (early after boot), or gone, perhaps leaving a
+		// stale entry behind: nothing in it runs.
 		e.Log.Debugf("%v", err)
 		return nil, nil, false, nil
 	}

@@ -48,6 +48,12 @@ func parseConfig(e *ocf.Env) (*config, error) {
 			"a clone of IPaddr2 without unique_clone_address would be an iptables CLUSTERIP address, which ocfkit does not implement")
 	}
 	c.ip = ip
+	if ns := e.Str("network_namespace"); ns != "" {
+		// A name under /run/netns, never a path out of it.
+		if err := netif.CheckNamespaceName(ns); err != nil {
+			return nil, ocf.Errorf(ocf.ErrConfigured, "Invalid network_namespace: %v", err)
+		}
+	}
 	if base, lbl, ok := strings.Cut(c.nic, ":"); ok {
 		c.nic, c.label = base, lbl // the deprecated nic=eth0:label form
 	}

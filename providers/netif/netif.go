@@ -7,7 +7,6 @@ package netif
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"net/netip"
 
@@ -16,9 +15,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// ErrNoNamespace is returned (wrapped) when a named namespace does not exist.
-var ErrNoNamespace = errors.New("no such network namespace")
-
 // Handle talks netlink in one network namespace (the current one by default).
 type Handle struct {
 	nl *netlink.Handle
@@ -26,7 +22,9 @@ type Handle struct {
 }
 
 // Open returns a handle for the named network namespace ("" for the current
-// one), as `ip netns` names them under /run/netns.
+// one), as `ip netns` names them under /run/netns. A name that is missing
+// gives ErrNoNamespace, one that is not a namespace ErrNotNamespace, one
+// that is not a plain name ErrNamespaceName.
 func Open(namespace string) (*Handle, error) {
 	if namespace == "" {
 		h, err := netlink.NewHandle(unix.NETLINK_ROUTE)
@@ -35,12 +33,9 @@ func Open(namespace string) (*Handle, error) {
 		}
 		return &Handle{nl: h, ns: -1}, nil
 	}
-	ns, err := netns.GetFromName(namespace)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("network namespace %q: %w", namespace, ErrNoNamespace)
-	}
+	ns, err := openNamespace(namespace)
 	if err != nil {
-		return nil, fmt.Errorf("network namespace %q: %w", namespace, err)
+		return nil, err
 	}
 	h, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE)
 	if err != nil {
