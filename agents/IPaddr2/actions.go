@@ -62,6 +62,9 @@ func lookup(e *ocf.Env, c *config) (*netif.Handle, *target, error) {
 	case err != nil:
 		return h, nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
+	if err := c.checkLabel(t.link.Name); err != nil {
+		return h, nil, err // the interface came from the route, not from nic
+	}
 	return h, t, nil
 }
 

@@ -71,9 +71,9 @@ func parseConfig(e *ocf.Env) (*config, error) {
 	if ip.Is6() && c.broadcast != "" {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "broadcast is for IPv4 addresses only")
 	}
-	if c.label != "" && ip.Is4() {
-		if l := c.nic + ":" + c.label; c.nic != "" && len(l) > 15 {
-			return nil, ocf.Errorf(ocf.ErrConfigured, "Interface label [%s] exceeds maximum character limit of 15", l)
+	if c.nic != "" {
+		if err := c.checkLabel(c.nic); err != nil {
+			return nil, err
 		}
 	}
 	if ip.Is6() && strings.HasPrefix(strings.ToLower(ipStr), "fe80:") && c.nic == "" {
@@ -85,6 +85,19 @@ func parseConfig(e *ocf.Env) (*config, error) {
 	}
 	c.reply = strings.Contains(e.Str("send_arp_opts"), "-A")
 	return c, nil
+}
+
+// checkLabel refuses a label the kernel would refuse with ERANGE: the
+// label is <nic>:<iflabel>, at most 15 characters (IFNAMSIZ less the NUL),
+// as the anchor checks once findif has named the interface.
+func (c *config) checkLabel(nic string) error {
+	if c.label == "" || !c.ip.Is4() {
+		return nil
+	}
+	if l := nic + ":" + c.label; len(l) > 15 {
+		return ocf.Errorf(ocf.ErrConfigured, "Interface label [%s] exceeds maximum character limit of 15", l)
+	}
+	return nil
 }
 
 // parseIP accepts what findif's checks accept: a dotted quad whose first
