@@ -70,11 +70,7 @@ func lookup(e *ocf.Env, c *config) (*netif.Handle, *target, error) {
 
 // findHere resolves for monitor and stop, where an address whose interface
 // or route is missing is simply not running here.
-func findHere(e *ocf.Env) (*netif.Handle, *target, bool, error) {
-	c, err := parseConfig(e)
-	if err != nil {
-		return nil, nil, false, err
-	}
+func findHere(e *ocf.Env, c *config) (*netif.Handle, *target, bool, error) {
 	h, err := netif.Open(e.Str("network_namespace"))
 	if errors.Is(err, netif.ErrNoNamespace) || errors.Is(err, netif.ErrNotNamespace) {
 		// Not created yet (early after boot), or gone, perhaps leaving a
@@ -103,7 +99,11 @@ func findHere(e *ocf.Env) (*netif.Handle, *target, bool, error) {
 }
 
 func monitor(ctx context.Context, e *ocf.Env) error {
-	h, t, up, err := findHere(e)
+	c, err := parseConfig(e)
+	if err != nil {
+		return err
+	}
+	h, t, up, err := findHere(e, c)
 	if err != nil {
 		return err
 	}
@@ -190,14 +190,21 @@ func start(ctx context.Context, e *ocf.Env) error {
 }
 
 func stop(ctx context.Context, e *ocf.Env) error {
-	stopBackgroundAnnounce(e)
-	h, t, up, err := findHere(e)
-	if ocf.CodeOf(err) == ocf.ErrConfigured {
+	c, err := parseConfig(e)
+	if err != nil {
 		// No address can have been added from a configuration that does
 		// not parse (start refuses it), so there is nothing to remove.
 		e.Log.Warnf("nothing to stop: %v", err)
 		return nil
 	}
+	h, t, up, err := findHere(e, c)
+	// Senders first, so that none announces the address after it left;
+	// on the interface found, or on any when it is not found.
+	link := c.nic
+	if t != nil {
+		link = t.link.Name
+	}
+	stopSenders(ctx, e, c.ip, link)
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "Unable to remove IP: %v", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/netif"
 )
 
 var agent = &ocf.Agent{
@@ -28,8 +29,13 @@ var agent = &ocf.Agent{
 }
 
 func main() {
-	if len(os.Args) > 1 && os.Args[1] == announceCmd {
-		os.Exit(announceMain(os.Args[2:]))
+	if len(os.Args) > 1 && os.Args[1] == netif.BackgroundCmd {
+		// A background ARP sender that start re-executed: no output to
+		// anyone, an exit code for no one but a person trying it by hand.
+		if err := netif.RunBackground(os.Args[2:]); err != nil {
+			os.Exit(ocf.ErrGeneric)
+		}
+		os.Exit(ocf.Success)
 	}
 	agent.Main()
 }

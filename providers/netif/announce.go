@@ -18,6 +18,18 @@ import (
 // the override flag (IPv6), interval apart. reply sends ARP replies instead
 // of requests (arping -A). Nothing is sent on loopback.
 func (h *Handle) Announce(ctx context.Context, link Link, ip netip.Addr, count int, interval time.Duration, reply bool) error {
+	return h.announce(ctx, link, ip, count, interval, reply, nil)
+}
+
+// AnnounceWhileHeld is Announce for a sender that may outlive the address
+// (the background sender of a start that a stop overtook): before each
+// packet it checks that link still carries p, and returns nil as soon as
+// it does not, so the node never announces an address it gave up.
+func (h *Handle) AnnounceWhileHeld(ctx context.Context, link Link, p netip.Prefix, count int, interval time.Duration, reply bool) error {
+	return h.announce(ctx, link, p.Addr(), count, interval, reply, func() (bool, error) { return h.Has(link, p) })
+}
+
+func (h *Handle) announce(ctx context.Context, link Link, ip netip.Addr, count int, interval time.Duration, reply bool, held func() (bool, error)) error {
 	if link.Loopback || count <= 0 {
 		return nil
 	}
@@ -49,6 +61,11 @@ func (h *Handle) Announce(ctx context.Context, link Link, ip netip.Addr, count i
 				t.Stop()
 				return ctx.Err()
 			case <-t.C:
+			}
+		}
+		if held != nil {
+			if ok, err := held(); err != nil || !ok {
+				return err
 			}
 		}
 		if err := unix.Sendto(fd, frame, 0, to); err != nil {
