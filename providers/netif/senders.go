@@ -112,9 +112,13 @@ func waitExit(ctx context.Context, fds []int, max time.Duration) bool {
 
 // sends tells whether pid is a background sender of ip in namespace (on
 // link unless link is "") started from the same binary as self, by root.
-// The cheap test, argv, comes first: it rules out nearly every process.
+// The executable comes first: it is the cheapest test (a third of reading
+// argv) and rules out nearly every process.
 func sends(pid int, self [2]uint64, namespace, link string, ip netip.Addr) bool {
 	dir := procDir + "/" + strconv.Itoa(pid)
+	if exe, err := fileID(dir + "/exe"); err != nil || exe != self {
+		return false
+	}
 	cmdline, err := os.ReadFile(dir + "/cmdline")
 	if err != nil {
 		return false
@@ -124,11 +128,7 @@ func sends(pid int, self [2]uint64, namespace, link string, ip netip.Addr) bool 
 		return false
 	}
 	status, err := os.ReadFile(dir + "/status")
-	if err != nil || !rootOwned(status) {
-		return false
-	}
-	exe, err := fileID(dir + "/exe")
-	return err == nil && exe == self
+	return err == nil && rootOwned(status)
 }
 
 // senderOf reads a /proc/<pid>/cmdline: the Background a sender's argv
