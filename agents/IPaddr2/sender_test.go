@@ -98,13 +98,13 @@ func TestSenderStopsWhenAddressGone(t *testing.T) {
 	v := netiftest.NewVeth(t, []string{"198.18.35.1/24 brd +"}, nil)
 	const ip = "198.18.35.10"
 	killSenders(t, ip)
-	env := reskeys("ip", ip, "nic", v.Host, "arp_count", "1000", "arp_interval", "20")
+	env := reskeys("ip", ip, "nic", v.Host, "arp_count", "10000", "arp_interval", "20")
 	r := run(t, "start", env)
 	require.Equal(t, 0, r.Code, r.Stderr)
 	require.NotEmpty(t, senders(t, ip), "a sender runs after start")
 	out, err := exec.Command("ip", "addr", "del", ip+"/24", "dev", v.Host).CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	// 1000 packets 20 ms apart would take 20 s; a sender that checks
+	// 10000 packets 20 ms apart would take 200 s; a sender that checks
 	// before each packet is gone after one interval.
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) && len(senders(t, ip)) > 0 {

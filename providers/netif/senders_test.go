@@ -16,7 +16,6 @@ import (
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
 )
 
 // TestMain lets the test binary be a background sender, as the agents
@@ -195,7 +194,6 @@ func TestStopBackground(t *testing.T) {
 	if os.Geteuid() == 0 {
 		notRoot = spawn(t, self, b, true, 65534)
 	}
-	time.Sleep(100 * time.Millisecond) // all exec'd
 	if notRoot != 0 {
 		// Only its uid tells it from a sender.
 		mine, err := fileID("/proc/self/exe")
@@ -250,10 +248,10 @@ func TestAnnounceWhileHeld(t *testing.T) {
 	link, err := h.Link(v.Host)
 	require.NoError(t, err)
 	vip := netip.MustParsePrefix("198.18.37.10/24")
-	stop := v.Capture(t, unix.ETH_P_ARP)
 	done := make(chan error, 1)
 	go func() {
-		done <- h.AnnounceWhileHeld(context.Background(), link, vip, 1000, 10*time.Millisecond, false)
+		// 100000 packets 10 ms apart would take 1000 s.
+		done <- h.AnnounceWhileHeld(context.Background(), link, vip, 100000, 10*time.Millisecond, false)
 	}()
 	time.Sleep(100 * time.Millisecond)
 	require.NoError(t, h.Del(link, vip))
@@ -263,12 +261,4 @@ func TestAnnounceWhileHeld(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("the sender went on after the address left")
 	}
-	sent := 0
-	for _, f := range stop() {
-		if len(f.Payload) >= 28 && netip.AddrFrom4([4]byte(f.Payload[14:18])) == vip.Addr() {
-			sent++
-		}
-	}
-	assert.Positive(t, sent)
-	assert.Less(t, sent, 1000)
 }
