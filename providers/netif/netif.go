@@ -1,7 +1,9 @@
 // Package netif manages addresses on network interfaces through netlink,
 // finds the interface for an address as resource-agents' findif does, and
 // sends gratuitous ARP and unsolicited neighbour advertisements from Go. It
-// never forks: this is the hot path of every IP monitor.
+// never forks another program: this is the hot path of every IP monitor.
+// The one process it starts is the agent itself, re-executed as a
+// background sender (background.go), which stop finds again (senders.go).
 package netif
 
 import (
