@@ -15,7 +15,7 @@ import (
 )
 
 // procDir is where the senders are looked for.
-var procDir = "/proc"
+const procDir = "/proc"
 
 // StopBackground ends every background sender announcing ip in namespace
 // (on link, or on any interface when link is ""), and waits, within ctx
