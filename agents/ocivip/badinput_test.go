@@ -50,7 +50,7 @@ func TestBadInput(t *testing.T) {
 		{"vnic_id not of this instance", []string{"vnic_id", b.vnic}, ocf.ErrArgs, "not attached to this instance"},
 		{"vnic_id not a VNIC OCID", []string{"vnic_id", "ocid1.subnet.oc1..x"}, ocf.ErrConfigured, "VNIC OCID"},
 		{"nic absent", []string{"nic", "nosuchnic0"}, ocf.ErrArgs, "nosuchnic0"},
-		{"config file missing", append(apiKey, "config_file", filepath.Join(dir, "nope")), ocf.ErrInstalled, "no such file"},
+		{"config file missing", append(apiKey, "config_file", filepath.Join(dir, "nope")), ocf.ErrInstalled, "does not exist"},
 		{"key file missing", append(apiKey, "config_file", noKey), ocf.ErrInstalled, "key_file"},
 		{"key file unreadable", append(apiKey, "config_file", dirKey), ocf.ErrInstalled, "key_file"},
 		{"key file garbage", append(apiKey, "config_file", badKey), ocf.ErrInstalled, "key_file"},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -12,6 +13,7 @@ import (
 	"github.com/oracle/oci-go-sdk/v65/common"
 
 	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/credfile"
 	"github.com/ocfkit/ocfkit/providers/oci"
 )
 
@@ -73,7 +75,12 @@ func (r *resource) credentials() (oci.Credentials, error) {
 	switch r.e.Str("auth") {
 	case "api_key":
 		k, err := oci.LoadAPIKey(r.e.Str("config_file"), r.e.Str("profile"))
-		if err != nil {
+		switch {
+		case errors.Is(err, credfile.ErrPermissions):
+			// Readable by others, or not root's: refused, as floatip
+			// refuses its token file (the reason says the chmod/chown).
+			return nil, ocf.Errorf(ocf.ErrPerm, "%v", err)
+		case err != nil:
 			// The config file, its profile, the key file and its pass
 			// phrase are this node's: whatever is wrong with them bans the
 			// resource from this node (ERR_INSTALLED), never from the

@@ -40,7 +40,7 @@ var params = []ocf.Param{
 		Shortdesc: "how to authenticate",
 		Longdesc:  "instance_principal: as this instance (needs a dynamic group and a policy). api_key: with the user and key of config_file/profile."},
 	{Name: "config_file", Default: "/root/.oci/config", Shortdesc: "OCI config file (auth=api_key)",
-		Longdesc: "The standard OCI CLI/SDK config file with user, fingerprint, tenancy, region, key_file and optionally pass_phrase. It and the key file are read at run time; keep them mode 0600."},
+		Longdesc: "The standard OCI CLI/SDK config file with user, fingerprint, tenancy, region, key_file and optionally pass_phrase. It and the key file are read at run time and must be owned by root with no access for group or others (mode 0600 or 0400): start and validate-all refuse them otherwise (ERR_PERM)."},
 	{Name: "profile", Default: "DEFAULT", Shortdesc: "profile in config_file",
 		Longdesc: "The profile (section) of config_file to use."},
 	{Name: "region", Shortdesc: "region (default from metadata or config file)",

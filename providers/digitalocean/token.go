@@ -3,12 +3,10 @@ package digitalocean
 import (
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"strings"
-	"syscall"
 	"unicode"
+
+	"github.com/ocfkit/ocfkit/providers/credfile"
 )
 
 // Token is a DigitalOcean API token. It formats as "[redacted]" so that it
@@ -39,78 +37,56 @@ const (
 )
 
 // TokenError is a token file that cannot be used. Its text names the file
-// and the problem, never the content.
+// and the problem, never the content. It unwraps to a credfile sentinel
+// (credfile.ErrMissing, ErrPermissions, ErrUnreadable, ErrTooLarge,
+// ErrMalformed).
 type TokenError struct {
 	Path    string
 	Problem TokenProblem
 	Detail  string
+	err     error
 }
 
 func (e *TokenError) Error() string {
 	return fmt.Sprintf("token file %s: %s", e.Path, e.Detail)
 }
 
+func (e *TokenError) Unwrap() error { return e.err }
+
 // maxTokenSize bounds what is read: real tokens are ~70 bytes.
 const maxTokenSize = 4096
 
 // ReadTokenFile reads an API token from path. The file must be a regular
 // file owned by root with no access for group or others (mode 0600 or
-// 0400), and hold one token (surrounding whitespace is ignored).
+// 0400), and hold one token (surrounding whitespace is ignored). The
+// checks are credfile's, shared with the other credential files.
 func ReadTokenFile(path string) (Token, error) {
-	return readTokenFile(path, 0)
-}
-
-func readTokenFile(path string, owner uint32) (Token, error) {
-	fail := func(p TokenProblem, format string, args ...any) (Token, error) {
-		return Token{}, &TokenError{Path: path, Problem: p, Detail: fmt.Sprintf(format, args...)}
+	b, err := credfile.Read(path, maxTokenSize)
+	var ce *credfile.Error
+	if errors.As(err, &ce) {
+		p := TokenUnreadable
+		switch {
+		case errors.Is(err, credfile.ErrMissing):
+			p = TokenMissing
+		case errors.Is(err, credfile.ErrPermissions):
+			p = TokenPermissions
+		case errors.Is(err, credfile.ErrTooLarge):
+			p, ce.Detail = TokenMalformed, ce.Detail+": it does not hold a token"
+		}
+		return Token{}, &TokenError{Path: path, Problem: p, Detail: ce.Detail, err: err}
 	}
-	// O_NOFOLLOW is not used: a symlink to a root-owned 0600 file is fine,
-	// and the checks below are on the opened file itself.
-	f, err := os.Open(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return fail(TokenMissing, "does not exist")
-	case errors.Is(err, fs.ErrPermission):
-		return fail(TokenPermissions, "cannot be opened: permission denied")
-	case err != nil:
-		return fail(TokenUnreadable, "cannot be opened: %v", unwrapPath(err))
-	}
-	defer f.Close()
-	st, err := f.Stat()
 	if err != nil {
-		return fail(TokenUnreadable, "cannot be examined: %v", unwrapPath(err))
+		return Token{}, &TokenError{Path: path, Problem: TokenUnreadable, Detail: err.Error(), err: err}
 	}
-	if !st.Mode().IsRegular() {
-		return fail(TokenUnreadable, "is not a regular file")
-	}
-	if sys, ok := st.Sys().(*syscall.Stat_t); ok && sys.Uid != owner {
-		return fail(TokenPermissions, "is owned by uid %d, not root (chown root:root %s)", sys.Uid, path)
-	}
-	if perm := st.Mode().Perm(); perm&0o077 != 0 {
-		return fail(TokenPermissions, "has mode %04o: group and others must have no access (chmod 600 %s)", perm, path)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxTokenSize+1))
-	if err != nil {
-		return fail(TokenUnreadable, "cannot be read: %v", unwrapPath(err))
-	}
-	if len(b) > maxTokenSize {
-		return fail(TokenMalformed, "is larger than %d bytes: it does not hold a token", maxTokenSize)
+	fail := func(format string) (Token, error) {
+		return Token{}, &TokenError{Path: path, Problem: TokenMalformed, Detail: format, err: credfile.ErrMalformed}
 	}
 	tok := strings.TrimSpace(string(b))
 	if tok == "" {
-		return fail(TokenMalformed, "is empty")
+		return fail("is empty")
 	}
 	if i := strings.IndexFunc(tok, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsPrint(r) || r > unicode.MaxASCII }); i >= 0 {
-		return fail(TokenMalformed, "holds more than one word or non-printable characters: it must hold the token alone")
+		return fail("holds more than one word or non-printable characters: it must hold the token alone")
 	}
 	return Token{secret: tok}, nil
-}
-
-// unwrapPath drops the *PathError wrapper, whose text repeats the path.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -15,7 +15,6 @@ import (
 const secret = "dop_v1_0123456789abcdef"
 
 func TestReadTokenFile(t *testing.T) {
-	me := uint32(os.Getuid())
 	dir := t.TempDir()
 	write := func(name, content string, mode os.FileMode) string {
 		p := filepath.Join(dir, name)
@@ -42,7 +41,7 @@ func TestReadTokenFile(t *testing.T) {
 		{"directory", dir, TokenUnreadable, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tok, err := readTokenFile(tc.path, me)
+			tok, err := ReadTokenFile(tc.path)
 			if tc.problem == 0 {
 				require.NoError(t, err)
 				assert.Equal(t, tc.want, tok.Reveal())

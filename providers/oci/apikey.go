@@ -2,6 +2,7 @@ package oci
 
 import (
 	"context"
+	"crypto/rsa"
 	"errors"
 	"fmt"
 	"os"
@@ -9,25 +10,39 @@ import (
 	"strings"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
+
+	"github.com/ocfkit/ocfkit/providers/credfile"
 )
 
 // ConfigError is a problem with the node's OCI configuration (config file,
-// key file) rather than with the cloud.
+// key file) rather than with the cloud. It unwraps to a credfile sentinel
+// when a file is missing, unreadable or not private to root
+// (errors.Is(err, credfile.ErrPermissions)), and to credfile.ErrMalformed
+// when its content is not usable.
 type ConfigError struct{ Err error }
 
 func (e *ConfigError) Error() string { return e.Err.Error() }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
 // APIKey signs with a user's API key from the standard OCI config file
-// (user, fingerprint, tenancy, region, key_file, pass_phrase). The key is
-// read from disk when the credentials are loaded, never passed around.
+// (user, fingerprint, tenancy, region, key_file, pass_phrase). The config
+// file and the key file are read once, through credfile (regular files,
+// private to root), and the key is parsed at load time.
 type APIKey struct {
-	provider common.ConfigurationProvider
-	region   string
+	keyID  string
+	key    *rsa.PrivateKey
+	region string
 }
 
-// LoadAPIKey reads profile (default DEFAULT) of the config file and checks
-// that the key file can be read and parsed.
+// Bounds on what is read: a config file is a few hundred bytes, a key a
+// few kilobytes.
+const (
+	maxConfigSize = 64 << 10
+	maxKeySize    = 64 << 10
+)
+
+// LoadAPIKey reads profile (default DEFAULT) of the config file, and the
+// key file it names, and parses the key with the profile's pass phrase.
 func LoadAPIKey(configFile, profile string) (*APIKey, error) {
 	if profile == "" {
 		profile = "DEFAULT"
@@ -35,30 +50,61 @@ func LoadAPIKey(configFile, profile string) (*APIKey, error) {
 	if configFile == "" {
 		return nil, &ConfigError{errors.New("config_file is required with auth=api_key")}
 	}
-	if _, err := os.Stat(configFile); err != nil {
-		return nil, &ConfigError{fmt.Errorf("config_file %s: %w", configFile, errors.Unwrap(err))}
-	}
-	p, err := common.ConfigurationProviderFromFileWithProfile(configFile, profile, "")
+	b, err := credfile.Read(expandHome(configFile), maxConfigSize)
 	if err != nil {
-		return nil, &ConfigError{fmt.Errorf("config_file %s: %w", configFile, err)}
+		return nil, &ConfigError{fmt.Errorf("config_file %w", err)}
 	}
-	if _, err := p.KeyID(); err != nil {
-		return nil, &ConfigError{fmt.Errorf("config_file %s profile %s: %w", configFile, profile, err)}
+	where := fmt.Sprintf("config_file %s profile %s", configFile, profile)
+	malformed := func(format string, args ...any) error {
+		return &ConfigError{fmt.Errorf("%s: %s: %w", where, fmt.Sprintf(format, args...), credfile.ErrMalformed)}
 	}
-	if kf := keyFileOf(configFile, profile); kf != "" {
-		// Checked here so that a missing or unreadable key is told apart
-		// (the SDK's error flattens the cause).
-		f, err := os.Open(kf)
-		if err != nil {
-			return nil, &ConfigError{fmt.Errorf("config_file %s profile %s: key_file: %w", configFile, profile, err)}
+	cfg, ok := parseConfig(string(b), profile)
+	if !ok {
+		return nil, malformed("no such profile")
+	}
+	pass, hasPass := cfg["pass_phrase"]
+	if !hasPass {
+		pass, hasPass = cfg["passphrase"]
+	}
+	for _, k := range []string{"tenancy", "fingerprint", "key_file"} {
+		if cfg[k] == "" {
+			return nil, malformed("%s is missing", k)
 		}
-		f.Close()
 	}
-	if _, err := p.PrivateRSAKey(); err != nil {
-		return nil, &ConfigError{fmt.Errorf("config_file %s profile %s: key_file: %w", configFile, profile, err)}
+	keyID := cfg["tenancy"] + "/" + cfg["user"] + "/" + cfg["fingerprint"]
+	if cfg["user"] == "" {
+		// Session token authentication (oci session authenticate).
+		if cfg["security_token_file"] == "" {
+			return nil, malformed("user is missing")
+		}
+		tok, err := credfile.Read(expandHome(cfg["security_token_file"]), maxKeySize)
+		if err != nil {
+			return nil, &ConfigError{fmt.Errorf("%s: security_token_file %w", where, err)}
+		}
+		if strings.TrimSpace(string(tok)) == "" {
+			return nil, malformed("security_token_file is empty")
+		}
+		keyID = "ST$" + strings.TrimSpace(string(tok))
 	}
-	region, _ := p.Region() // optional: the region parameter or the metadata may supply it
-	return &APIKey{provider: p, region: region}, nil
+	keyPEM, err := credfile.Read(expandHome(cfg["key_file"]), maxKeySize)
+	if err != nil {
+		return nil, &ConfigError{fmt.Errorf("%s: key_file %w", where, err)}
+	}
+	var phrase *string
+	if hasPass {
+		phrase = &pass
+	}
+	key, err := common.PrivateKeyFromBytes(keyPEM, phrase)
+	if err != nil {
+		// The SDK's texts name the cause (no PEM, wrong pass phrase),
+		// never the content.
+		return nil, malformed("key_file %s: %v", cfg["key_file"], err)
+	}
+	region := cfg["region"] // optional: the region parameter or the metadata may supply it
+	if strings.ContainsAny(region, " \t/:") {
+		region = ""
+	}
+	return &APIKey{keyID: keyID, key: key, region: region}, nil
 }
 
 // Region is the profile's region ("" when the file has none).
@@ -66,36 +112,57 @@ func (k *APIKey) Region() string { return k.region }
 
 // Signer signs with the API key.
 func (k *APIKey) Signer(context.Context) (common.HTTPRequestSigner, error) {
-	return common.DefaultRequestSigner(k.provider), nil
+	return common.DefaultRequestSigner(keyProvider{id: k.keyID, key: k.key}), nil
 }
 
 // Invalidate does nothing: an API key does not expire.
 func (k *APIKey) Invalidate() {}
 
-// keyFileOf is the key_file of profile in the INI-style config file ("" if
-// none), with ~ expanded as the SDK does.
-func keyFileOf(configFile, profile string) string {
-	b, err := os.ReadFile(configFile)
-	if err != nil {
-		return ""
-	}
-	section := ""
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") {
-			section = strings.TrimSpace(line[1 : len(line)-1])
+// parseConfig reads one profile of the INI-style config file as the SDK
+// does: the profile starts at the first line "[name]" and ends at the next
+// "[...]" line; keys are case-insensitive and the value is the rest of the
+// line after the first "=" (the OCI CLI's reading: the SDK would cut a
+// pass phrase at a second "="). ok is false when the profile is absent.
+func parseConfig(content, profile string) (cfg map[string]string, ok bool) {
+	in := false
+	for _, line := range strings.Split(content, "\n") {
+		if name, isSection := section(line); isSection {
+			if in {
+				break
+			}
+			in = name == profile
+			if in {
+				cfg = map[string]string{}
+			}
 			continue
 		}
-		k, v, ok := strings.Cut(line, "=")
-		if ok && section == profile && strings.TrimSpace(k) == "key_file" {
-			v = strings.TrimSpace(v)
-			if rest, ok := strings.CutPrefix(v, "~/"); ok {
-				if home, err := os.UserHomeDir(); err == nil {
-					v = filepath.Join(home, rest)
-				}
-			}
-			return v
+		k, v, hasEq := strings.Cut(line, "=")
+		if in && hasEq {
+			cfg[strings.ToLower(strings.TrimSpace(k))] = strings.TrimSpace(v)
 		}
 	}
-	return ""
+	return cfg, cfg != nil
+}
+
+// section is the name of a "[name]" line (the SDK's ^\[(.*)\]: up to the
+// last "]").
+func section(line string) (string, bool) {
+	if !strings.HasPrefix(line, "[") {
+		return "", false
+	}
+	end := strings.LastIndexByte(line, ']')
+	if end < 0 {
+		return "", false
+	}
+	return line[1:end], true
+}
+
+// expandHome expands a leading ~/ as the SDK does.
+func expandHome(p string) string {
+	if rest, ok := strings.CutPrefix(filepath.Clean(p), "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return p
 }

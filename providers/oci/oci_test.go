@@ -213,8 +213,14 @@ func TestAPIKeyConfigErrors(t *testing.T) {
 	require.NoError(t, os.WriteFile(garbage, []byte("not a key"), 0o600))
 	badKey := filepath.Join(dir, "config-garbage-key")
 	require.NoError(t, os.WriteFile(badKey, []byte("[DEFAULT]\nuser=ocid1.user.oc1..x\nfingerprint=aa:bb\ntenancy=ocid1.tenancy.oc1..x\nkey_file="+garbage+"\n"), 0o600))
+	open := filepath.Join(dir, "config-0644")
+	b, err := os.ReadFile(w.configFile)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(open, b, 0o600))
+	require.NoError(t, os.Chmod(open, 0o644))
 	for name, tc := range map[string]struct{ file, profile, want string }{
-		"missing file":    {filepath.Join(dir, "nope"), "", "no such file"},
+		"readable by all": {open, "", "chmod 600 " + open},
+		"missing file":    {filepath.Join(dir, "nope"), "", "does not exist"},
 		"empty path":      {"", "", "config_file is required"},
 		"missing profile": {w.configFile, "OTHER", "OTHER"},
 		"key missing":     {unreadable, "", "key_file"},
