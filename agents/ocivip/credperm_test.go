@@ -101,3 +101,26 @@ func TestCredentialFilesMustBePrivate(t *testing.T) {
 		})
 	}
 }
+
+// A stop that unassigns uses credential files that became too open, with
+// a warning, rather than failing and getting the node fenced.
+func TestStopUnassignsWithTooOpenCredentials(t *testing.T) {
+	c := newCloud(t, ocifake.Options{})
+	a := c.node("a", false)
+	sub := t.TempDir()
+	k := filepath.Join(sub, "key.pem")
+	b, err := os.ReadFile(keyFileOf(t, c.config))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(k, b, 0o600))
+	cfg := withKeyFile(t, c, sub, "config", k)
+	kv := []string{"auth", "api_key", "auth_endpoint", "", "config_file", cfg, "unassign_on_stop", "true"}
+	a.must(ocf.Success, "start", kv...)
+	require.Equal(t, a.vnic, c.f.VNICOf(c.addr(200)))
+	require.NoError(t, os.Chmod(cfg, 0o644))
+	require.NoError(t, os.Chmod(k, 0o640))
+	a.must(ocf.ErrPerm, "validate-all", kv...)
+	a.must(ocf.Success, "stop", kv...)
+	assert.Equal(t, "", c.f.VNICOf(c.addr(200)), "stop deleted the IP from our VNIC")
+	assert.False(t, a.hasAddr(c.addr(200)))
+	assert.Contains(t, a.log(), "chmod 600 "+cfg)
+}

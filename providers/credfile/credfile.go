@@ -39,7 +39,16 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // Read returns the content of the credential file at path, at most limit
 // bytes. Symbolic links are followed: the checks are on the file opened.
-func Read(path string, limit int) ([]byte, error) {
+func Read(path string, limit int) ([]byte, error) { return read(path, limit, true) }
+
+// ReadUnchecked is Read without the ownership and mode checks (the type
+// and size checks remain). It is for an action that must not fail on a
+// file that is too open, such as a stop that releases what it holds: the
+// secret is exposed already, and refusing it would only get the node
+// fenced. Everything else uses Read.
+func ReadUnchecked(path string, limit int) ([]byte, error) { return read(path, limit, false) }
+
+func read(path string, limit int, checkPrivate bool) ([]byte, error) {
 	fail := func(sentinel error, format string, args ...any) ([]byte, error) {
 		return nil, &Error{Path: path, Err: sentinel, Detail: fmt.Sprintf(format, args...)}
 	}
@@ -60,8 +69,10 @@ func Read(path string, limit int) ([]byte, error) {
 	if !st.Mode().IsRegular() {
 		return fail(ErrUnreadable, "is not a regular file")
 	}
-	if err := private(path, st); err != nil {
-		return nil, err
+	if checkPrivate {
+		if err := private(path, st); err != nil {
+			return nil, err
+		}
 	}
 	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
 	if err != nil {

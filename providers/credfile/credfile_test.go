@@ -69,3 +69,17 @@ func TestReadOwner(t *testing.T) {
 	assert.Contains(t, err.Error(), "owned by uid 65534, not root (chown root:root "+p+")")
 	assert.False(t, errors.Is(err, ErrUnreadable))
 }
+
+func TestReadUncheckedSkipsOnlyOwnershipAndMode(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "open")
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	require.NoError(t, os.Chmod(p, 0o644))
+	b, err := ReadUnchecked(p, 100)
+	require.NoError(t, err)
+	assert.Equal(t, content, string(b))
+	_, err = ReadUnchecked(dir, 100)
+	assert.ErrorIs(t, err, ErrUnreadable)
+	_, err = ReadUnchecked(p, 10)
+	assert.ErrorIs(t, err, ErrTooLarge)
+}

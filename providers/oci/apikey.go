@@ -43,14 +43,25 @@ const (
 
 // LoadAPIKey reads profile (default DEFAULT) of the config file, and the
 // key file it names, and parses the key with the profile's pass phrase.
+// Files not private to root are refused (credfile.ErrPermissions).
 func LoadAPIKey(configFile, profile string) (*APIKey, error) {
+	return loadAPIKey(configFile, profile, credfile.Read)
+}
+
+// LoadAPIKeyUnchecked is LoadAPIKey without the ownership and mode checks,
+// for a stop that must release what it holds (see credfile.ReadUnchecked).
+func LoadAPIKeyUnchecked(configFile, profile string) (*APIKey, error) {
+	return loadAPIKey(configFile, profile, credfile.ReadUnchecked)
+}
+
+func loadAPIKey(configFile, profile string, read func(string, int) ([]byte, error)) (*APIKey, error) {
 	if profile == "" {
 		profile = "DEFAULT"
 	}
 	if configFile == "" {
 		return nil, &ConfigError{errors.New("config_file is required with auth=api_key")}
 	}
-	b, err := credfile.Read(expandHome(configFile), maxConfigSize)
+	b, err := read(expandHome(configFile), maxConfigSize)
 	if err != nil {
 		return nil, &ConfigError{fmt.Errorf("config_file %w", err)}
 	}
@@ -77,7 +88,7 @@ func LoadAPIKey(configFile, profile string) (*APIKey, error) {
 		if cfg["security_token_file"] == "" {
 			return nil, malformed("user is missing")
 		}
-		tok, err := credfile.Read(expandHome(cfg["security_token_file"]), maxKeySize)
+		tok, err := read(expandHome(cfg["security_token_file"]), maxKeySize)
 		if err != nil {
 			return nil, &ConfigError{fmt.Errorf("%s: security_token_file %w", where, err)}
 		}
@@ -86,7 +97,7 @@ func LoadAPIKey(configFile, profile string) (*APIKey, error) {
 		}
 		keyID = "ST$" + strings.TrimSpace(string(tok))
 	}
-	keyPEM, err := credfile.Read(expandHome(cfg["key_file"]), maxKeySize)
+	keyPEM, err := read(expandHome(cfg["key_file"]), maxKeySize)
 	if err != nil {
 		return nil, &ConfigError{fmt.Errorf("%s: key_file %w", where, err)}
 	}
@@ -101,8 +112,8 @@ func LoadAPIKey(configFile, profile string) (*APIKey, error) {
 		return nil, malformed("key_file %s: %v", cfg["key_file"], err)
 	}
 	region := cfg["region"] // optional: the region parameter or the metadata may supply it
-	if strings.ContainsAny(region, " \t/:") {
-		region = ""
+	if !validRegion(region) {
+		region = "" // it becomes part of a host name: nothing but a region name
 	}
 	return &APIKey{keyID: keyID, key: key, region: region}, nil
 }
@@ -165,4 +176,14 @@ func expandHome(p string) string {
 		}
 	}
 	return p
+}
+
+// validRegion accepts region names and keys (us-ashburn-1, iad).
+func validRegion(r string) bool {
+	for _, c := range r {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return r != "" && len(r) <= 64
 }
