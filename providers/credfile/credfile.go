@@ -19,6 +19,7 @@ import (
 var (
 	ErrMissing     = errors.New("credential file does not exist")
 	ErrPermissions = errors.New("credential file is not private to root")
+	ErrNotRegular  = errors.New("credential file is not a regular file")
 	ErrUnreadable  = errors.New("credential file cannot be read")
 	ErrTooLarge    = errors.New("credential file is too large")
 	// ErrMalformed is for the readers of a format (a token, a config
@@ -52,7 +53,23 @@ func read(path string, limit int, checkPrivate bool) ([]byte, error) {
 	fail := func(sentinel error, format string, args ...any) ([]byte, error) {
 		return nil, &Error{Path: path, Err: sentinel, Detail: fmt.Sprintf(format, args...)}
 	}
-	f, err := os.Open(path)
+	// The type is checked before opening: opening a FIFO blocks until a
+	// writer comes, and opening a device may do something. The open is
+	// non-blocking all the same, and the opened file is checked again, in
+	// case the path changed in between. Symbolic links are followed (a
+	// link to a private file is fine): the checks are on the file itself.
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fail(ErrMissing, "does not exist")
+	case errors.Is(err, fs.ErrPermission):
+		return fail(ErrPermissions, "cannot be examined: permission denied")
+	case err != nil:
+		return fail(ErrUnreadable, "cannot be examined: %v", unwrapPath(err))
+	case !st.Mode().IsRegular():
+		return fail(ErrNotRegular, "is not a regular file")
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return fail(ErrMissing, "does not exist")
@@ -62,12 +79,11 @@ func read(path string, limit int, checkPrivate bool) ([]byte, error) {
 		return fail(ErrUnreadable, "cannot be opened: %v", unwrapPath(err))
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
+	if st, err = f.Stat(); err != nil {
 		return fail(ErrUnreadable, "cannot be examined: %v", unwrapPath(err))
 	}
 	if !st.Mode().IsRegular() {
-		return fail(ErrUnreadable, "is not a regular file")
+		return fail(ErrNotRegular, "is not a regular file")
 	}
 	if checkPrivate {
 		if err := private(path, st); err != nil {

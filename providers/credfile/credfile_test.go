@@ -5,7 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,7 +41,8 @@ func TestRead(t *testing.T) {
 		{"group readable", write("640", content, 0o640), ErrPermissions, "mode 0640"},
 		{"other writable", write("602", content, 0o602), ErrPermissions, "mode 0602"},
 		{"too big", write("big", strings.Repeat("a", 101), 0o600), ErrTooLarge, "larger than 100 bytes"},
-		{"directory", dir, ErrUnreadable, "not a regular file"},
+		{"directory", dir, ErrNotRegular, "not a regular file"},
+		{"character device", "/dev/null", ErrNotRegular, "not a regular file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, err := Read(tc.path, 100)
@@ -79,7 +82,25 @@ func TestReadUncheckedSkipsOnlyOwnershipAndMode(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, content, string(b))
 	_, err = ReadUnchecked(dir, 100)
-	assert.ErrorIs(t, err, ErrUnreadable)
+	assert.ErrorIs(t, err, ErrNotRegular)
 	_, err = ReadUnchecked(p, 10)
 	assert.ErrorIs(t, err, ErrTooLarge)
+}
+
+// A FIFO (no writer) makes open(2) block: Read must answer at once.
+func TestReadFIFO(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "fifo")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+	done := make(chan error, 1)
+	go func() {
+		_, err := Read(fifo, 100)
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		require.ErrorIs(t, err, ErrNotRegular)
+		assert.Equal(t, fifo+" is not a regular file", err.Error())
+	case <-time.After(20 * time.Second): // a hang detector, not a speed target
+		t.Fatal("Read blocked on a FIFO")
+	}
 }
