@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/oci"
 )
 
 var agent = &ocf.Agent{
@@ -55,4 +56,9 @@ log, a command line or an exit reason.`,
 	},
 }
 
-func main() { agent.Main() }
+func main() {
+	// Keys, tokens and signatures the provider reads or derives never
+	// reach a log line or an exit reason, even when a server echoes them.
+	oci.OnSecret = ocf.RegisterSecret
+	agent.Main()
+}

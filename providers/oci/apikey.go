@@ -77,6 +77,7 @@ func loadAPIKey(configFile, profile string, read func(string, int) ([]byte, erro
 	if !hasPass {
 		pass, hasPass = cfg["passphrase"]
 	}
+	secret(pass)
 	for _, k := range []string{"tenancy", "fingerprint", "key_file"} {
 		if cfg[k] == "" {
 			return nil, malformed("%s is missing", k)
@@ -95,12 +96,14 @@ func loadAPIKey(configFile, profile string, read func(string, int) ([]byte, erro
 		if strings.TrimSpace(string(tok)) == "" {
 			return nil, malformed("security_token_file is empty")
 		}
+		token(strings.TrimSpace(string(tok)))
 		keyID = "ST$" + strings.TrimSpace(string(tok))
 	}
 	keyPEM, err := read(expandHome(cfg["key_file"]), maxKeySize)
 	if err != nil {
 		return nil, &ConfigError{fmt.Errorf("%s: key_file %w", where, err)}
 	}
+	secret(string(keyPEM))
 	var phrase *string
 	if hasPass {
 		phrase = &pass
@@ -123,7 +126,7 @@ func (k *APIKey) Region() string { return k.region }
 
 // Signer signs with the API key.
 func (k *APIKey) Signer(context.Context) (common.HTTPRequestSigner, error) {
-	return common.DefaultRequestSigner(keyProvider{id: k.keyID, key: k.key}), nil
+	return redacting{common.DefaultRequestSigner(keyProvider{id: k.keyID, key: k.key})}, nil
 }
 
 // Invalidate does nothing: an API key does not expire.

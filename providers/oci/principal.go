@@ -110,14 +110,15 @@ func (k keyProvider) KeyID() (string, error)                  { return k.id, nil
 func (k keyProvider) PrivateRSAKey() (*rsa.PrivateKey, error) { return k.key, nil }
 
 func tokenSigner(t *cachedToken) common.HTTPRequestSigner {
-	return common.DefaultRequestSigner(keyProvider{id: "ST$" + t.Token, key: t.key})
+	token(t.Token)
+	return redacting{common.DefaultRequestSigner(keyProvider{id: "ST$" + t.Token, key: t.key})}
 }
 
 // federationSigner signs like the SDK's x509 federation client: date and
 // (request-target) but not host, plus the body headers.
 func federationSigner(keyID string, key *rsa.PrivateKey) common.HTTPRequestSigner {
-	return common.RequestSigner(keyProvider{id: keyID, key: key},
-		[]string{"date", "(request-target)"}, common.DefaultBodyHeaders())
+	return redacting{common.RequestSigner(keyProvider{id: keyID, key: key},
+		[]string{"date", "(request-target)"}, common.DefaultBodyHeaders())}
 }
 
 type x509FederationRequest struct {
@@ -145,6 +146,7 @@ func (p *InstancePrincipal) federate(ctx context.Context) (*cachedToken, error) 
 	if err != nil {
 		return nil, err
 	}
+	secret(string(keyPEM))
 	interPEM, err := p.Metadata.Get(ctx, "/identity/intermediate.pem")
 	if err != nil {
 		return nil, err
@@ -178,6 +180,7 @@ func (p *InstancePrincipal) federate(ctx context.Context) (*cachedToken, error) 
 	if err != nil {
 		return nil, err
 	}
+	secret(string(pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(session)})))
 	pubDER, err := x509.MarshalPKIXPublicKey(&session.PublicKey)
 	if err != nil {
 		return nil, err
@@ -212,6 +215,7 @@ func (p *InstancePrincipal) federate(ctx context.Context) (*cachedToken, error) 
 	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || body.Token == "" {
 		return nil, errors.New("federation: no token in the answer")
 	}
+	token(body.Token)
 	iat, exp, err := tokenTimes(body.Token)
 	if err != nil {
 		return nil, err

@@ -67,8 +67,10 @@ func loadToken(path string) (*cachedToken, error) {
 	}
 	var t cachedToken
 	if err := json.Unmarshal(b, &t); err != nil {
-		return nil, err
+		return nil, errors.New("token cache is not JSON") // the decoder's error may quote the content
 	}
+	token(t.Token)
+	secret(t.SessionKey)
 	blk, _ := pem.Decode([]byte(t.SessionKey))
 	if blk == nil {
 		return nil, errors.New("token cache has no session key")

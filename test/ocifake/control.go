@@ -50,6 +50,7 @@ func (f *Fake) serveControl(w http.ResponseWriter, r *http.Request) {
 			Delay      string
 			Hang       bool
 			Times      int
+			Echo       bool
 		}
 		if r.ContentLength != 0 {
 			if err := json.NewDecoder(r.Body).Decode(&flt); err != nil {
@@ -60,7 +61,7 @@ func (f *Fake) serveControl(w http.ResponseWriter, r *http.Request) {
 		ra, _ := time.ParseDuration(orZero(flt.RetryAfter))
 		dl, _ := time.ParseDuration(orZero(flt.Delay))
 		f.SetFault(q.Get("op"), Fault{Status: flt.Status, Code: flt.Code, Message: flt.Message,
-			RetryAfter: ra, Delay: dl, Hang: flt.Hang, Times: flt.Times})
+			RetryAfter: ra, Delay: dl, Hang: flt.Hang, Times: flt.Times, Echo: flt.Echo})
 		reply(200, map[string]string{})
 	case "/_fake/latency":
 		d, err := time.ParseDuration(q.Get("d"))

@@ -21,6 +21,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"net/http"
@@ -118,6 +119,10 @@ type Fault struct {
 	Delay      time.Duration // wait before answering (slow answers)
 	Hang       bool          // never answer: block until the client gives up or the fake is closed
 	Times      int           // how many requests it affects; 0 means until cleared
+	// Echo makes the error quote every request header (Authorization
+	// included) in its message and its opc-request-id, as a hostile or
+	// careless server might: what the client holds must not reach a log.
+	Echo bool
 }
 
 // New builds an empty world: add subnets, instances and VNICs, and API keys.
@@ -430,8 +435,31 @@ func (f *Fake) begin(w http.ResponseWriter, r *http.Request, op string) bool {
 	if msg == "" {
 		msg = "injected fault: " + code
 	}
+	if flt.Echo {
+		f.writeEcho(w, r, flt.Status, code, msg)
+		return false
+	}
 	f.writeError(w, r, flt.Status, code, msg)
 	return false
+}
+
+// writeEcho is writeError from a server that quotes the request headers.
+func (f *Fake) writeEcho(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	names := make([]string, 0, len(r.Header))
+	for k := range r.Header {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var dump []string
+	for _, k := range names {
+		for _, v := range r.Header[k] {
+			dump = append(dump, k+": "+v)
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("opc-request-id", r.Header.Get("Authorization"))
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"code": code, "message": msg + "; request headers: " + strings.Join(dump, "; ")})
 }
 
 func defaultCode(status int) string {
