@@ -78,6 +78,11 @@ func ReadTokenFile(path string) (Token, error) {
 	if err != nil {
 		return Token{}, &TokenError{Path: path, Problem: TokenUnreadable, Detail: err.Error(), err: err}
 	}
+	return parseToken(path, b)
+}
+
+// parseToken reads the token in the content b of the file at path.
+func parseToken(path string, b []byte) (Token, error) {
 	fail := func(format string) (Token, error) {
 		return Token{}, &TokenError{Path: path, Problem: TokenMalformed, Detail: format, err: credfile.ErrMalformed}
 	}
