@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/credfile"
 	"github.com/ocfkit/ocfkit/providers/digitalocean"
 )
 
@@ -94,6 +95,12 @@ func (r *resource) loadToken() error {
 		return nil
 	}
 	t, err := digitalocean.ReadTokenFile(r.e.Str("token_file"))
+	if errors.Is(err, credfile.ErrPermissions) && r.e.Action == "stop" {
+		// A stop that unassigns must not fail (and get the node fenced)
+		// on a token file that is too open: it uses it and says so.
+		r.e.Log.Warnf("%v; using it for this stop anyway", err)
+		t, err = digitalocean.ReadTokenFileUnchecked(r.e.Str("token_file"))
+	}
 	var te *digitalocean.TokenError
 	switch {
 	case errors.As(err, &te) && te.Problem == digitalocean.TokenPermissions:

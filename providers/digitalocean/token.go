@@ -60,8 +60,17 @@ const maxTokenSize = 4096
 // file owned by root with no access for group or others (mode 0600 or
 // 0400), and hold one token (surrounding whitespace is ignored). The
 // checks are credfile's, shared with the other credential files.
-func ReadTokenFile(path string) (Token, error) {
-	b, err := credfile.Read(path, maxTokenSize)
+func ReadTokenFile(path string) (Token, error) { return readTokenFile(path, credfile.Read) }
+
+// ReadTokenFileUnchecked is ReadTokenFile without the ownership and mode
+// checks, for a stop that must release what it holds (see
+// credfile.ReadUnchecked).
+func ReadTokenFileUnchecked(path string) (Token, error) {
+	return readTokenFile(path, credfile.ReadUnchecked)
+}
+
+func readTokenFile(path string, read func(string, int) ([]byte, error)) (Token, error) {
+	b, err := read(path, maxTokenSize)
 	var ce *credfile.Error
 	if errors.As(err, &ce) {
 		p := TokenUnreadable
