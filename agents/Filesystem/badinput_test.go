@@ -46,6 +46,10 @@ func TestBadInput(t *testing.T) {
 		{"relative bind source", good.With("device", "src", "fstype", "none", "options", "bind"), "validate-all", ocf.ErrConfigured, "absolute"},
 		{"bind source missing", good.With("device", dir+"-nothere", "fstype", "none", "options", "bind"), "validate-all", ocf.ErrInstalled, "does not exist"},
 		{"ext4 clone", good.With("device", "/dev/ocfkit-none", "fstype", "ext4", "OCF_RESKEY_CRM_meta_clone_max", "2"), "start", ocf.ErrConfigured, "clone"},
+		{"device is an option", good.With("device", "--version"), "validate-all", ocf.ErrConfigured, "device"},
+		{"device is a remount", good.With("device", "-oremount,ro", "fstype", "ext4"), "validate-all", ocf.ErrConfigured, "device"},
+		{"device is a remount at start", good.With("device", "-oremount,ro", "fstype", "ext4"), "start", ocf.ErrConfigured, "device"},
+		{"device is a remount at stop", good.With("device", "-oremount,ro", "fstype", "ext4"), "stop", ocf.Success, ""},
 		{"unknown action", good, "frobnicate", ocf.ErrUnimplemented, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

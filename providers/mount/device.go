@@ -54,6 +54,11 @@ func ParseDevice(raw, fstype, options string) (Device, error) {
 		d.Kind, d.Tag, d.Value = KindTag, tag, val
 		return d, nil
 	}
+	if strings.HasPrefix(s, "-") {
+		// Not a -U/-L tag: mount(8) gets it after "--" anyway, but a device
+		// that looks like an option is a mistake (or an attempt at one).
+		return d, fmt.Errorf("device %q starts with \"-\": not a device, a tag (-U, -L, UUID=, LABEL=) or a source", raw)
+	}
 	switch {
 	case HasOption(options, "bind") || HasOption(options, "rbind"):
 		d.Kind = KindDir

@@ -42,7 +42,9 @@ func (f FS) MountArgs() []string {
 	if f.Options != "" {
 		args = append(args, "-o", f.Options)
 	}
-	return append(args, f.Device.MountSource(), f.Dir)
+	// "--" ends the options: a source or directory that starts with "-"
+	// is an operand, never an option such as -oremount.
+	return append(args, "--", f.Device.MountSource(), f.Dir)
 }
 
 // Mount mounts f through mount(8), so that mount helpers (mount.nfs,
@@ -60,9 +62,9 @@ func Mount(ctx context.Context, f FS) error {
 // and it keeps umount from stat'ing the mount point, which hangs on a
 // dead NFS server.
 func umount(ctx context.Context, dir string, force bool) error {
-	args := []string{"-c", dir}
+	args := []string{"-c", "--", dir}
 	if force {
-		args = []string{"-f", "-c", dir}
+		args = []string{"-f", "-c", "--", dir}
 	}
 	out, _, err := run(ctx, "umount", args...)
 	if err != nil {
@@ -73,7 +75,14 @@ func umount(ctx context.Context, dir string, force bool) error {
 
 // Fsck checks the device with fsck -p. Exit codes below 4 mean the
 // filesystem is clean or was repaired; 4 and above are failures.
+// fsck(8) cannot take "--" before its operands: what follows "--" goes to
+// the checker as options, and the device is not checked at all. It takes
+// an argument that starts with "/" as a device, so only such a path is
+// given to it.
 func Fsck(ctx context.Context, fstype, device string) error {
+	if !strings.HasPrefix(device, "/") {
+		return fmt.Errorf("fsck of %q refused: not a device path", device)
+	}
 	args := []string{"-p"}
 	if fstype != "" && fstype != "auto" {
 		args = append(args, "-t", fstype)

@@ -50,7 +50,7 @@ func TestUnverifiedTagCountsAsMine(t *testing.T) {
 
 func TestMountArgs(t *testing.T) {
 	d, _ := ParseDevice("/srv/src", "none", "bind,ro")
-	assert.Equal(t, []string{"-o", "bind,ro", "/srv/src", "/mnt/x"}, FS{Device: d, Dir: "/mnt/x", FSType: "none", Options: "bind,ro"}.MountArgs())
+	assert.Equal(t, []string{"-o", "bind,ro", "--", "/srv/src", "/mnt/x"}, FS{Device: d, Dir: "/mnt/x", FSType: "none", Options: "bind,ro"}.MountArgs())
 	d, _ = ParseDevice("-L web", "ext4", "")
-	assert.Equal(t, []string{"-t", "ext4", "LABEL=web", "/mnt/web site"}, FS{Device: d, Dir: "/mnt/web site", FSType: "ext4"}.MountArgs())
+	assert.Equal(t, []string{"-t", "ext4", "--", "LABEL=web", "/mnt/web site"}, FS{Device: d, Dir: "/mnt/web site", FSType: "ext4"}.MountArgs())
 }

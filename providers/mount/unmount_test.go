@@ -31,7 +31,7 @@ func TestUnmountNetworkUsesForce(t *testing.T) {
 	require.NoError(t, Unmount(context.Background(), e, UnmountOptions{}))
 	b, err := os.ReadFile(record)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"-f -c /mnt/ocfkit nfs", "-c /mnt/ocfkit nfs"}, strings.Split(strings.TrimSpace(string(b)), "\n"))
+	assert.Equal(t, []string{"-f -c -- /mnt/ocfkit nfs", "-c -- /mnt/ocfkit nfs"}, strings.Split(strings.TrimSpace(string(b)), "\n"))
 }
 
 func TestUnmountGoneMeanwhileIsSuccess(t *testing.T) {
