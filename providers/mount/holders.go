@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sys/unix"
 )
@@ -21,18 +23,39 @@ type Holder struct {
 	Protected bool
 }
 
-// protectedNames are the cluster daemons a stop must never kill: killing
-// them takes the node out of the cluster (and gets it fenced).
-var protectedNames = set("pacemakerd", "pacemaker-based", "pacemaker-fenced",
+// daemonNames are the cluster daemons a stop must never kill: killing
+// them takes the node out of the cluster (and gets it fenced). A name
+// alone proves nothing (any user can run a copy of sleep called
+// pacemaker-x, or run the daemon's own binary and stop it): see isDaemon.
+var daemonNames = set("pacemakerd", "pacemaker-based", "pacemaker-fenced",
 	"pacemaker-execd", "pacemaker-attrd", "pacemaker-schedulerd", "pacemaker-controld",
 	"pacemaker-remoted", "pacemaker_remoted", "corosync", "sbd", "crmd", "cib", "lrmd",
 	"stonithd", "attrd", "pengine", "heartbeat", "dlm_controld", "systemd")
 
-// isProtectedName also catches comm names the kernel cut to 15 bytes
-// (pacemaker-controld shows as pacemaker-contr).
-func isProtectedName(n string) bool {
-	return protectedNames[n] || strings.HasPrefix(n, "pacemaker")
-}
+// daemonDirs are where distributions install those daemons: Debian and
+// Ubuntu (/usr/sbin, /usr/lib/pacemaker), RHEL and SUSE (/usr/libexec/
+// pacemaker), the heartbeat-era layouts, and systemd's own directory.
+// Only root can put a file there.
+var daemonDirs = set("/usr/sbin", "/sbin", "/usr/lib/pacemaker", "/usr/libexec/pacemaker",
+	"/usr/lib/heartbeat", "/usr/lib64/heartbeat", "/usr/libexec/heartbeat",
+	"/usr/lib/systemd", "/lib/systemd")
+
+// clusterUser is the user Pacemaker runs some of its daemons as
+// (pacemaker-based, -attrd, -schedulerd, -controld run as hacluster).
+const clusterUser = "hacluster"
+
+// clusterUID is clusterUser's uid, or -1 when there is no such user.
+var clusterUID = sync.OnceValue(func() int {
+	u, err := user.Lookup(clusterUser)
+	if err != nil {
+		return -1
+	}
+	id, err := strconv.Atoi(u.Uid)
+	if err != nil {
+		return -1
+	}
+	return id
+})
 
 // Scanner finds the holders of a mount by reading /proc. Every check is
 // made against the mount's own identity (mount ID for cwd, root, exe and
@@ -84,7 +107,7 @@ func (s Scanner) scan(e *Entry) ([]Holder, map[[2]int]bool, error) {
 			continue
 		}
 		h := Holder{PID: pid, Comm: s.comm(pid), Why: why}
-		h.Protected = protected[pid] || pid == 1 || isProtectedName(h.Comm) || isProtectedName(s.exeName(pid))
+		h.Protected = protected[pid] || pid == 1 || s.isDaemon(pid)
 		out = append(out, h)
 	}
 	return out, devs, nil
@@ -207,10 +230,29 @@ func (s Scanner) comm(pid int) string {
 	return strings.TrimSpace(string(b))
 }
 
-func (s Scanner) exeName(pid int) string {
-	p, err := os.Readlink(filepath.Join(s.proc(), strconv.Itoa(pid), "exe"))
+// isDaemon reports whether pid is a cluster daemon: its executable, as
+// the kernel resolved it, is one of daemonNames in one of daemonDirs (a
+// daemon still running after its package was upgraded shows the old
+// file as deleted, and stays protected), and it runs as root or as the
+// cluster's user, both its real and its effective uid.
+func (s Scanner) isDaemon(pid int) bool {
+	base := filepath.Join(s.proc(), strconv.Itoa(pid))
+	exe, err := os.Readlink(base + "/exe")
 	if err != nil {
-		return ""
+		return false
 	}
-	return filepath.Base(strings.TrimSuffix(p, " (deleted)"))
+	exe = strings.TrimSuffix(exe, " (deleted)")
+	if filepath.Clean(exe) != exe || !daemonDirs[filepath.Dir(exe)] || !daemonNames[filepath.Base(exe)] {
+		return false
+	}
+	b, err := os.ReadFile(base + "/status")
+	if err != nil {
+		return false
+	}
+	ruid, euid, ok := parseStatusUid(b)
+	if !ok {
+		return false
+	}
+	trusted := func(uid int) bool { return uid == 0 || uid == clusterUID() }
+	return trusted(ruid) && trusted(euid)
 }

@@ -78,3 +78,27 @@ func parseStatusPPid(b []byte) (int, bool) {
 	}
 	return 0, false
 }
+
+// parseStatusUid returns the real and effective uids of the Uid line of
+// /proc/<pid>/status ("Uid:\treal\teffective\tsaved\tfs").
+func parseStatusUid(b []byte) (ruid, euid int, ok bool) {
+	for len(b) > 0 {
+		var line []byte
+		line, b, _ = bytes.Cut(b, []byte("\n"))
+		v, found := bytes.CutPrefix(line, []byte("Uid:"))
+		if !found {
+			continue
+		}
+		f := strings.Fields(string(v))
+		if len(f) < 2 {
+			return 0, 0, false
+		}
+		r, err1 := strconv.ParseUint(f[0], 10, 32)
+		e, err2 := strconv.ParseUint(f[1], 10, 32)
+		if err1 != nil || err2 != nil {
+			return 0, 0, false
+		}
+		return int(r), int(e), true
+	}
+	return 0, 0, false
+}

@@ -69,3 +69,27 @@ func FuzzParseFdinfo(f *testing.F) {
 		parseStatusPPid(b)
 	})
 }
+
+func TestParseStatusUid(t *testing.T) {
+	r, e, ok := parseStatusUid([]byte("Name:\tx\nPPid:\t1\nUid:\t1000\t0\t0\t0\nGid:\t5\t5\t5\t5\n"))
+	assert.True(t, ok)
+	assert.Equal(t, [2]int{1000, 0}, [2]int{r, e})
+	for _, s := range []string{"", "Uid:", "Uid:\t1", "Uid:\t-1\t0", "Uid:\tx\t0", "Uid:\t4294967296\t0"} {
+		_, _, ok := parseStatusUid([]byte(s))
+		assert.False(t, ok, "%q", s)
+	}
+}
+
+// FuzzParseStatusUid: the uids of any status text are valid uids, and a
+// Uid line with two numbers is never missed.
+func FuzzParseStatusUid(f *testing.F) {
+	f.Add([]byte("Name:\tsleep\nUid:\t65534\t65534\t65534\t65534\n"))
+	f.Add([]byte("Uid:\t0\t0"))
+	f.Add([]byte("Uid: 1 2\nUid: 3 4"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, e, ok := parseStatusUid(b)
+		if ok && (r < 0 || e < 0 || r > 1<<32-1 || e > 1<<32-1) {
+			t.Fatalf("%q: uids %d %d", b, r, e)
+		}
+	})
+}
