@@ -17,7 +17,10 @@ type config struct {
 	force       mount.Force
 	fastStop    bool
 	forceClones bool
-	statusFile  string
+	// status is the depth-20 status file; statusErr says why the
+	// statusfile_prefix cannot be used.
+	status    mount.StatusFile
+	statusErr error
 	// tab is the mount table load read; the actions start from it.
 	tab mount.Table
 }
@@ -68,7 +71,7 @@ func load(e *ocf.Env) (*config, error) {
 		forceClones: e.Bool("force_clones"),
 		tab:         tab,
 	}
-	c.statusFile = statusFile(canon, e.Str("statusfile_prefix"), e)
+	c.status, c.statusErr = mount.ParseStatusFile(e.Str("statusfile_prefix"), statusName(e))
 	return c, nil
 }
 
@@ -105,15 +108,24 @@ func loadForStop(e *ocf.Env) (*config, error) {
 	}, nil
 }
 
-// statusFile is <directory>/<prefix><instance>[_<clone>]_<node>, the name
-// the anchor uses, so both agents find the same file.
-func statusFile(dir, prefix string, e *ocf.Env) string {
-	name := prefix + os.Getenv("OCF_RESOURCE_INSTANCE")
+// statusName is <instance>[_<clone>]_<node>: the status file is
+// <directory>/<prefix><statusName>, the name the anchor uses, so both
+// agents find the same file.
+func statusName(e *ocf.Env) string {
+	name := os.Getenv("OCF_RESOURCE_INSTANCE")
 	if c := e.Meta("clone"); c != "" {
 		name += "_" + c
 	}
-	name += "_" + mount.NodeName()
-	return filepath.Join(dir, name)
+	return name + "_" + mount.NodeName()
+}
+
+// checkStatusFile refuses a statusfile_prefix that would put the status
+// file anywhere but in the mount.
+func checkStatusFile(c *config) error {
+	if c.statusErr != nil {
+		return ocf.Errorf(ocf.ErrConfigured, "%v", c.statusErr)
+	}
+	return nil
 }
 
 // checkDepth accepts the monitor depths the anchor knows.
@@ -159,6 +171,9 @@ func validateAll(e *ocf.Env, c *config) error {
 		return err
 	}
 	if err := checkType(c); err != nil {
+		return err
+	}
+	if err := checkStatusFile(c); err != nil {
 		return err
 	}
 	if c.fs.Device.Kind == mount.KindDir || c.fs.Device.Kind == mount.KindLoop {

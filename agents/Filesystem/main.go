@@ -51,7 +51,8 @@ fstype to "none"; "bind,ro" works. Passwords in options reach mount's command li
 for cifs use credentials=<file> instead of password=.`},
 		{Name: "statusfile_prefix", Default: ".Filesystem_status/", Shortdesc: "status file prefix",
 			Longdesc: `The prefix of the status file written by the monitor at depth 20, relative to
-the mount point; by default status files go in a separate directory.`},
+the mount point; by default status files go in a separate directory. It may end in
+"/" (one directory right under the mount point) but contains no other "/" and no "..".`},
 		{Name: "run_fsck", Type: ocf.Select, Options: []string{"auto", "force", "no"}, Default: "auto",
 			Shortdesc: "run_fsck",
 			Longdesc: `When to run fsck before mounting a block device:

@@ -38,7 +38,10 @@ func monitor(ctx context.Context, e *ocf.Env) error {
 			return ocf.Errorf(ocf.ErrGeneric, "failed to read device: %v", err)
 		}
 	case 20:
-		if err := mount.StatusFileCheck(c.statusFile, e.Instance); err != nil {
+		if err := checkStatusFile(c); err != nil {
+			return err
+		}
+		if err := c.status.Check(c.fs.Dir, found.Mine.ID, e.Instance, e.Log.Warnf); err != nil {
 			return ocf.Errorf(ocf.ErrGeneric, "%v", err)
 		}
 	}

@@ -17,6 +17,9 @@ func start(ctx context.Context, e *ocf.Env) error {
 	if err := checkClone(e, c); err != nil {
 		return err
 	}
+	if err := checkStatusFile(c); err != nil {
+		return err
+	}
 	tab, err := mount.ReadTable()
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "%v", err)

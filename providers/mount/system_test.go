@@ -94,17 +94,28 @@ func TestSystemElsewhereAndDepthChecks(t *testing.T) {
 
 	assert.NoError(t, ReadFirstBlock(dev))
 	assert.Error(t, ReadFirstBlock(filepath.Join(a, "no-such-device")))
-	status := filepath.Join(b, ".Filesystem_status", "fs_node")
-	assert.NoError(t, StatusFileCheck(status, "fs"))
-	body, err := os.ReadFile(status)
+	idOf := func(dir string) int {
+		tab, err := ReadTable()
+		require.NoError(t, err)
+		return tab.At(dir).ID
+	}
+	checkAs := func(dir string, id int, prefix string) error {
+		sf, err := ParseStatusFile(prefix, "fs_node")
+		require.NoError(t, err)
+		return sf.Check(dir, id, "fs", t.Logf)
+	}
+	check := func(dir, prefix string) error { return checkAs(dir, idOf(dir), prefix) }
+	assert.NoError(t, check(b, ".Filesystem_status/"))
+	body, err := os.ReadFile(filepath.Join(b, ".Filesystem_status", "fs_node"))
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(body), "fs\n"))
 
 	tmp := mounttest.Dir(t, "tmp")
 	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-tmp", tmp)
-	assert.NoError(t, StatusFileCheck(filepath.Join(tmp, "st"), "fs"), "tmpfs without O_DIRECT")
+	assert.NoError(t, check(tmp, "st-"), "tmpfs without O_DIRECT")
 	mounttest.Mount(t, "-o", "remount,ro", tmp)
-	assert.Error(t, StatusFileCheck(filepath.Join(tmp, "st2"), "fs"), "read-only")
+	assert.Error(t, check(tmp, "st2-"), "read-only")
+	assert.Error(t, checkAs(a, idOf(b), "st-"), "not the mount")
 }
 
 func TestSystemFsck(t *testing.T) {
