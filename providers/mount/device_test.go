@@ -2,6 +2,7 @@ package mount
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -102,8 +103,11 @@ func FuzzParseDevice(f *testing.F) {
 		if d.Kind == KindTag && (d.Value == "" || d.Tag == "") {
 			t.Fatalf("%q: empty tag %+v", raw, d)
 		}
-		if src := d.MountSource(); src == "" {
-			t.Fatalf("%q: empty mount source", raw)
+		if src := d.MountSource(); src == "" || strings.HasPrefix(src, "-") {
+			t.Fatalf("%q: mount source %q", raw, src)
+		}
+		if args := (FS{Device: d, Dir: "/m", FSType: fstype, Options: options}).MountArgs(); args[len(args)-3] != "--" {
+			t.Fatalf("%q: operands not after --: %q", raw, args)
 		}
 		_ = d.udevLink()
 		_ = cleanSource(raw)
