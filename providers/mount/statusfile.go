@@ -2,10 +2,9 @@ package mount
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -313,11 +312,10 @@ func createTemp(dir int, name string) (fd int, tmp string, direct bool, err erro
 }
 
 // tempName is a hidden name for name's temporary file, unique to this
-// invocation, at most 255 bytes.
+// invocation, at most 255 bytes. It need not be secret: O_EXCL refuses
+// whatever is already there, and createTemp draws again.
 func tempName(name string) string {
-	var r [8]byte
-	rand.Read(r[:])
-	suffix := ".tmp-" + strconv.Itoa(os.Getpid()) + "-" + hex.EncodeToString(r[:])
+	suffix := ".tmp-" + strconv.Itoa(os.Getpid()) + "-" + strconv.FormatUint(rand.Uint64(), 36)
 	if len(name) > 255-1-len(suffix) {
 		name = name[:255-1-len(suffix)]
 	}
