@@ -41,7 +41,7 @@ func monitor(ctx context.Context, e *ocf.Env) error {
 		if err := checkStatusFile(c); err != nil {
 			return err
 		}
-		if err := c.status.Check(c.fs.Dir, found.Mine.ID, e.Instance, e.Log.Warnf); err != nil {
+		if err := c.status.Check(c.fs.Dir, found.Mine, e.Instance, e.Log.Warnf); err != nil {
 			return ocf.Errorf(ocf.ErrGeneric, "%v", err)
 		}
 	}

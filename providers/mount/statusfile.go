@@ -63,17 +63,18 @@ func (s StatusFile) Path(dir string) string {
 	return filepath.Join(dir, s.Sub, s.Name)
 }
 
-// Check writes content into the status file of the mount mountID at dir,
-// syncs it and reads it back (OCF_CHECK_LEVEL 20), bypassing the page
-// cache where the filesystem allows it (not tmpfs or cifs), as the anchor
-// does. warn reports a status directory moved aside.
-func (s StatusFile) Check(dir string, mountID int, content string, warn func(string, ...any)) error {
+// Check writes content into the status file of the mount e at dir, syncs
+// it and reads it back (OCF_CHECK_LEVEL 20), bypassing the page cache
+// where the filesystem allows it (not tmpfs or cifs), as the anchor does.
+// warn reports a status directory moved aside.
+func (s StatusFile) Check(dir string, e *Entry, content string, warn func(string, ...any)) error {
 	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("cannot open mount point %s: %w", dir, err)
 	}
 	defer unix.Close(root)
-	if id, ok := fdMountID(root); !ok || id != mountID {
+	mountID, ok := fdMountID(root)
+	if !ok || !isMount(root, mountID, e) {
 		return fmt.Errorf("%s is not the mount being checked (something was mounted on it or it was unmounted meanwhile)", dir)
 	}
 	fd := root
@@ -84,6 +85,21 @@ func (s StatusFile) Check(dir string, mountID int, content string, warn func(str
 		defer unix.Close(fd)
 	}
 	return writeBack(fd, s.Name, content, s.Path(dir), warn)
+}
+
+// isMount reports whether the directory fd, on mount mountID, is on the
+// mount e: by its mount ID, or by its device number when e was found
+// without one (from the device number alone).
+func isMount(fd, mountID int, e *Entry) bool {
+	if e.ID != 0 {
+		return mountID == e.ID
+	}
+	var st unix.Stat_t
+	if unix.Fstat(fd, &st) != nil {
+		return false
+	}
+	ma, mi := devOf(st.Dev)
+	return ma == e.Major && mi == e.Minor
 }
 
 // statusDir opens the directory sub of the mount at root, making it when

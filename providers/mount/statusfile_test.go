@@ -108,7 +108,7 @@ func TestStatusFileCheckInPlace(t *testing.T) {
 	sf, err := ParseStatusFile(".Filesystem_status/", "fs_node")
 	require.NoError(t, err)
 	for range 2 {
-		require.NoError(t, sf.Check(dir, id, "fs", t.Errorf))
+		require.NoError(t, sf.Check(dir, &Entry{ID: id}, "fs", t.Errorf))
 	}
 	b, err := os.ReadFile(filepath.Join(dir, ".Filesystem_status", "fs_node"))
 	require.NoError(t, err)
@@ -117,5 +117,5 @@ func TestStatusFileCheckInPlace(t *testing.T) {
 	entries, err := os.ReadDir(filepath.Join(dir, ".Filesystem_status"))
 	require.NoError(t, err)
 	assert.Len(t, entries, 1)
-	assert.Error(t, sf.Check(dir, id+1, "fs", t.Errorf), "another mount's ID")
+	assert.Error(t, sf.Check(dir, &Entry{ID: id + 1}, "fs", t.Errorf), "another mount's ID")
 }

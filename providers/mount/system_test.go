@@ -94,17 +94,17 @@ func TestSystemElsewhereAndDepthChecks(t *testing.T) {
 
 	assert.NoError(t, ReadFirstBlock(dev))
 	assert.Error(t, ReadFirstBlock(filepath.Join(a, "no-such-device")))
-	idOf := func(dir string) int {
+	mountAt := func(dir string) *Entry {
 		tab, err := ReadTable()
 		require.NoError(t, err)
-		return tab.At(dir).ID
+		return tab.At(dir)
 	}
-	checkAs := func(dir string, id int, prefix string) error {
+	checkAs := func(dir string, e *Entry, prefix string) error {
 		sf, err := ParseStatusFile(prefix, "fs_node")
 		require.NoError(t, err)
-		return sf.Check(dir, id, "fs", t.Logf)
+		return sf.Check(dir, e, "fs", t.Logf)
 	}
-	check := func(dir, prefix string) error { return checkAs(dir, idOf(dir), prefix) }
+	check := func(dir, prefix string) error { return checkAs(dir, mountAt(dir), prefix) }
 	assert.NoError(t, check(b, ".Filesystem_status/"))
 	body, err := os.ReadFile(filepath.Join(b, ".Filesystem_status", "fs_node"))
 	require.NoError(t, err)
@@ -115,7 +115,11 @@ func TestSystemElsewhereAndDepthChecks(t *testing.T) {
 	assert.NoError(t, check(tmp, "st-"), "tmpfs without O_DIRECT")
 	mounttest.Mount(t, "-o", "remount,ro", tmp)
 	assert.Error(t, check(tmp, "st2-"), "read-only")
-	assert.Error(t, checkAs(a, idOf(b), "st-"), "not the mount")
+	assert.Error(t, checkAs(a, mountAt(b), "st-"), "not the mount")
+	byDev := *mountAt(b)
+	byDev.ID = 0 // found by its device number alone
+	assert.NoError(t, checkAs(b, &byDev, "st-"))
+	assert.Error(t, checkAs(a, &byDev, "st-"), "not the mount's device")
 }
 
 func TestSystemFsck(t *testing.T) {
