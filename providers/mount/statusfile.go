@@ -106,14 +106,19 @@ func isMount(fd, mountID int, e *Entry) bool {
 // missing and moving it aside when root cannot trust it.
 func statusDir(root int, dir, sub string, mountID int, warn func(string, ...any)) (int, error) {
 	path := filepath.Join(dir, sub)
+	// made: the previous round made the directory, so what is opened now
+	// is, short of a race, root's own new directory.
 	made := false
 	for try := 0; try < 4; try++ {
 		fd, err := openBeneath(root, sub, unix.O_RDONLY|unix.O_DIRECTORY)
+		justMade := made
+		made = false
 		if errors.Is(err, unix.ENOENT) {
-			if err := unix.Mkdirat(root, sub, 0o755); err != nil && !errors.Is(err, unix.EEXIST) {
+			err := unix.Mkdirat(root, sub, 0o755)
+			if err != nil && !errors.Is(err, unix.EEXIST) {
 				return -1, fmt.Errorf("cannot create status directory %s: %w", path, err)
 			}
-			made = true
+			made = err == nil
 			continue
 		}
 		var why string
@@ -123,7 +128,7 @@ func statusDir(root int, dir, sub string, mountID int, warn func(string, ...any)
 			if why == "" {
 				return fd, nil
 			}
-			if made {
+			if justMade {
 				// Made by root and still not root's: the server maps root
 				// to another user (NFS root_squash). Moving it aside would
 				// only repeat on every monitor.

@@ -3,6 +3,7 @@ package mount
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -118,4 +119,33 @@ func TestStatusFileCheckInPlace(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, entries, 1)
 	assert.Error(t, sf.Check(dir, &Entry{ID: id + 1}, "fs", t.Errorf), "another mount's ID")
+}
+
+// TestStatusDirRootSquashed: where root's new directory is not root's
+// (NFS root_squash, played here by this thread's fsuid), the check fails
+// with that reason and leaves nothing, instead of moving a directory
+// aside on every monitor.
+func TestStatusDirRootSquashed(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to change its fsuid")
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.Chmod(dir, 0o777))
+	root, err := unix.Open(dir, unix.O_RDONLY|unix.O_DIRECTORY, 0)
+	require.NoError(t, err)
+	defer unix.Close(root)
+	id, ok := fdMountID(root)
+	require.True(t, ok)
+
+	// The fsuid is the calling thread's: statusDir runs on this one only.
+	runtime.LockOSThread()
+	unix.Setfsuid(65534)
+	_, err = statusDir(root, dir, ".Filesystem_status", id, t.Errorf)
+	unix.Setfsuid(0)
+	runtime.UnlockOSThread()
+
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "root_squash")
+	entries, _ := os.ReadDir(dir)
+	assert.Empty(t, entries)
 }
