@@ -37,9 +37,10 @@ func (h *Handle) Where(p netip.Prefix) ([]string, error) {
 	return names, nil
 }
 
-// Has reports whether the interface carries exactly this address and prefix.
+// Has reports whether the interface carries exactly this address and
+// prefix. Only that interface's addresses are dumped (see addrList).
 func (h *Handle) Has(link Link, p netip.Prefix) (bool, error) {
-	addrs, err := h.nl.AddrList(&netlink.Dummy{LinkAttrs: netlink.LinkAttrs{Index: link.Index}}, family(p.Addr()))
+	addrs, err := h.addrList(link.Index, family(p.Addr()))
 	if err != nil {
 		return false, fmt.Errorf("list addresses of %s: %w", link.Name, err)
 	}
@@ -65,7 +66,7 @@ func (h *Handle) WaitDAD(ctx context.Context, link Link, p netip.Prefix) error {
 		return nil
 	}
 	for {
-		addrs, err := h.nl.AddrList(&netlink.Dummy{LinkAttrs: netlink.LinkAttrs{Index: link.Index}}, netlink.FAMILY_V6)
+		addrs, err := h.addrList(link.Index, netlink.FAMILY_V6)
 		if err != nil {
 			return fmt.Errorf("list addresses of %s: %w", link.Name, err)
 		}

@@ -23,7 +23,8 @@ type Found struct {
 var ErrNoRoute = errors.New("no connected route covers the address")
 
 // FindIf does what resource-agents' findif does, from one netlink route
-// dump: among the connected routes of the main table (scope link for IPv4)
+// dump of the main table (of nic's routes only, when nic is given; see
+// routeList): among the connected routes of the main table (scope link for IPv4)
 // whose destination covers ip (and ip/bits when bits > 0), optionally only
 // on nic, the one with the longest prefix (the last of equals) gives the
 // interface and the prefix length. Addresses in 127/8 fall back to the
@@ -73,7 +74,7 @@ func (h *Handle) FindIf(ip netip.Addr, nic string, bits int, withBroadcast bool)
 }
 
 func (h *Handle) bestRoute(ip netip.Addr, linkIndex, bits, table int) (*netlink.Route, error) {
-	routes, err := h.nl.RouteListFiltered(family(ip), &netlink.Route{Table: table}, netlink.RT_FILTER_TABLE)
+	routes, err := h.routeList(family(ip), table, linkIndex)
 	if err != nil {
 		return nil, fmt.Errorf("list routes: %w", err)
 	}
@@ -106,7 +107,7 @@ func (h *Handle) broadcastOf(linkIndex int, src []byte) netip.Addr {
 	if !ok {
 		return netip.Addr{}
 	}
-	addrs, err := h.nl.AddrList(&netlink.Dummy{LinkAttrs: netlink.LinkAttrs{Index: linkIndex}}, netlink.FAMILY_V4)
+	addrs, err := h.addrList(linkIndex, netlink.FAMILY_V4)
 	if err != nil {
 		return netip.Addr{}
 	}
