@@ -1,0 +1,223 @@
+package mount
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// Via says how Lookup found its answer.
+type Via int
+
+// The ways Lookup answers, cheapest first.
+const (
+	// ViaStatmount: statx of the directory and statmount(2) of the one
+	// mount there (Linux 6.8 and later; 6.13 for the source, which all
+	// but block devices need).
+	ViaStatmount Via = iota + 1
+	// ViaStat: statx of the directory, a mount root whose device number
+	// is the configured block device's.
+	ViaStat
+	// ViaTable: the whole mount table, as Find.
+	ViaTable
+)
+
+func (v Via) String() string {
+	switch v {
+	case ViaStatmount:
+		return "statmount"
+	case ViaStat:
+		return "stat"
+	case ViaTable:
+		return "mount table"
+	}
+	return fmt.Sprintf("Via(%d)", int(v))
+}
+
+// Lookup is Find for the monitor: the same answer, forking nothing, but
+// found without reading the mount table where the kernel can describe
+// the one mount at Dir, so that its cost does not grow with the number
+// of unrelated mounts. The table is read only where neither statmount nor
+// the device number can answer: nothing mounted at Dir (the table then
+// confirms it, so that a mount hidden under another is still seen as
+// Find sees it), a bind or loop mount (their verdict reads the table), a
+// source other than a block device on a kernel before 6.13, a btrfs
+// subvolume, a kernel before 5.8, or a directory whose statx does not
+// answer in time.
+func (f FS) Lookup(ctx context.Context) (Found, Via, error) {
+	if found, via, ok := f.lookupOne(ctx); ok {
+		return found, via, nil
+	}
+	t, err := ReadTable()
+	if err != nil {
+		return Found{}, ViaTable, err
+	}
+	return f.Find(ctx, t, false), ViaTable, nil
+}
+
+// Tests turn the kernel's features off to exercise every way.
+var (
+	noStatmount bool
+	noStatx     bool
+)
+
+func (f FS) lookupOne(ctx context.Context) (Found, Via, bool) {
+	if noStatx || !f.tableFree() {
+		return Found{}, 0, false
+	}
+	type answer struct {
+		st  dirStat
+		err error
+	}
+	a, ok := bounded(ctx, func() answer {
+		st, err := statDir(f.Dir)
+		return answer{st, err}
+	})
+	if !ok || a.err != nil || !a.st.mountRoot {
+		return Found{}, 0, false
+	}
+	if a.st.unique && !noStatmount {
+		m, err := statMount(a.st.mountID)
+		switch {
+		case errors.Is(err, errNoStatmount):
+		case err != nil:
+			return Found{}, 0, false
+		case m.e.Mountpoint != f.Dir:
+			return Found{}, 0, false // not the path the table lists
+		case !m.subtype && (m.e.FSType == "fuse" || m.e.FSType == "fuseblk"):
+			return Found{}, 0, false // fuse.sshfs, but the kernel did not say
+		case m.source:
+			e := &m.e
+			switch f.judge(ctx, nil, e, false) {
+			case ours:
+				return Found{Mine: e}, ViaStatmount, true
+			case unknown:
+				return Found{Mine: e, Unverified: true}, ViaStatmount, true
+			}
+			return Found{Other: e}, ViaStatmount, true
+		}
+	}
+	return f.byDevice(ctx, a.st)
+}
+
+// tableFree reports whether judge can compare a mount with this FS
+// without the table: bind and loop mounts are matched through it.
+func (f FS) tableFree() bool {
+	switch f.Device.Kind {
+	case KindTag, KindSource:
+		return true
+	case KindPath:
+		st, err := os.Stat(strings.TrimSpace(f.Device.Raw))
+		return err != nil || !st.IsDir() && !st.Mode().IsRegular()
+	}
+	return false
+}
+
+// byDevice answers for a block device from the device number alone: the
+// mount visible at Dir is this FS when its filesystem's device (named in
+// sysfs) is the configured device, as judge finds it in the table. Any
+// other answer (another device, or btrfs, whose device number is an
+// anonymous one) is left to the table.
+func (f FS) byDevice(ctx context.Context, st dirStat) (Found, Via, bool) {
+	if !f.Device.IsBlock() {
+		return Found{}, 0, false
+	}
+	maj, min := devOf(st.dev)
+	e := &Entry{Mountpoint: f.Dir, Major: maj, Minor: min, Source: DevName(maj, min)}
+	if e.Source == "" || f.judge(ctx, nil, e, false) != ours {
+		return Found{}, 0, false
+	}
+	return Found{Mine: e}, ViaStat, true
+}
+
+// lookupLimit bounds a statx that the table could answer instead. statx
+// with AT_STATX_DONT_SYNC does not ask a filesystem for the attributes
+// asked here, but walking to a directory inside a network filesystem may
+// revalidate its entries there; a server that does not answer then makes
+// the lookup fall back to the table instead of hanging the monitor.
+var lookupLimit = time.Second
+
+// bounded runs f in the background and gives up after lookupLimit or
+// when ctx ends; the abandoned call ends with the process.
+func bounded[T any](ctx context.Context, f func() T) (T, bool) {
+	ch := make(chan T, 1)
+	go func() { ch <- f() }()
+	t := time.NewTimer(lookupLimit)
+	defer t.Stop()
+	select {
+	case v := <-ch:
+		return v, true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	var zero T
+	return zero, false
+}
+
+// CanonicalLookup is Canonical without the mount table: the walk looks at
+// each component with statx, AT_STATX_DONT_SYNC and no attribute a
+// filesystem keeps (only whether it is a symbolic link), so that no
+// filesystem, mounted there or not, is asked anything. A walk that does
+// not finish in time (see lookupLimit) is done again as Canonical does.
+func CanonicalLookup(ctx context.Context, dir string) (string, error) {
+	if !filepath.IsAbs(dir) {
+		return "", fmt.Errorf("%q: %w", dir, ErrRelative)
+	}
+	type answer struct {
+		p   string
+		err error
+	}
+	if noStatx {
+		return Canonical(dir)
+	}
+	a, ok := bounded(ctx, func() answer {
+		p, err := resolve(statxFS, nil, dir)
+		return answer{p, err}
+	})
+	if !ok {
+		return Canonical(dir)
+	}
+	return a.p, a.err
+}
+
+var statxFS = lookup{lstat: statxLstat, readlink: os.Readlink}
+
+// statxLstat is lstat that asks only for the file type.
+func statxLstat(path string) (fs.FileInfo, error) {
+	var sx unix.Statx_t
+	flags := unix.AT_SYMLINK_NOFOLLOW | unix.AT_STATX_DONT_SYNC | unix.AT_NO_AUTOMOUNT
+	if err := unix.Statx(unix.AT_FDCWD, path, flags, unix.STATX_TYPE, &sx); err != nil {
+		return nil, &fs.PathError{Op: "statx", Path: path, Err: err}
+	}
+	return typeInfo{path, fs.FileMode(0)}.with(uint32(sx.Mode)), nil
+}
+
+// typeInfo is a FileInfo that knows the file's type only.
+type typeInfo struct {
+	name string
+	mode fs.FileMode
+}
+
+func (t typeInfo) with(mode uint32) typeInfo {
+	switch mode & unix.S_IFMT {
+	case unix.S_IFLNK:
+		t.mode = fs.ModeSymlink
+	case unix.S_IFDIR:
+		t.mode = fs.ModeDir
+	}
+	return t
+}
+
+func (t typeInfo) Name() string       { return filepath.Base(t.name) }
+func (t typeInfo) Size() int64        { return 0 }
+func (t typeInfo) Mode() fs.FileMode  { return t.mode }
+func (t typeInfo) ModTime() time.Time { return time.Time{} }
+func (t typeInfo) IsDir() bool        { return t.mode.IsDir() }
+func (t typeInfo) Sys() any           { return nil }
