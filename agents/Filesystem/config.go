@@ -21,7 +21,8 @@ type config struct {
 	// statusfile_prefix cannot be used.
 	status    mount.StatusFile
 	statusErr error
-	// tab is the mount table load read; the actions start from it.
+	// tab is the mount table load read; the actions but the monitor
+	// start from it (the monitor does not read it, see lookupDir).
 	tab mount.Table
 }
 
@@ -47,7 +48,14 @@ func load(e *ocf.Env) (*config, error) {
 	fstype := e.Str("fstype")
 	options := e.Str("options")
 	dir := e.Str("directory")
-	tab, canon, err := resolveDir(dir)
+	var tab mount.Table
+	var canon string
+	var err error
+	if isMonitor(e) {
+		canon, err = lookupDir(dir)
+	} else {
+		tab, canon, err = resolveDir(dir)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -182,6 +190,28 @@ func validateAll(e *ocf.Env, c *config) error {
 		}
 	}
 	return checkClone(e, c)
+}
+
+// isMonitor: the monitor (and the probe) looks at the one mount on the
+// directory and does not read the mount table, whose cost grows with
+// every mount of the host (see mount.FS.Lookup).
+func isMonitor(e *ocf.Env) bool { return e.Action == "monitor" || e.Action == "status" }
+
+// lookupDir is resolveDir for the monitor: the directory resolved with
+// statx of each component, which asks no filesystem anything, instead of
+// against the mount table.
+func lookupDir(dir string) (string, error) {
+	if !filepath.IsAbs(dir) {
+		return "", ocf.Errorf(ocf.ErrConfigured, "directory %q must be an absolute path", dir)
+	}
+	canon, err := mount.CanonicalLookup(context.Background(), dir)
+	if err != nil {
+		return "", ocf.Errorf(ocf.ErrGeneric, "cannot resolve directory %s: %v", dir, err)
+	}
+	if canon == "/" {
+		return "", ocf.Errorf(ocf.ErrConfigured, "directory %q is the root filesystem: refusing to manage it", dir)
+	}
+	return canon, nil
 }
 
 // resolveDir checks the directory and resolves it against the mount table:

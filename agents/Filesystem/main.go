@@ -1,7 +1,8 @@
 // Command Filesystem is ocfkit's drop-in for ocf:heartbeat:Filesystem: it
 // mounts a block device, a bind source, a tmpfs or a network share on a
 // directory, with the anchor's parameter names and defaults. The monitor
-// reads /proc/self/mountinfo and forks nothing; stop finds the processes
+// asks the kernel for the one mount on the directory (statx, statmount)
+// and forks nothing; stop finds the processes
 // holding a busy mount by scanning /proc and shares the stop timeout
 // between SIGTERM and SIGKILL. The mechanics live in providers/mount.
 package main
@@ -19,8 +20,10 @@ var agent = &ocf.Agent{
 	Longdesc: `Mounts a filesystem on shared storage (a DRBD or SAN device), a bind mount,
 a tmpfs or a network share (nfs, cifs), with the parameters of ocf:heartbeat:Filesystem.
 
-The monitor at depth 0 (also the probe) checks in /proc/self/mountinfo that the
-configured device is mounted on the directory, without running any program.
+The monitor at depth 0 (also the probe) checks that the configured device is
+mounted on the directory, without running any program: it asks the kernel for the
+one mount there (statx, statmount) and reads /proc/self/mountinfo only where that
+cannot answer (nothing mounted, bind and loop mounts, older kernels).
 Deeper checks are chosen with OCF_CHECK_LEVEL:
 
 10: read the first block of the device, bypassing the cache (nothing to do for

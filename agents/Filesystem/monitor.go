@@ -7,14 +7,20 @@ import (
 	"github.com/ocfkit/ocfkit/providers/mount"
 )
 
-// monitor checks the mount table (depth 0), reads the device (10) or
-// writes and reads a status file (20). Depth 0 forks nothing.
+// monitor checks the mount on the directory (depth 0), reads the device
+// (10) or writes and reads a status file (20). Depth 0 forks nothing, and
+// reads the mount table only where the kernel cannot describe the one
+// mount (see mount.FS.Lookup).
 func monitor(ctx context.Context, e *ocf.Env) error {
 	if err := checkDepth(e); err != nil {
 		return err
 	}
 	c := cfg
-	found := c.fs.Find(ctx, c.tab, false)
+	found, via, err := c.fs.Lookup(ctx)
+	if err != nil {
+		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	e.Log.Debugf("%s looked up by %s", c.fs.Dir, via)
 	if found.Mine == nil {
 		if o := found.Other; o != nil {
 			e.Log.Infof("%s is not mounted on %s: %s (%s) is", c.fs.Device.Raw, c.fs.Dir, o.Source, o.FSType)

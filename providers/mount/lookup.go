@@ -36,7 +36,7 @@ func (v Via) String() string {
 	case ViaStat:
 		return "stat"
 	case ViaTable:
-		return "mount table"
+		return "the mount table"
 	}
 	return fmt.Sprintf("Via(%d)", int(v))
 }
