@@ -56,6 +56,9 @@ type Exec struct {
 	// vfork, so this includes the benchmark process's own RSS at exec time:
 	// use PeakRSS for memory figures.
 	MaxRSS int64
+	// CPU is the user and system time of the command and the children it
+	// waited for: on a loaded machine it drifts less than Elapsed.
+	CPU    time.Duration
 	Output []byte
 }
 
@@ -76,6 +79,7 @@ func Run(path string, env []string, args ...string) (Exec, error) {
 	}
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.MaxRSS = ru.Maxrss
+		r.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	return r, nil
 }
