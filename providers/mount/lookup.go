@@ -47,10 +47,9 @@ func (v Via) String() string {
 // of unrelated mounts. The table is read only where neither statmount nor
 // the device number can answer: nothing mounted at Dir (the table then
 // confirms it, so that a mount hidden under another is still seen as
-// Find sees it), a bind or loop mount (their verdict reads the table), a
-// source other than a block device on a kernel before 6.13, a btrfs
-// subvolume, a kernel before 5.8, or a directory whose statx does not
-// answer in time.
+// Find sees it), a bind or loop mount without statmount, a source other
+// than a block device on a kernel before 6.13, a btrfs subvolume, a
+// kernel before 5.8, or a path whose statx does not answer in time.
 func (f FS) Lookup(ctx context.Context) (Found, Via, error) {
 	if found, via, ok := f.lookupOne(ctx); ok {
 		return found, via, nil
@@ -62,21 +61,28 @@ func (f FS) Lookup(ctx context.Context) (Found, Via, error) {
 	return f.Find(ctx, t, false), ViaTable, nil
 }
 
-// Tests turn the kernel's features off to exercise every way.
+// Tests turn the kernel's features off to exercise every way, and make
+// statx hang as on a network filesystem whose server is gone.
 var (
 	noStatmount bool
 	noStatx     bool
+	hangStatx   chan struct{}
 )
 
 func (f FS) lookupOne(ctx context.Context) (Found, Via, bool) {
-	if noStatx || !f.tableFree() {
+	if noStatx {
 		return Found{}, 0, false
 	}
+	how, raw := f.how()
 	type answer struct {
 		st  dirStat
 		err error
 	}
+	hang := hangStatx
 	a, ok := bounded(ctx, func() answer {
+		if hang != nil {
+			<-hang
+		}
 		st, err := statDir(f.Dir)
 		return answer{st, err}
 	})
@@ -93,31 +99,128 @@ func (f FS) lookupOne(ctx context.Context) (Found, Via, bool) {
 			return Found{}, 0, false // not the path the table lists
 		case !m.subtype && (m.e.FSType == "fuse" || m.e.FSType == "fuseblk"):
 			return Found{}, 0, false // fuse.sshfs, but the kernel did not say
-		case m.source:
+		case m.source || how != byJudge:
 			e := &m.e
-			switch f.judge(ctx, nil, e, false) {
-			case ours:
+			v, ok := f.judgeOne(ctx, how, raw, e)
+			switch {
+			case !ok:
+				return Found{}, 0, false
+			case v == ours:
 				return Found{Mine: e}, ViaStatmount, true
-			case unknown:
+			case v == unknown:
 				return Found{Mine: e, Unverified: true}, ViaStatmount, true
 			}
 			return Found{Other: e}, ViaStatmount, true
 		}
 	}
+	if how != byJudge {
+		return Found{}, 0, false
+	}
 	return f.byDevice(ctx, a.st)
 }
 
-// tableFree reports whether judge can compare a mount with this FS
-// without the table: bind and loop mounts are matched through it.
-func (f FS) tableFree() bool {
+// judging is how a mount is compared with this FS without the table.
+type judging int
+
+const (
+	byJudge judging = iota // judge needs no table for this device
+	byBind                 // a bind mount of the directory raw
+	byLoop                 // a loop mount of the image file raw
+)
+
+// how tells how judge compares a mount with this FS, and the path it
+// compares with for a bind or loop mount (judge reads the table then).
+func (f FS) how() (judging, string) {
+	raw := strings.TrimSpace(f.Device.Raw)
 	switch f.Device.Kind {
-	case KindTag, KindSource:
-		return true
+	case KindDir:
+		return byBind, raw
+	case KindLoop:
+		return byLoop, raw
 	case KindPath:
-		st, err := os.Stat(strings.TrimSpace(f.Device.Raw))
-		return err != nil || !st.IsDir() && !st.Mode().IsRegular()
+		if st, err := os.Stat(raw); err == nil {
+			switch {
+			case st.IsDir():
+				return byBind, raw
+			case st.Mode().IsRegular():
+				return byLoop, raw
+			}
+		}
 	}
-	return false
+	return byJudge, raw
+}
+
+// judgeOne is judge without the table; ok is false where only the
+// table can tell.
+func (f FS) judgeOne(ctx context.Context, how judging, raw string, e *Entry) (verdict, bool) {
+	switch how {
+	case byBind:
+		return bindOne(ctx, raw, e)
+	case byLoop:
+		canon, ok := canonicalOne(ctx, raw)
+		if !ok {
+			return 0, false
+		}
+		return yes(loopBacking(e.Major, e.Minor) == canon), true
+	}
+	return f.judge(ctx, nil, e, false), true
+}
+
+// canonicalOne resolves path with statx (see CanonicalLookup); ok is
+// false when that fails or does not answer in time.
+func canonicalOne(ctx context.Context, path string) (string, bool) {
+	type answer struct {
+		p   string
+		err error
+	}
+	a, ok := bounded(ctx, func() answer {
+		p, err := resolve(statxFS, nil, path)
+		return answer{p, err}
+	})
+	return a.p, ok && a.err == nil
+}
+
+// bindOne is bindVerdict with the mount that holds the source found by
+// statx and statmount instead of in the table: e shows src when it is
+// that mount's filesystem and its root is src's path in it.
+func bindOne(ctx context.Context, src string, e *Entry) (verdict, bool) {
+	src = filepath.Clean(src)
+	canon, ok := canonicalOne(ctx, src)
+	if !ok {
+		return 0, false
+	}
+	type answer struct {
+		st  dirStat
+		err error
+	}
+	a, ok := bounded(ctx, func() answer {
+		st, err := statDir(canon)
+		return answer{st, err}
+	})
+	if !ok || a.err != nil || !a.st.unique {
+		return 0, false
+	}
+	s, err := statMount(a.st.mountID)
+	if err != nil || s.e.ID == e.ID {
+		return 0, false // e itself holds the source: the table skips it
+	}
+	var rel string
+	switch {
+	case canon == s.e.Mountpoint:
+	case s.e.Mountpoint == "/":
+		rel = strings.TrimPrefix(canon, "/")
+	case strings.HasPrefix(canon, s.e.Mountpoint+"/"):
+		rel = canon[len(s.e.Mountpoint)+1:]
+	default:
+		return 0, false
+	}
+	if e.Major == s.e.Major && e.Minor == s.e.Minor && e.Root == filepath.Join(s.e.Root, rel) {
+		return ours, true
+	}
+	if canon != src {
+		return 0, false // the table tries the path as written too
+	}
+	return unrelated, true
 }
 
 // byDevice answers for a block device from the device number alone: the
@@ -177,7 +280,11 @@ func CanonicalLookup(ctx context.Context, dir string) (string, error) {
 	if noStatx {
 		return Canonical(dir)
 	}
+	hang := hangStatx
 	a, ok := bounded(ctx, func() answer {
+		if hang != nil {
+			<-hang
+		}
 		p, err := resolve(statxFS, nil, dir)
 		return answer{p, err}
 	})

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/ocfkit/ocfkit/providers/mount/mounttest"
 	"github.com/stretchr/testify/assert"
@@ -43,9 +44,18 @@ func TestSystemLookupAgreesWithTheTable(t *testing.T) {
 		return d
 	}
 	ext, tmp, bind, src, stacked, empty := mk("ext"), mk("tmp"), mk("bind"), mk("src"), mk("stacked"), mk("empty")
+	subBind, loop := mk("subbind"), mk("loop")
 	mounttest.Mount(t, "-t", "ext4", dev, ext)
 	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-lookup", tmp)
 	mounttest.Mount(t, "--bind", src, bind)
+	sub := filepath.Join(ext, "sub dir")
+	require.NoError(t, os.Mkdir(sub, 0o755))
+	mounttest.Mount(t, "--bind", sub, subBind)
+	img := filepath.Join(t.TempDir(), "image")
+	require.NoError(t, os.WriteFile(img, nil, 0o600))
+	require.NoError(t, os.Truncate(img, 32<<20))
+	mounttest.Run(t, "mkfs.ext4", "-q", "-F", img)
+	mounttest.Mount(t, "-t", "ext4", "-o", "loop", img, loop)
 	stackDev := mounttest.Loop(t, 64)
 	mounttest.Mkfs(t, "ext4", stackDev, "ocfkstack")
 	mounttest.Mount(t, "-t", "ext4", stackDev, stacked)
@@ -57,13 +67,20 @@ func TestSystemLookupAgreesWithTheTable(t *testing.T) {
 	require.NoError(t, os.Symlink(base, link))
 
 	type way struct {
-		name                 string
-		noStatmount, noStatx bool
+		name                       string
+		noStatmount, noStatx, hang bool
 	}
-	ways := []way{{"statmount", false, false}, {"stat", true, false}, {"table", true, true}}
+	ways := []way{{"statmount", false, false, false}, {"stat", true, false, false}, {"table", true, true, false}, {"statx hangs", false, false, true}}
+	limit := lookupLimit
+	// hang makes statx hang until the lookup gave up on it.
+	hang := func() func() {
+		lookupLimit, hangStatx = 50*time.Millisecond, make(chan struct{})
+		return func() { close(hangStatx); lookupLimit, hangStatx = limit, nil }
+	}
 	for _, tc := range []struct {
 		name, device, dir, fstype, options string
-		// via: the way each of ways answers.
+		// via: the way each of ways but the last answers (a statx
+		// that hangs leaves it to the table).
 		via [3]Via
 	}{
 		{"block by path", dev, ext, "ext4", "", [3]Via{ViaStatmount, ViaStat, ViaTable}},
@@ -72,7 +89,14 @@ func TestSystemLookupAgreesWithTheTable(t *testing.T) {
 		{"another block device there", stackDev, ext, "ext4", "", [3]Via{ViaStatmount, ViaTable, ViaTable}},
 		{"tmpfs", "ocfkit-lookup", tmp, "tmpfs", "", [3]Via{ViaStatmount, ViaTable, ViaTable}},
 		{"tmpfs of another name", "ocfkit-else", tmp, "tmpfs", "", [3]Via{ViaStatmount, ViaTable, ViaTable}},
-		{"bind", src, bind, "none", "bind", [3]Via{ViaTable, ViaTable, ViaTable}},
+		{"bind", src, bind, "none", "bind", [3]Via{ViaStatmount, ViaTable, ViaTable}},
+		{"bind without the option", src, bind, "none", "", [3]Via{ViaStatmount, ViaTable, ViaTable}},
+		{"bind of another directory", empty, bind, "none", "bind", [3]Via{ViaStatmount, ViaTable, ViaTable}},
+		{"bind of a directory in a mount", sub, subBind, "none", "bind", [3]Via{ViaStatmount, ViaTable, ViaTable}},
+		{"bind through a symlink", filepath.Join(link, "ext", "sub dir"), subBind, "none", "bind", [3]Via{ViaStatmount, ViaTable, ViaTable}},
+		{"bind of a missing directory", filepath.Join(base, "gone"), bind, "none", "bind", [3]Via{ViaTable, ViaTable, ViaTable}},
+		{"loop", img, loop, "ext4", "loop", [3]Via{ViaStatmount, ViaTable, ViaTable}},
+		{"loop of another image", filepath.Join(base, "other.img"), loop, "ext4", "loop", [3]Via{ViaStatmount, ViaTable, ViaTable}},
 		{"under a foreign mount", stackDev, stacked, "ext4", "", [3]Via{ViaStatmount, ViaTable, ViaTable}},
 		{"the foreign mount on top", "ocfkit-over", stacked, "tmpfs", "", [3]Via{ViaStatmount, ViaTable, ViaTable}},
 		{"nothing mounted", dev, empty, "ext4", "", [3]Via{ViaTable, ViaTable, ViaTable}},
@@ -86,16 +110,30 @@ func TestSystemLookupAgreesWithTheTable(t *testing.T) {
 			quick, err := CanonicalLookup(ctx, tc.dir)
 			require.NoError(t, err)
 			assert.Equal(t, canon, quick, "CanonicalLookup")
+			done := hang()
+			quick, err = CanonicalLookup(ctx, tc.dir)
+			done()
+			require.NoError(t, err)
+			assert.Equal(t, canon, quick, "CanonicalLookup while statx hangs")
 			f := FS{Device: d, Dir: canon, FSType: tc.fstype, Options: tc.options}
 			tab, err := ReadTable()
 			require.NoError(t, err)
 			want := f.Find(ctx, tab, false)
 			for i, w := range ways {
 				noStatmount, noStatx = w.noStatmount, w.noStatx
+				done := func() {}
+				if w.hang {
+					done = hang()
+				}
 				got, via, err := f.Lookup(ctx)
+				done()
 				noStatmount, noStatx = false, false
 				require.NoError(t, err)
-				assert.Equal(t, tc.via[i], via, "%s: answered by", w.name)
+				wantVia := ViaTable
+				if i < len(tc.via) {
+					wantVia = tc.via[i]
+				}
+				assert.Equal(t, wantVia, via, "%s: answered by", w.name)
 				assert.Equal(t, summary(want), summary(got), "%s: answer", w.name)
 				if want.Mine != nil && got.Mine != nil && via == ViaStatmount {
 					e := *want.Mine
