@@ -23,7 +23,7 @@ a tmpfs or a network share (nfs, cifs), with the parameters of ocf:heartbeat:Fil
 The monitor at depth 0 (also the probe) checks that the configured device is
 mounted on the directory, without running any program: it asks the kernel for the
 one mount there (statx, statmount) and reads /proc/self/mountinfo only where that
-cannot answer (nothing mounted, bind and loop mounts, older kernels).
+cannot answer (nothing mounted there, older kernels).
 Deeper checks are chosen with OCF_CHECK_LEVEL:
 
 10: read the first block of the device, bypassing the cache (nothing to do for
