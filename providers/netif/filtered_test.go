@@ -85,6 +85,14 @@ func TestFilteredDumps(t *testing.T) {
 		require.NoError(t, err)
 		assert.ElementsMatch(t, routeStrings(want), routeStrings(got), "%+v", tc)
 	}
+	for _, ip := range []string{"198.18.71.99", "10.254.0.1"} {
+		f, err := h.FindIf(netip.MustParseAddr(ip), v.Host, 24, false)
+		require.NoError(t, err, "nic and netmask need no route")
+		assert.Equal(t, Found{Link: v.Host, Bits: 24}, f)
+	}
+	f, err := h.FindIf(netip.MustParseAddr("198.18.71.99"), v.Host, 24, true)
+	require.NoError(t, err)
+	assert.Equal(t, Found{Link: v.Host, Bits: 24, Broadcast: netip.MustParseAddr("198.18.71.255")}, f, "the broadcast comes from the route's source")
 	routes, err := h.routeList(netlink.FAMILY_V4, unix.RT_TABLE_MAIN, 1<<30)
 	require.NoError(t, err, "an interface that vanished has no route")
 	assert.Empty(t, routes)

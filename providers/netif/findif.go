@@ -41,6 +41,13 @@ func (h *Handle) FindIf(ip netip.Addr, nic string, bits int, withBroadcast bool)
 			return f, err
 		}
 	}
+	if nic != "" && bits > 0 && !withBroadcast {
+		// No route can change the answer, and the dump is not free: the
+		// kernel walks the main table, which holds the local routes
+		// too (one per address on the host) unless policy rules split
+		// them.
+		return f, nil
+	}
 	best, err := h.bestRoute(ip, link.Index, bits, unix.RT_TABLE_MAIN)
 	if err != nil {
 		return f, err

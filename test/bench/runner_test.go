@@ -147,45 +147,57 @@ func fail(t *testing.T, err error) {
 	t.Fatal(err)
 }
 
-// compareScale alternates ocfkit and heartbeat in every runner, runs
-// samples each, the runners in turn, and prints for each state the
-// medians of both (wall clock, and CPU time, which the load of a shared
-// machine disturbs less) against the first state's. It returns ocfkit's
-// wall-clock and CPU ratios to the first state.
+// scaleSides are the contenders of a scale bench: ocfkit, heartbeat and,
+// when OCFKIT_BENCH_BEFORE names a directory of agents built from an
+// earlier commit, that build ("before").
+func scaleSides() []string {
+	if os.Getenv("OCFKIT_BENCH_BEFORE") != "" {
+		return []string{"ocfkit", "heartbeat", "before"}
+	}
+	return []string{"ocfkit", "heartbeat"}
+}
+
+// compareScale alternates the sides in every runner, runs samples each,
+// the runners in turn, and prints for each state and side the medians
+// (wall clock, and CPU time, which the load of a shared machine disturbs
+// less) and their ratio to the first state's, and heartbeat's wall-clock
+// median over ocfkit's. It returns ocfkit's ratios to the first state.
 func compareScale(t *testing.T, what string, runs int, rs []*runner) (wall, cpu []float64) {
 	t.Helper()
+	sides := scaleSides()
 	type samples struct{ wall, cpu []time.Duration }
-	ours := make([]samples, len(rs))
-	theirs := make([]samples, len(rs))
+	got := make([][]samples, len(rs)) // [state][side]
+	for k := range got {
+		got[k] = make([]samples, len(sides))
+	}
 	for i := 0; i < runs; i++ {
 		// Each round starts at another state, so that none always runs
 		// right after the heaviest.
 		for j := range rs {
 			k := (i + j) % len(rs)
-			for _, s := range []struct {
-				side string
-				into *samples
-			}{{"ocfkit", &ours[k]}, {"heartbeat", &theirs[k]}} {
-				w, c, err := rs[k].time(s.side)
+			for n, side := range sides {
+				w, c, err := rs[k].time(side)
 				if err != nil {
 					t.Fatal(err)
 				}
-				s.into.wall = append(s.into.wall, w)
-				s.into.cpu = append(s.into.cpu, c)
+				got[k][n].wall = append(got[k][n].wall, w)
+				got[k][n].cpu = append(got[k][n].cpu, c)
 			}
 		}
 	}
 	m := bench.Median
 	for k, r := range rs {
-		a, b := m(ours[k].wall), m(theirs[k].wall)
-		ac, bc := m(ours[k].cpu), m(theirs[k].cpu)
-		wall = append(wall, float64(a)/float64(m(ours[0].wall)))
-		cpu = append(cpu, float64(ac)/float64(m(ours[0].cpu)))
-		bench.Printf("%-18s %-20s ocfkit %8s %5.2fx  cpu %8s %5.2fx | heartbeat %8s %5.2fx  cpu %8s %5.2fx | heartbeat/ocfkit %5.1fx  (n=%d)",
-			what, r.state,
-			fmtMs(a), wall[k], fmtMs(ac), cpu[k],
-			fmtMs(b), float64(b)/float64(m(theirs[0].wall)), fmtMs(bc), float64(bc)/float64(m(theirs[0].cpu)),
-			float64(b)/float64(a), runs)
+		line := fmt.Sprintf("%-18s %-20s", what, r.state)
+		for n, side := range sides {
+			w, c := m(got[k][n].wall), m(got[k][n].cpu)
+			rw, rc := float64(w)/float64(m(got[0][n].wall)), float64(c)/float64(m(got[0][n].cpu))
+			if n == 0 {
+				wall, cpu = append(wall, rw), append(cpu, rc)
+			}
+			line += fmt.Sprintf(" | %s %s %.2fx cpu %s %.2fx", side, fmtMs(w), rw, fmtMs(c), rc)
+		}
+		bench.Printf("%s | heartbeat/ocfkit %.1fx  (n=%d)", line,
+			float64(m(got[k][1].wall))/float64(m(got[k][0].wall)), runs)
 	}
 	return wall, cpu
 }

@@ -18,6 +18,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// before is the agent name built from an earlier commit, in the
+// directory OCFKIT_BENCH_BEFORE (make bin/<agent> there).
+func before(name string) string {
+	return filepath.Join(os.Getenv("OCFKIT_BENCH_BEFORE"), name)
+}
+
 // TestBenchIPaddr2Scale times the IPaddr2 monitor of both agents with 0,
 // 1,000 and 4,000 addresses on another interface (an LVS director, a
 // Kubernetes node in IPVS mode): ocfkit's must not grow with them. Each
@@ -27,9 +33,12 @@ func TestBenchIPaddr2Scale(t *testing.T) {
 	bench.Need(t)
 	testenv.NeedRoot(t)
 	testenv.NeedFile(t, heartbeatIPaddr2)
-	// No nic: both agents find the interface from the routes, so the
-	// route lookup is measured too.
+	// Without nic both agents find the interface from the routes; with
+	// nic and cidr_netmask no route is needed.
 	p := agenttest.Params{"OCF_RESOURCE_INSTANCE": "vip", "ip": "198.18.61.10", "cidr_netmask": "24"}
+	if nic := os.Getenv("OCFKIT_BENCH_NIC"); nic != "" {
+		p = p.With("nic", nic)
+	}
 	if inRunner(t) {
 		ip := testenv.NeedCmd(t, "ip")
 		n, _ := strconv.Atoi(os.Getenv("OCFKIT_BENCH_ADDRS"))
@@ -54,16 +63,19 @@ func TestBenchIPaddr2Scale(t *testing.T) {
 		serve(map[string]func() (time.Duration, error){
 			"ocfkit":    func() (time.Duration, error) { return monitorCPU(ours, monitor, 0) },
 			"heartbeat": func() (time.Duration, error) { return monitorCPU(heartbeatIPaddr2, monitor, 0) },
+			"before":    func() (time.Duration, error) { return monitorCPU(before("IPaddr2"), monitor, 0) },
 		})
 		return
 	}
 	ours := testenv.BuildAgent(t, "IPaddr2")
-	var rs []*runner
-	for _, n := range []int{0, 1000, 4000} {
-		rs = append(rs, startRunner(t, fmt.Sprintf("%d addrs elsewhere", n), []string{"--net"},
-			"OCFKIT_BENCH_ADDRS="+strconv.Itoa(n), "OCFKIT_BENCH_OURS="+ours))
+	for _, c := range []struct{ what, nic string }{{"IPaddr2, nic given", "ocfkv0"}, {"IPaddr2, no nic", ""}} {
+		var rs []*runner
+		for _, n := range []int{0, 1000, 4000} {
+			rs = append(rs, startRunner(t, fmt.Sprintf("%d addrs elsewhere", n), []string{"--net"},
+				"OCFKIT_BENCH_ADDRS="+strconv.Itoa(n), "OCFKIT_BENCH_OURS="+ours, "OCFKIT_BENCH_NIC="+c.nic))
+		}
+		compareScale(t, c.what, bench.Runs(), rs)
 	}
-	compareScale(t, "IPaddr2 monitor", bench.Runs(), rs)
 }
 
 // TestBenchFilesystemScale times the Filesystem monitor of both agents
@@ -112,6 +124,7 @@ func TestBenchFilesystemScale(t *testing.T) {
 		serve(map[string]func() (time.Duration, error){
 			"ocfkit":    func() (time.Duration, error) { return monitorCPU(ours, monitor, 0) },
 			"heartbeat": func() (time.Duration, error) { return monitorCPU(anchorFilesystem, monitor, 0) },
+			"before":    func() (time.Duration, error) { return monitorCPU(before("Filesystem"), monitor, 0) },
 		})
 		if err := act(ours, agenttest.Environ(p), "stop", 0); err != nil {
 			t.Error(err)
