@@ -89,8 +89,8 @@ type mounted struct {
 	e Entry
 	// source: Source is known (STATMOUNT_SB_SOURCE, Linux 6.13).
 	source bool
-	// subtype: a subtype (fuse.sshfs) is part of FSType, or the kernel
-	// said there is none.
+	// subtype: the kernel reported the subtype (fuse.sshfs), which is
+	// part of FSType then.
 	subtype bool
 }
 
@@ -142,14 +142,13 @@ func statMount(id uint64) (mounted, error) {
 	if got&statmountSBSource != 0 {
 		m.e.Source, m.source = str(smSBSource), true
 	}
-	switch {
-	case got&statmountFSSubtype != 0:
+	// A kernel that knows no subtype, or has none to report, leaves
+	// the flag out: the caller cannot tell fuse.sshfs from fuse then.
+	if got&statmountFSSubtype != 0 {
 		if sub := str(smFSSubtype); sub != "" {
 			m.e.FSType += "." + sub
 		}
 		m.subtype = true
-	case want&statmountFSSubtype != 0:
-		m.subtype = true // asked and known: an empty subtype is left out
 	}
 	return m, nil
 }
