@@ -19,8 +19,8 @@ type Via int
 // The ways Lookup answers, cheapest first.
 const (
 	// ViaStatmount: statx of the directory and statmount(2) of the one
-	// mount there (Linux 6.8 and later; 6.13 for the source, which all
-	// but block devices need).
+	// mount there (Linux 6.8 and later; the source, which all but block
+	// devices need, only in later kernels).
 	ViaStatmount Via = iota + 1
 	// ViaStat: statx of the directory, a mount root whose device number
 	// is the configured block device's.
@@ -47,9 +47,10 @@ func (v Via) String() string {
 // of unrelated mounts. The table is read only where neither statmount nor
 // the device number can answer: nothing mounted at Dir (the table then
 // confirms it, so that a mount hidden under another is still seen as
-// Find sees it), a bind or loop mount without statmount, a source other
-// than a block device on a kernel before 6.13, a btrfs subvolume, a
-// kernel before 5.8, or a path whose statx does not answer in time.
+// Find sees it); without statmount, a bind or loop mount or a btrfs
+// subvolume; a source other than a block device when statmount gives no
+// source; a kernel before 5.8; a path whose statx does not answer in
+// time.
 func (f FS) Lookup(ctx context.Context) (Found, Via, error) {
 	if found, via, ok := f.lookupOne(ctx); ok {
 		return found, via, nil

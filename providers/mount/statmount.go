@@ -87,7 +87,7 @@ type mntIDReq struct {
 // mounted is a mount as statmount describes it, with what it could say.
 type mounted struct {
 	e Entry
-	// source: Source is known (STATMOUNT_SB_SOURCE, Linux 6.13).
+	// source: Source is known (STATMOUNT_SB_SOURCE, later than 6.8).
 	source bool
 	// subtype: the kernel reported the subtype (fuse.sshfs), which is
 	// part of FSType then.
@@ -103,8 +103,8 @@ func statMount(id uint64) (mounted, error) {
 		statmountFSType | statmountFSSubtype | statmountSBSource)
 	buf, err := statmountCall(id, want)
 	if errors.Is(err, unix.EINVAL) {
-		// A kernel that refuses flags it does not know (6.8 knows
-		// neither subtype nor source).
+		// A kernel that refuses flags it does not know (the first
+		// ones knew neither subtype nor source).
 		want &^= statmountFSSubtype | statmountSBSource
 		buf, err = statmountCall(id, want)
 	}
