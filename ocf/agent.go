@@ -39,9 +39,13 @@ type Agent struct {
 	Longdesc  string
 	Params    []Param
 	Actions   []Action
-	// Validate checks the configuration beyond the declared types. It runs
-	// for validate-all and before every other action but meta-data; it sees
-	// e.Action, so it can keep the monitor's hot path cheap.
+	// Resource loads the resource every action works on (see Resource).
+	// An agent that declares it has no Validate: Load validates.
+	Resource Loader
+	// Validate checks the configuration beyond the declared types, for
+	// agents without a Resource. It runs for validate-all and before
+	// every other action but meta-data; it sees e.Action, so it can keep
+	// the monitor's hot path cheap.
 	Validate func(ctx context.Context, e *Env) error
 }
 
@@ -227,9 +231,12 @@ func (a *Agent) dispatch(value func(string) string, action string, stdout, stder
 		return Success
 	}
 	start := time.Now()
-	e, envErr := newEnv(a, action, start)
+	e, warnings := newEnv(a, action, start)
 	e.Log = NewLogger(a.Name, e.Instance, stderr)
 	defer e.Log.Close()
+	for _, w := range warnings {
+		e.Log.Warnf("%s", w)
+	}
 	ctx, cancel := context.WithDeadline(context.Background(), e.Deadline)
 	defer cancel()
 	armWatchdog(e, start, stderr)
@@ -242,13 +249,32 @@ func (a *Agent) dispatch(value func(string) string, action string, stdout, stder
 		}
 	}()
 
-	err := envErr
-	if err != nil {
-		err = &Error{Code: ErrConfigured, Reason: err.Error()}
+	err := a.readParams(value, e)
+	run := a.run(action)
+	if run == nil && action != "validate-all" {
+		fmt.Fprintf(stderr, "%s: action %s is not implemented\n", a.Name, action)
+		return ErrUnimplemented
 	}
-	if err == nil {
-		err = a.readParams(value, e)
+	if a.Resource != nil {
+		err = a.runLoaded(ctx, e, run, err)
+	} else {
+		err = a.runValidated(ctx, e, run, err)
 	}
+	if ctx.Err() != nil && watchdog {
+		killStragglers()
+	}
+	if err != nil && ctx.Err() != nil && CodeOf(err) == ErrGeneric && errors.Is(err, context.DeadlineExceeded) {
+		err = Errorf(ErrGeneric, "%s did not finish within its timeout of %s: %v", action, e.Timeout, err)
+	}
+	return a.finish(e, err, stderr)
+}
+
+// runValidated runs an action of an agent without a Resource: Validate,
+// then the action, with the same two rules as runLoaded in their older
+// form (stop runs with defaults; a probe of an unconfigurable resource is
+// not running).
+func (a *Agent) runValidated(ctx context.Context, e *Env, run func(context.Context, *Env) error, err error) error {
+	action := e.Action
 	if err == nil && a.Validate != nil {
 		err = a.Validate(ctx, e)
 	}
@@ -263,25 +289,12 @@ func (a *Agent) dispatch(value func(string) string, action string, stdout, stder
 		// A probe on a node where the resource cannot even be configured
 		// means "not running here", not a failure that bans the resource.
 		e.Log.Infof("probe: %v", err)
-		return NotRunning
+		return Exit(NotRunning)
 	}
-	if err == nil {
-		switch run := a.run(action); {
-		case action == "validate-all":
-		case run == nil:
-			fmt.Fprintf(stderr, "%s: action %s is not implemented\n", a.Name, action)
-			return ErrUnimplemented
-		default:
-			err = run(ctx, e)
-		}
+	if err != nil || action == "validate-all" {
+		return err
 	}
-	if ctx.Err() != nil && watchdog {
-		killStragglers()
-	}
-	if err != nil && ctx.Err() != nil && CodeOf(err) == ErrGeneric && errors.Is(err, context.DeadlineExceeded) {
-		err = Errorf(ErrGeneric, "%s did not finish within its timeout of %s: %v", action, e.Timeout, err)
-	}
-	return a.finish(e, err, stderr)
+	return run(ctx, e)
 }
 
 // finish logs a failure and prints the exit reason Pacemaker shows.
@@ -308,7 +321,11 @@ func isConfigError(err error) bool {
 
 // readParams fills e from flags and OCF_RESKEY_*, applying defaults and the
 // declared checks. An empty value counts as unset, as ${OCF_RESKEY_x:-def}
-// does in the shell agents.
+// does in the shell agents. What the action reads is always well-formed:
+// an invalid value reads as the default. The value of an ordinary
+// parameter that fails its checks is a warning; a missing required
+// parameter, or a failed check of an identity, a strict or an unsupported
+// parameter, is returned as ERR_CONFIGURED.
 func (a *Agent) readParams(value func(string) string, e *Env) error {
 	var problems []string
 	for i := range a.Params {
@@ -330,13 +347,17 @@ func (a *Agent) readParams(value func(string) string, e *Env) error {
 			continue
 		}
 		e.values[p.Name], e.set[p.Name] = v, true
-		if err := p.check(v); err != nil {
+		err := p.check(v)
+		switch {
+		case err == nil:
+		case p.Unsupported != "":
 			problems = append(problems, err.Error())
-			if p.Unsupported == "" {
-				// What the action reads is always well-formed: an
-				// invalid value reads as the default (stop goes on).
-				e.values[p.Name], e.set[p.Name] = p.Default, false
-			}
+		case p.Identity || p.Strict:
+			problems = append(problems, err.Error())
+			e.values[p.Name], e.set[p.Name] = p.Default, false
+		default:
+			e.Log.Warnf("%v: using the default %q", err, p.Default)
+			e.values[p.Name], e.set[p.Name] = p.Default, false
 		}
 	}
 	if len(problems) > 0 {

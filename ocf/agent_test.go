@@ -25,7 +25,7 @@ func dummy() *Agent {
 			{Name: "state", Required: true, Unique: true, Shortdesc: "State file", Longdesc: "Where the state is."},
 			{Name: "count", Type: Integer, Default: "3", Shortdesc: "Count"},
 			{Name: "fast", Type: Boolean, Default: "false", Shortdesc: "Fast"},
-			{Name: "mode", Type: Select, Options: []string{"a", "b"}, Default: "a", Shortdesc: "Mode"},
+			{Name: "mode", Type: Select, Options: []string{"a", "b"}, Default: "a", Strict: true, Shortdesc: "Mode"},
 			{Name: "token", Secret: true, Shortdesc: "A secret"},
 			{Name: "hash", Default: "sourceip", Unsupported: "clusterip is gone from current kernels", Shortdesc: "Hash"},
 			{Name: "newname", Alias: "oldname", Shortdesc: "Renamed"},
@@ -85,13 +85,13 @@ func TestDispatch(t *testing.T) {
 		{name: "valid", env: map[string]string{"OCF_RESKEY_state": "/x"}, args: []string{"validate-all"}, code: Success},
 		{name: "flag instead of env", args: []string{"validate-all", "--state", "/x"}, code: Success},
 		{name: "flag before action", args: []string{"--state=/x", "validate-all"}, code: Success},
-		{name: "integer", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_count": "many"}, args: []string{"validate-all"}, code: ErrConfigured, reason: `count="many" is not an integer`},
-		{name: "boolean", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_fast": "perhaps"}, args: []string{"validate-all"}, code: ErrConfigured, reason: "not a boolean"},
-		{name: "select", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_mode": "c"}, args: []string{"validate-all"}, code: ErrConfigured, reason: "not one of a, b"},
+		{name: "integer tolerated", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_count": "many"}, args: []string{"validate-all"}, code: Success},
+		{name: "boolean tolerated", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_fast": "perhaps"}, args: []string{"validate-all"}, code: Success},
+		{name: "strict select", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_mode": "c"}, args: []string{"validate-all"}, code: ErrConfigured, reason: "not one of a, b"},
 		{name: "unsupported at default", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_hash": "sourceip"}, args: []string{"validate-all"}, code: Success},
 		{name: "unsupported set", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_hash": "sourceip-sourceport"}, args: []string{"validate-all"}, code: ErrConfigured, reason: "hash is not supported by ocfkit"},
-		{name: "bad timeout", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_CRM_meta_timeout": "soon"}, args: []string{"start"}, code: ErrConfigured, reason: "not a number of milliseconds"},
-		{name: "bad depth", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_CHECK_LEVEL": "deep"}, args: []string{"start"}, code: ErrConfigured, reason: "not a depth"},
+		{name: "bad timeout", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_CRM_meta_timeout": "soon"}, args: []string{"start"}, code: Success},
+		{name: "bad depth", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_CHECK_LEVEL": "deep"}, args: []string{"start"}, code: Success},
 		{name: "secret redacted", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_token": "s3cr3t-t0ken"}, args: []string{"start"}, code: ErrGeneric, reason: "login failed with token ***"},
 		{name: "deadline from timeout", env: map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_CRM_meta_timeout": "2000"}, args: []string{"reload-agent"}, code: Success},
 	} {
@@ -142,7 +142,7 @@ func TestAliasAndDefaults(t *testing.T) {
 	b, err := os.ReadFile(logf)
 	require.NoError(t, err)
 	assert.Contains(t, string(b), "oldname is deprecated")
-	assert.Panics(t, func() { got.Str("undeclared") })
+	assert.NotPanics(t, func() { assert.Equal(t, "", got.Str("undeclared")) })
 }
 
 func TestProbeEnv(t *testing.T) {
@@ -151,8 +151,8 @@ func TestProbeEnv(t *testing.T) {
 		probe    bool
 	}{{"", true}, {"0", true}, {"10000", false}} {
 		t.Setenv("OCF_RESKEY_CRM_meta_interval", tc.interval)
-		e, err := newEnv(dummy(), "monitor", time.Now())
-		require.NoError(t, err)
+		e, warnings := newEnv(dummy(), "monitor", time.Now())
+		require.Empty(t, warnings)
 		assert.Equal(t, tc.probe, e.IsProbe(), "interval %q", tc.interval)
 	}
 }
@@ -160,14 +160,14 @@ func TestProbeEnv(t *testing.T) {
 func TestDeadline(t *testing.T) {
 	now := time.Now()
 	t.Setenv("OCF_RESKEY_CRM_meta_timeout", "20000")
-	e, err := newEnv(dummy(), "start", now)
-	require.NoError(t, err)
+	e, warnings := newEnv(dummy(), "start", now)
+	require.Empty(t, warnings)
 	assert.Equal(t, 20*time.Second, e.Timeout)
 	assert.Equal(t, now.Add(18*time.Second), e.Deadline)
 
 	t.Setenv("OCF_RESKEY_CRM_meta_timeout", "")
-	e, err = newEnv(dummy(), "monitor", now)
-	require.NoError(t, err)
+	e, warnings = newEnv(dummy(), "monitor", now)
+	require.Empty(t, warnings)
 	assert.Equal(t, 10*time.Second, e.Timeout, "declared default")
 
 	for _, tc := range []struct{ timeout, margin time.Duration }{
@@ -188,8 +188,8 @@ func TestCloneAndNotify(t *testing.T) {
 	t.Setenv("OCF_RESKEY_CRM_meta_notify_type", "post")
 	t.Setenv("OCF_RESKEY_CRM_meta_notify_operation", "start")
 	t.Setenv("OCF_RESKEY_CRM_meta_notify_start_uname", "node1  node2 ")
-	e, err := newEnv(dummy(), "notify", time.Now())
-	require.NoError(t, err)
+	e, warnings := newEnv(dummy(), "notify", time.Now())
+	require.Empty(t, warnings)
 	assert.Equal(t, Clone{Max: 2, NodeMax: 1, PromotedMax: 1, Notify: true}, e.Clone())
 	assert.Equal(t, "post", e.NotifyType())
 	assert.Equal(t, "start", e.NotifyOperation())
@@ -228,14 +228,15 @@ func TestStopDespiteBadConfiguration(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		name string
-		env  map[string]string
+		name      string
+		env       map[string]string
+		tolerated bool // start goes on too, with the default
 	}{
-		{"required missing", map[string]string{}},
-		{"bad integer", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_count": "many"}},
-		{"bad boolean", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_fast": "perhaps"}},
-		{"unsupported value", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_hash": "x"}},
-		{"validate refuses", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_mode": "b"}},
+		{"required missing", map[string]string{}, false},
+		{"bad integer", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_count": "many"}, true},
+		{"bad boolean", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_fast": "perhaps"}, true},
+		{"unsupported value", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_hash": "x"}, false},
+		{"validate refuses", map[string]string{"OCF_RESKEY_state": "/x", "OCF_RESKEY_mode": "b"}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, k := range []string{"state", "count", "fast", "hash", "mode"} {
@@ -251,7 +252,11 @@ func TestStopDespiteBadConfiguration(t *testing.T) {
 			assert.Equal(t, 3, seen.Int("count"), "an invalid integer reads as its default")
 			assert.False(t, seen.Bool("fast"))
 			code, _, _ = run(t, a, "start")
-			assert.NotEqual(t, Success, code, "other actions still refuse")
+			if tc.tolerated {
+				assert.Equal(t, Success, code, "a value the anchors tolerate is tolerated")
+			} else {
+				assert.NotEqual(t, Success, code, "other actions still refuse")
+			}
 		})
 	}
 }

@@ -25,6 +25,7 @@ type Env struct {
 
 	values map[string]string
 	set    map[string]bool
+	loaded any // the resource Agent.Resource loaded for this action
 }
 
 // Str is a parameter's value, or its default when not set.
@@ -51,9 +52,16 @@ func (e *Env) Int(name string) int {
 	return n
 }
 
+// mustKnow reports a lookup of a parameter the agent does not declare: a
+// bug, logged, never a panic (a panicking stop gets the node fenced). The
+// lookup reads as unset. Agents that decode their parameters with Decode
+// cannot make it: their unit tests check the struct against the
+// declaration (CheckParams).
 func (e *Env) mustKnow(name string) {
-	if _, ok := e.values[name]; !ok {
-		panic("ocf: parameter " + name + " is not declared by " + e.Agent.Name)
+	if _, ok := e.values[name]; !ok && !e.Agent.declares(name) {
+		if e.Log != nil {
+			e.Log.Errorf("ocf: parameter %s is not declared by %s (read as unset)", name, e.Agent.Name)
+		}
 	}
 }
 
@@ -112,8 +120,13 @@ func (e *Env) NotifyList(name string) []string {
 	return strings.Fields(e.Meta("notify_" + name))
 }
 
-// newEnv reads the environment for one action of agent a.
-func newEnv(a *Agent, action string, now time.Time) (*Env, error) {
+// newEnv reads the environment for one action of agent a. A malformed
+// OCF variable is never a failure: Pacemaker does not send one, and a
+// person trying an agent by hand must not get a stop that fails or a
+// deadline of zero for a typo. Each one is a warning (returned, as the
+// logger does not exist yet) and the default: the action's declared
+// timeout, interval 0, depth 0.
+func newEnv(a *Agent, action string, now time.Time) (*Env, []string) {
 	e := &Env{
 		Agent: a, Action: action,
 		Instance: os.Getenv("OCF_RESOURCE_INSTANCE"),
@@ -126,12 +139,13 @@ func newEnv(a *Agent, action string, now time.Time) (*Env, error) {
 	if e.Node == "" {
 		e.Node, _ = os.Hostname()
 	}
+	var warnings []string
 	var err error
 	if e.Interval, err = msEnv("OCF_RESKEY_CRM_meta_interval"); err != nil {
-		return e, err
+		warnings = append(warnings, err.Error()+": taken as 0 (a probe)")
 	}
 	if e.Timeout, err = msEnv("OCF_RESKEY_CRM_meta_timeout"); err != nil {
-		return e, err
+		warnings = append(warnings, fmt.Sprintf("%v: using the declared timeout of %s", err, a.defaultTimeout(action)))
 	}
 	if e.Timeout <= 0 {
 		e.Timeout = a.defaultTimeout(action)
@@ -142,22 +156,31 @@ func newEnv(a *Agent, action string, now time.Time) (*Env, error) {
 		lvl = os.Getenv("OCF_RESKEY_OCF_CHECK_LEVEL")
 	}
 	if lvl != "" {
-		if e.CheckLevel, err = strconv.Atoi(strings.TrimSpace(lvl)); err != nil || e.CheckLevel < 0 {
-			return e, fmt.Errorf("OCF_CHECK_LEVEL=%q is not a depth", lvl)
+		n, err := strconv.Atoi(strings.TrimSpace(lvl))
+		if err != nil || n < 0 {
+			warnings = append(warnings, fmt.Sprintf("OCF_CHECK_LEVEL=%q is not a depth: using 0", lvl))
+			n = 0
 		}
+		e.CheckLevel = n
 	}
-	return e, nil
+	return e, warnings
 }
 
-// msEnv reads a duration Pacemaker passes in milliseconds.
+// maxMillis is the longest duration Pacemaker can mean: a day is far
+// beyond any action timeout, and keeps time.Duration (int64 nanoseconds)
+// from overflowing into a deadline in the past.
+const maxMillis = 24 * 60 * 60 * 1000
+
+// msEnv reads a duration Pacemaker passes in milliseconds: a decimal
+// integer from 0 to a day. Anything else is an error and reads as 0.
 func msEnv(name string) (time.Duration, error) {
 	v := strings.TrimSpace(os.Getenv(name))
 	if v == "" {
 		return 0, nil
 	}
 	ms, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || ms < 0 {
-		return 0, fmt.Errorf("%s=%q is not a number of milliseconds", name, v)
+	if err != nil || ms < 0 || ms > maxMillis {
+		return 0, fmt.Errorf("%s=%q is not a number of milliseconds between 0 and %d", name, v, maxMillis)
 	}
 	return time.Duration(ms) * time.Millisecond, nil
 }

@@ -51,6 +51,18 @@ type Param struct {
 	Unsupported string
 	// Check validates a value that is set (after the type check).
 	Check func(v string) error
+	// Identity marks a parameter that names what the resource is (the
+	// address, device, directory, DRBD resource, configuration file...).
+	// A value that fails its checks is ERR_CONFIGURED for every action
+	// but stop (which reads it as unset), and a monitor still looks at
+	// the system with what can be read.
+	Identity bool
+	// Strict marks a parameter whose default is no safe stand-in for a
+	// bad value (an API endpoint: the default is a real cloud): a value
+	// that fails its checks is ERR_CONFIGURED, as for an identity.
+	// Any other parameter that fails its checks is tolerated as the
+	// anchors tolerate it: a warning, and the default in its place.
+	Strict bool
 }
 
 // ParseBool accepts the spellings ocf-shellfuncs' ocf_is_true accepts.
