@@ -71,9 +71,10 @@ func TestBadInput(t *testing.T) {
 		{"api_url not a URL", []string{"api_url", "api.digitalocean.com"}, "start", ocf.ErrConfigured, "api_url"},
 		{"api_url with credentials", []string{"api_url", "https://u:p@api.digitalocean.com"}, "validate-all", ocf.ErrConfigured, "user information"},
 		{"metadata_url not a URL", []string{"metadata_url", "169.254.169.254"}, "validate-all", ocf.ErrConfigured, "metadata_url"},
-		{"api_timeout zero", []string{"api_timeout", "0"}, "validate-all", ocf.ErrConfigured, "api_timeout"},
-		{"api_timeout not a number", []string{"api_timeout", "ten"}, "start", ocf.ErrConfigured, "api_timeout"},
-		{"unassign_on_stop not a boolean", []string{"unassign_on_stop", "maybe"}, "validate-all", ocf.ErrConfigured, "unassign_on_stop"},
+		// Tolerated as the community agent does: a warning and the default.
+		{"api_timeout zero", []string{"api_timeout", "0"}, "validate-all", ocf.Success, ""},
+		{"api_timeout not a number", []string{"api_timeout", "ten"}, "start", ocf.Success, ""},
+		{"unassign_on_stop not a boolean", []string{"unassign_on_stop", "maybe"}, "validate-all", ocf.Success, ""},
 		{"unassign_on_stop not a boolean, stop", []string{"unassign_on_stop", "maybe"}, "stop", ocf.Success, ""},
 		{"reserved IP not in the account", []string{"floating_ip", "198.51.100.77"}, "start", ocf.ErrArgs, "does not exist"},
 		{"droplet unknown to the API", []string{"droplet_id", "4242"}, "start", ocf.ErrGeneric, "4242"},

@@ -36,15 +36,18 @@ IP if it is still on this droplet.
 The API token is read from token_file, which must be owned by root and readable by
 nobody else (mode 0600). It never reaches the CIB, a log line, an exit reason or a
 command line. https endpoints are always verified.`,
-	Params:   params,
-	Validate: validate,
+	Params:   declared,
+	Resource: kind,
 	Actions: []ocf.Action{
-		{Name: "start", Timeout: 60 * time.Second, Run: start},
-		{Name: "stop", Timeout: 60 * time.Second, Run: stop},
-		{Name: "monitor", Timeout: 20 * time.Second, Interval: 10 * time.Second, Run: monitor},
+		{Name: "start", Timeout: 60 * time.Second, Run: kind.Do(start)},
+		{Name: "stop", Timeout: 60 * time.Second, Run: kind.Do(stop)},
+		{Name: "monitor", Timeout: 20 * time.Second, Interval: 10 * time.Second, Run: kind.Do(monitor)},
 		{Name: "validate-all", Timeout: 20 * time.Second},
-		{Name: "status", Timeout: 20 * time.Second, Undeclared: true, Run: monitor},
+		{Name: "status", Timeout: 20 * time.Second, Undeclared: true, Run: kind.Do(monitor)},
 	},
 }
+
+// kind loads a floatip resource for each action (resource.go).
+var kind = &ocf.Resource[*resource]{Load: load, LoadForStop: loadForStop}
 
 func main() { agent.Main() }

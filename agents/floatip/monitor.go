@@ -8,11 +8,7 @@ import (
 	"github.com/ocfkit/ocfkit/providers/digitalocean"
 )
 
-func monitor(ctx context.Context, e *ocf.Env) error {
-	r, err := resourceOf(e)
-	if err != nil {
-		return err
-	}
+func monitor(ctx context.Context, e *ocf.Env, r *resource) error {
 	st := r.readState()
 	if !st.Started {
 		// Stopped here (or never started): the IP may still be on this

@@ -9,11 +9,7 @@ import (
 	"github.com/ocfkit/ocfkit/providers/digitalocean"
 )
 
-func start(ctx context.Context, e *ocf.Env) error {
-	r, err := resourceOf(e)
-	if err != nil {
-		return err
-	}
+func start(ctx context.Context, e *ocf.Env, r *resource) error {
 	c, err := r.client()
 	if err != nil {
 		return err

@@ -1,13 +1,6 @@
 package main
 
-import (
-	"encoding/json"
-	"errors"
-	"io/fs"
-	"os"
-
-	"github.com/ocfkit/ocfkit/ocf"
-)
+import "github.com/ocfkit/ocfkit/ocf"
 
 // state is kept in the state directory (tmpfs: it does not survive a
 // reboot). Started is the record that the last start of this resource
@@ -20,56 +13,31 @@ type state struct {
 	Started    bool   `json:"started"`
 }
 
-func (r *resource) statePath() (string, error) {
-	p, err := r.e.StatePath("")
-	if err != nil {
-		return "", ocf.Errorf(ocf.ErrGeneric, "state directory: %v", err)
-	}
-	return p, nil
-}
-
-// readState returns the state, zero when there is none (or it is unusable:
-// it is only a cache and a record, and is rewritten by the next start).
+// readState returns the state, zero when there is none (or it is about
+// another address: an edited resource).
 func (r *resource) readState() state {
-	p, err := r.statePath()
-	if err != nil {
-		return state{}
-	}
-	b, err := os.ReadFile(p)
-	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			r.e.Log.Warnf("state file %s: %v", p, err)
-		}
-		return state{}
-	}
-	var s state
-	if err := json.Unmarshal(b, &s); err != nil || s.FloatingIP != r.ip {
-		r.e.Log.Warnf("state file %s is not about %s: ignored", p, r.ip)
+	s, ok := r.state.Read()
+	if ok && s.FloatingIP != r.ip {
+		r.e.Log.Warnf("state file %s is not about %s: ignored", r.state.Path, r.ip)
 		return state{}
 	}
 	return s
 }
 
 func (r *resource) writeState(s state) error {
-	p, err := r.statePath()
-	if err != nil {
-		return err
-	}
 	s.FloatingIP = r.ip
-	b, _ := json.Marshal(s)
-	if err := ocf.WriteState(p, b, 0o644); err != nil {
-		return ocf.Errorf(ocf.ErrGeneric, "writing state file %s: %v", p, err)
+	if err := r.state.Write(s); err != nil {
+		return ocf.Errorf(ocf.ErrGeneric, "writing state file %s: %v", r.state.Path, err)
 	}
 	return nil
 }
 
+// removeState forgets that the resource ran here. A state file that
+// cannot be removed is logged, not a failed stop: the IP itself was dealt
+// with, and a failed stop gets the node fenced.
 func (r *resource) removeState() error {
-	p, err := r.statePath()
-	if err != nil {
-		return err
-	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return ocf.Errorf(ocf.ErrGeneric, "removing state file %s: %v", p, err)
+	if err := r.state.Remove(); err != nil {
+		r.e.Log.Warnf("removing state file %s: %v", r.state.Path, err)
 	}
 	return nil
 }

@@ -7,12 +7,10 @@ import (
 	"github.com/ocfkit/ocfkit/providers/digitalocean"
 )
 
-func stop(ctx context.Context, e *ocf.Env) error {
-	r, err := resourceOf(e)
-	if err != nil {
-		return err
-	}
-	if r.unassign {
+func stop(ctx context.Context, e *ocf.Env, r *resource) error {
+	if r.unassign && r.ip == "" {
+		e.Log.Warnf("floating_ip is unusable: no reserved IP to unassign")
+	} else if r.unassign {
 		// A state file means a start ran here, even one that failed after
 		// the IP moved: that is when there may be something to unassign.
 		st := r.readState()

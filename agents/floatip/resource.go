@@ -15,59 +15,60 @@ import (
 // resource is one floatip resource as configured for this invocation.
 type resource struct {
 	e          *ocf.Env
-	ip         string
-	droplet    int // the droplet_id parameter, 0 when unset
+	ip         string // "" when floating_ip is unusable (LoadForStop)
+	droplet    int    // the droplet_id parameter, 0 when unset
 	apiURL     string
 	apiTimeout time.Duration
 	unassign   bool
+	p          params
 	meta       *digitalocean.Metadata
 	token      digitalocean.Token
+	state      *ocf.StateFile[state]
 }
 
-// loaded keeps what validate built for the action that follows (one
-// process runs one action).
-var loaded *resource
-
-func validate(ctx context.Context, e *ocf.Env) error {
+// load is the strict load: start and validate-all also read the token, so
+// that a bad token file fails them before any request. The monitor needs
+// the token only when metadata disagrees, and loads it then.
+func load(ctx context.Context, e *ocf.Env) (*resource, error) {
 	r, err := newResource(e)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	// The monitor needs the token only when metadata disagrees; stop only
-	// when it unassigns. Neither may fail for want of a token they do not use.
-	if e.Action == "start" || e.Action == "validate-all" || (e.Action == "stop" && r.unassign) {
+	if e.Action == "start" || e.Action == "validate-all" {
 		if err := r.loadToken(); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	loaded = r
-	return nil
+	return r, nil
 }
 
-func resourceOf(e *ocf.Env) (*resource, error) {
-	if loaded != nil && loaded.e == e {
-		return loaded, nil
+// loadForStop never fails: the parameters were checked at dispatch (an
+// invalid value reads as its default), and stop reads the token only if it
+// unassigns.
+func loadForStop(ctx context.Context, e *ocf.Env) *resource {
+	r, err := newResource(e)
+	if err != nil {
+		e.Log.Warnf("%v: using the default metadata service", err)
+		r.meta, _ = digitalocean.NewMetadata(digitalocean.DefaultMetadataURL, 2*time.Second)
 	}
-	return newResource(e)
+	return r
 }
 
 func newResource(e *ocf.Env) (*resource, error) {
-	r := &resource{
-		e:          e,
-		ip:         e.Str("floating_ip"),
-		droplet:    e.Int("droplet_id"),
-		apiURL:     e.Str("api_url"),
-		apiTimeout: time.Duration(e.Int("api_timeout")) * time.Second,
-		unassign:   e.Bool("unassign_on_stop"),
+	r := &resource{e: e, state: ocf.NewStateFile[state](e, "")}
+	if err := e.Decode(&r.p); err != nil {
+		return r, ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
+	r.ip, r.droplet, r.apiURL, r.unassign = r.p.FloatingIP, r.p.DropletID, r.p.APIURL, r.p.Unassign
+	r.apiTimeout = time.Duration(r.p.APITimeout) * time.Second
 	// A monitor has little time: metadata answers in milliseconds or not at all.
 	metaTimeout := 2 * time.Second
 	if e.Action == "monitor" || e.Action == "status" {
 		metaTimeout = min(metaTimeout, e.Timeout/4)
 	}
-	m, err := digitalocean.NewMetadata(e.Str("metadata_url"), metaTimeout)
+	m, err := digitalocean.NewMetadata(r.p.MetadataURL, metaTimeout)
 	if err != nil {
-		return nil, ocf.Errorf(ocf.ErrConfigured, "metadata_url: %v", err)
+		return r, ocf.Errorf(ocf.ErrConfigured, "metadata_url: %v", err)
 	}
 	r.meta = m
 	return r, nil
@@ -82,24 +83,24 @@ func (r *resource) loadToken() error {
 	if !r.token.Empty() {
 		return nil
 	}
-	if r.e.IsSet("do_token") {
+	if r.p.DoToken != "" {
 		r.e.Log.Warnf("do_token puts the API token in the CIB, readable by everyone who can read the CIB: " +
 			"move it to token_file, or hide it with cibsecret")
 		// Out of the environment that any child would inherit.
 		os.Unsetenv("OCF_RESKEY_do_token")
-		t := digitalocean.NewToken(r.e.Str("do_token"))
+		t := digitalocean.NewToken(r.p.DoToken)
 		if !validToken(t.Reveal()) {
 			return ocf.Errorf(ocf.ErrConfigured, "do_token does not look like an API token (it must be one word)")
 		}
 		r.token = t
 		return nil
 	}
-	t, err := digitalocean.ReadTokenFile(r.e.Str("token_file"))
+	t, err := digitalocean.ReadTokenFile(r.p.TokenFile)
 	if errors.Is(err, credfile.ErrPermissions) && r.e.Action == "stop" {
 		// A stop that unassigns must not fail (and get the node fenced)
 		// on a token file that is too open: it uses it and says so.
 		r.e.Log.Warnf("%v; using it for this stop anyway", err)
-		t, err = digitalocean.ReadTokenFileUnchecked(r.e.Str("token_file"))
+		t, err = digitalocean.ReadTokenFileUnchecked(r.p.TokenFile)
 	}
 	var te *digitalocean.TokenError
 	switch {
