@@ -12,13 +12,9 @@ import (
 	"github.com/ocfkit/ocfkit/providers/oci"
 )
 
-func start(ctx context.Context, e *ocf.Env) error {
+func start(ctx context.Context, e *ocf.Env, r *resource) error {
 	if os.Geteuid() != 0 {
 		return ocf.Errorf(ocf.ErrPerm, "You must be root for %s operation.", e.Action)
-	}
-	r, err := newResource(e)
-	if err != nil {
-		return err
 	}
 	t, err := r.resolve(ctx)
 	if err != nil {
@@ -72,7 +68,7 @@ func (r *resource) apiError(what string, err error) error {
 }
 
 func (r *resource) label(nic string) string {
-	l := fmt.Sprintf("%s:%d", nic, r.e.Int("interface_alias"))
+	l := fmt.Sprintf("%s:%d", nic, r.p.InterfaceAlias)
 	if len(l) > 15 {
 		return ""
 	}
@@ -99,10 +95,9 @@ func (r *resource) addLocal(ctx context.Context, nic string) error {
 	return nil
 }
 
-func monitor(ctx context.Context, e *ocf.Env) error {
-	r, err := newResource(e)
-	if err != nil {
-		return err
+func monitor(ctx context.Context, e *ocf.Env, r *resource) error {
+	if !r.ip.IsValid() {
+		return ocf.Exit(ocf.NotRunning) // no address known: none of it here
 	}
 	h, err := netif.Open("")
 	if err != nil {
@@ -163,7 +158,7 @@ func (r *resource) judge(p *oci.PrivateIP, vnicID string) error {
 // a reboot): with the address not on our interface the resource is not
 // running here, without asking anyone; with it there, the API decides.
 func (r *resource) monitorUnknown(ctx context.Context, h *netif.Handle) error {
-	if nic := r.e.Str("nic"); nic != "" {
+	if nic := r.p.NIC; nic != "" {
 		if up, err := r.hasOn(h, nic); err != nil || !up {
 			r.prepare(ctx, err)
 			return notHere(err)
@@ -249,8 +244,8 @@ func (r *resource) localNICs(ctx context.Context, h *netif.Handle, s *state) ([]
 	switch {
 	case s != nil:
 		return []string{s.NIC}, nil
-	case r.e.Str("nic") != "":
-		return []string{r.e.Str("nic")}, nil
+	case r.p.NIC != "":
+		return []string{r.p.NIC}, nil
 	}
 	if t, err := r.resolve(ctx); err == nil {
 		return []string{t.NIC}, nil
@@ -258,13 +253,13 @@ func (r *resource) localNICs(ctx context.Context, h *netif.Handle, s *state) ([]
 	return h.Where(r.prefix)
 }
 
-func stop(ctx context.Context, e *ocf.Env) error {
+func stop(ctx context.Context, e *ocf.Env, r *resource) error {
 	if os.Geteuid() != 0 {
 		return ocf.Errorf(ocf.ErrPerm, "You must be root for %s operation.", e.Action)
 	}
-	r, err := newResource(e)
-	if err != nil {
-		return err
+	if !r.ip.IsValid() {
+		r.removeState()
+		return nil // no address known: nothing of it to remove
 	}
 	h, err := netif.Open("")
 	if err != nil {
@@ -289,7 +284,7 @@ func stop(ctx context.Context, e *ocf.Env) error {
 			return ocf.Errorf(ocf.ErrGeneric, "cannot remove %s from %s: %v", r.prefix, nic, err)
 		}
 	}
-	if e.Bool("unassign_on_stop") {
+	if r.p.Unassign {
 		if err := r.unassign(ctx, s); err != nil {
 			return err
 		}

@@ -60,7 +60,6 @@ func TestBadInput(t *testing.T) {
 		{"api_endpoint plain http off loopback", []string{"api_endpoint", "http://iaas.example.com"}, ocf.ErrConfigured, "loopback"},
 		{"api_endpoint with a path", []string{"api_endpoint", "https://iaas.example.com/20160918"}, ocf.ErrConfigured, "api_endpoint"},
 		{"metadata_url not a URL", []string{"metadata_url", "169.254.169.254"}, ocf.ErrConfigured, "metadata_url"},
-		{"api_delay negative", []string{"api_delay", "-1"}, ocf.ErrConfigured, "api_delay"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, action := range []string{"validate-all", "start"} {
@@ -79,6 +78,9 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "", c.f.VNICOf(c.addr(200)), "no bad input reached the API as a write")
+
+	// api_delay is tolerated as the anchor tolerates it: the default.
+	a.must(ocf.Success, "validate-all", "api_delay", "-1")
 }
 
 func TestUnknownAction(t *testing.T) {

@@ -22,7 +22,9 @@ import (
 // monitor with a valid state file makes exactly one API call.
 type resource struct {
 	e      *ocf.Env
-	ip     netip.Addr
+	p      params
+	state  *ocf.StateFile[state]
+	ip     netip.Addr   // invalid when secondary_private_ip is unusable (loadForStop)
 	prefix netip.Prefix // ip/cidr_netmask, the local address
 	md     *oci.Metadata
 
@@ -32,39 +34,61 @@ type resource struct {
 }
 
 func newResource(e *ocf.Env) (*resource, error) {
-	ip, err := netip.ParseAddr(e.Str("secondary_private_ip"))
-	if err != nil {
-		return nil, ocf.Errorf(ocf.ErrConfigured, "secondary_private_ip: %v", err)
+	r := &resource{e: e, state: ocf.NewStateFile[state](e, "")}
+	if err := e.Decode(&r.p); err != nil {
+		return r, ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
-	return &resource{
-		e: e, ip: ip,
-		prefix: netip.PrefixFrom(ip, e.Int("cidr_netmask")),
-		md:     &oci.Metadata{BaseURL: e.Str("metadata_url")},
-	}, nil
+	r.md = &oci.Metadata{BaseURL: r.p.MetadataURL}
+	ip, err := netip.ParseAddr(r.p.IP)
+	if err != nil {
+		return r, ocf.Errorf(ocf.ErrConfigured, "secondary_private_ip: %v", err)
+	}
+	r.ip, r.prefix = ip, netip.PrefixFrom(ip, r.p.CIDRNetmask)
+	return r, nil
 }
 
-// validate runs before every action. The monitor's hot path only gets the
-// parameter checks; start and validate-all also load the credentials'
-// configuration, which is node-local.
-func validate(ctx context.Context, e *ocf.Env) error {
+// load is the strict load. start and validate-all also load the
+// credentials' configuration, which is node-local; validate-all resolves
+// the VNIC and interface too. The monitor's hot path gets the parameters.
+func load(ctx context.Context, e *ocf.Env) (*resource, error) {
 	r, err := newResource(e)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if e.Action == "start" || e.Action == "validate-all" {
-		if e.IsSet("ocicli") {
-			e.Log.Infof("ocicli=%s is not used: this agent calls the OCI API directly", e.Str("ocicli"))
+		if r.p.OCICLI != "" {
+			e.Log.Infof("ocicli=%s is not used: this agent calls the OCI API directly", r.p.OCICLI)
 		}
 		if _, err := r.credentials(); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if e.Action == "validate-all" {
 		if _, err := r.resolve(ctx); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return r, nil
+}
+
+// loadForStop never fails. An unusable secondary_private_ip is replaced by
+// the address the last start here put up, from the state file; without
+// one the resource has no address (r.ip invalid), and nothing of it can
+// run here.
+func loadForStop(ctx context.Context, e *ocf.Env) *resource {
+	r, err := newResource(e)
+	if err == nil {
+		return r
+	}
+	if s, ok := r.state.Read(); ok {
+		if ip, perr := netip.ParseAddr(s.IP); perr == nil && ip.Is4() {
+			e.Log.Warnf("%v: using %s, which the last start on this node put up", err, ip)
+			r.ip, r.prefix = ip, netip.PrefixFrom(ip, r.p.CIDRNetmask)
+			return r
+		}
+	}
+	e.Log.Warnf("%v: no address of this resource is known on this node", err)
+	return r
 }
 
 // credentials loads the configured authentication (no network).
@@ -72,14 +96,14 @@ func (r *resource) credentials() (oci.Credentials, error) {
 	if r.creds != nil {
 		return r.creds, nil
 	}
-	switch r.e.Str("auth") {
+	switch r.p.Auth {
 	case "api_key":
-		k, err := oci.LoadAPIKey(r.e.Str("config_file"), r.e.Str("profile"))
+		k, err := oci.LoadAPIKey(r.p.ConfigFile, r.p.Profile)
 		if errors.Is(err, credfile.ErrPermissions) && r.e.Action == "stop" {
 			// A stop that unassigns must not fail (and get the node
 			// fenced) on files that are too open: it uses them and says so.
 			r.e.Log.Warnf("%v; using it for this stop anyway", err)
-			k, err = oci.LoadAPIKeyUnchecked(r.e.Str("config_file"), r.e.Str("profile"))
+			k, err = oci.LoadAPIKeyUnchecked(r.p.ConfigFile, r.p.Profile)
 		}
 		switch {
 		case errors.Is(err, credfile.ErrPermissions):
@@ -95,9 +119,9 @@ func (r *resource) credentials() (oci.Credentials, error) {
 		}
 		r.creds, r.region = k, k.Region()
 	default:
-		authEndpoint := r.e.Str("auth_endpoint")
-		if authEndpoint == "" && r.e.Str("region") != "" {
-			authEndpoint = regionEndpoint(r.e.Str("region"), "auth")
+		authEndpoint := r.p.AuthEndpoint
+		if authEndpoint == "" && r.p.Region != "" {
+			authEndpoint = regionEndpoint(r.p.Region, "auth")
 		}
 		r.creds = &oci.InstancePrincipal{
 			Metadata:     r.md,
@@ -116,9 +140,9 @@ func (r *resource) client(ctx context.Context) (*oci.Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	endpoint := r.e.Str("api_endpoint")
+	endpoint := r.p.APIEndpoint
 	if endpoint == "" {
-		region := r.e.Str("region")
+		region := r.p.Region
 		if region == "" {
 			region = r.region
 		}
@@ -137,7 +161,7 @@ func (r *resource) client(ctx context.Context) (*oci.Client, error) {
 		p.AuthEndpoint = strings.TrimRight(r.instance.Endpoint("auth"), "/")
 	}
 	return &oci.Client{Endpoint: strings.TrimRight(endpoint, "/"), Creds: creds,
-		MaxBackoff: max(time.Duration(r.e.Int("api_delay"))*time.Second, 200*time.Millisecond)}, nil
+		MaxBackoff: max(time.Duration(r.p.APIDelay)*time.Second, 200*time.Millisecond)}, nil
 }
 
 func (r *resource) metadataInstance(ctx context.Context) (*oci.Instance, error) {
@@ -169,7 +193,7 @@ func (r *resource) resolve(ctx context.Context) (target, error) {
 	if err != nil {
 		return target{}, err
 	}
-	t := target{VnicID: v.VnicID, MAC: strings.ToLower(v.MacAddr), NIC: r.e.Str("nic")}
+	t := target{VnicID: v.VnicID, MAC: strings.ToLower(v.MacAddr), NIC: r.p.NIC}
 	if t.NIC != "" {
 		if _, err := net.InterfaceByName(t.NIC); err != nil {
 			return target{}, ocf.Errorf(ocf.ErrArgs, "Invalid interface name [%s] on this node: %v", t.NIC, err)
@@ -188,7 +212,7 @@ func (r *resource) vnic(ctx context.Context) (oci.VNIC, error) {
 	if err != nil {
 		return oci.VNIC{}, ocf.Errorf(ocf.ErrGeneric, "cannot read this instance's VNICs from the metadata service: %v", err)
 	}
-	v, err := oci.VNICFor(vnics, r.ip, r.e.Str("vnic_id"))
+	v, err := oci.VNICFor(vnics, r.ip, r.p.VnicID)
 	if err != nil {
 		return oci.VNIC{}, ocf.Errorf(ocf.ErrArgs, "%v", err)
 	}

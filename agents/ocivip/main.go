@@ -43,18 +43,21 @@ key from the standard OCI config file (auth=api_key). The instance principal's
 security token is kept in the state directory (mode 0600) until shortly before it
 expires, so that monitors do not federate every time. Keys and tokens never reach a
 log, a command line or an exit reason.`,
-	Params:   params,
-	Validate: validate,
+	Params:   declared,
+	Resource: kind,
 	Actions: []ocf.Action{
-		{Name: "start", Timeout: 30 * time.Second, Run: start},
-		{Name: "stop", Timeout: 30 * time.Second, Run: stop},
-		{Name: "monitor", Timeout: 30 * time.Second, Interval: 20 * time.Second, Run: monitor},
+		{Name: "start", Timeout: 30 * time.Second, Run: kind.Do(start)},
+		{Name: "stop", Timeout: 30 * time.Second, Run: kind.Do(stop)},
+		{Name: "monitor", Timeout: 30 * time.Second, Interval: 20 * time.Second, Run: kind.Do(monitor)},
 		{Name: "validate-all", Timeout: 10 * time.Second},
-		{Name: "migrate_to", Timeout: 30 * time.Second, Undeclared: true, Run: stop},
-		{Name: "migrate_from", Timeout: 30 * time.Second, Undeclared: true, Run: start},
-		{Name: "status", Timeout: 30 * time.Second, Undeclared: true, Run: monitor},
+		{Name: "migrate_to", Timeout: 30 * time.Second, Undeclared: true, Run: kind.Do(stop)},
+		{Name: "migrate_from", Timeout: 30 * time.Second, Undeclared: true, Run: kind.Do(start)},
+		{Name: "status", Timeout: 30 * time.Second, Undeclared: true, Run: kind.Do(monitor)},
 	},
 }
+
+// kind loads an ocivip resource for each action (config.go).
+var kind = &ocf.Resource[*resource]{Load: load, LoadForStop: loadForStop}
 
 func main() {
 	// Keys, tokens and signatures the provider reads or derives never

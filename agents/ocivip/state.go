@@ -1,9 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -32,51 +29,30 @@ func (r *resource) useState(s *state) {
 	}
 }
 
-func (r *resource) statePath() (string, error) {
-	p, err := r.e.StatePath("")
-	if err != nil {
-		return "", ocf.Errorf(ocf.ErrGeneric, "state directory: %v", err)
-	}
-	return p, nil
-}
-
 // readState returns the state, or nil when there is none or it is about
 // another address (an edited resource).
 func (r *resource) readState() *state {
-	p, err := r.statePath()
-	if err != nil {
+	s, ok := r.state.Read()
+	if !ok {
 		return nil
 	}
-	b, err := os.ReadFile(p)
-	if err != nil {
-		if !errors.Is(err, fs.ErrNotExist) {
-			r.e.Log.Warnf("state file %s: %v", p, err)
-		}
-		return nil
-	}
-	var s state
-	if err := json.Unmarshal(b, &s); err != nil || s.IP != r.ip.String() || s.VnicID == "" || s.NIC == "" {
-		r.e.Log.Warnf("state file %s is not about %s: ignored", p, r.ip)
+	if s.IP != r.ip.String() || s.VnicID == "" || s.NIC == "" {
+		r.e.Log.Warnf("state file %s is not about %s: ignored", r.state.Path, r.ip)
 		return nil
 	}
 	return &s
 }
 
 func (r *resource) writeState(t target) error {
-	p, err := r.statePath()
-	if err != nil {
-		return err
-	}
-	b, _ := json.Marshal(state{IP: r.ip.String(), target: t, Instance: r.instance})
-	if err := ocf.WriteState(p, b, 0o644); err != nil {
-		return ocf.Errorf(ocf.ErrGeneric, "state file %s: %v", p, err)
+	if err := r.state.Write(state{IP: r.ip.String(), target: t, Instance: r.instance}); err != nil {
+		return ocf.Errorf(ocf.ErrGeneric, "state file %s: %v", r.state.Path, err)
 	}
 	return nil
 }
 
 func (r *resource) removeState() {
-	if p, err := r.statePath(); err == nil {
-		os.Remove(p)
+	if err := r.state.Remove(); err != nil {
+		r.e.Log.Warnf("removing state file %s: %v", r.state.Path, err)
 	}
 }
 
