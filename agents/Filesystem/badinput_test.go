@@ -13,11 +13,11 @@ import (
 
 func TestBadInput(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "mnt")
-	good := params{"device": "ocfkit-bad", "directory": dir, "fstype": "tmpfs"}
+	good := kvs{"device": "ocfkit-bad", "directory": dir, "fstype": "tmpfs"}
 	recurring := "OCF_RESKEY_CRM_meta_interval"
 	for _, tc := range []struct {
 		name   string
-		p      params
+		p      kvs
 		action string
 		code   int
 		reason string
@@ -26,22 +26,22 @@ func TestBadInput(t *testing.T) {
 		{"device missing at start", good.With("device", ""), "start", ocf.ErrConfigured, "device"},
 		{"device missing, probe", good.With("device", ""), "monitor", ocf.NotRunning, ""},
 		{"directory missing", good.With("directory", ""), "validate-all", ocf.ErrConfigured, "directory"},
-		{"directory missing at stop", good.With("directory", ""), "stop", ocf.ErrConfigured, "directory"},
+		{"directory missing at stop", good.With("directory", ""), "stop", ocf.Success, ""},
 		{"fstype missing", good.With("fstype", ""), "validate-all", ocf.ErrConfigured, "fstype"},
 		{"fstype unknown", good.With("fstype", "ocfkitnosuchfs"), "validate-all", ocf.ErrInstalled, "ocfkitnosuchfs"},
 		{"fstype unknown at start", good.With("fstype", "ocfkitnosuchfs", "device", "/dev/ocfkit-none"), "start", ocf.ErrInstalled, "ocfkitnosuchfs"},
-		{"run_fsck=maybe", good.With("run_fsck", "maybe"), "validate-all", ocf.ErrConfigured, "run_fsck"},
-		{"run_fsck=maybe at start", good.With("run_fsck", "maybe"), "start", ocf.ErrConfigured, "run_fsck"},
+		// Tolerated as the anchor tolerates it: a warning and the default.
+		{"run_fsck=maybe", good.With("run_fsck", "maybe"), "validate-all", ocf.Success, ""},
 		{"depth 15", good.With("OCF_CHECK_LEVEL", "15", recurring, "20000"), "monitor", ocf.ErrConfigured, "OCF_CHECK_LEVEL=15"},
 		{"depth 15 probe", good.With("OCF_CHECK_LEVEL", "15"), "monitor", ocf.ErrConfigured, "OCF_CHECK_LEVEL=15"},
 		{"depth 15 validate", good.With("OCF_CHECK_LEVEL", "15"), "validate-all", ocf.ErrConfigured, "OCF_CHECK_LEVEL=15"},
-		{"depth not a number", good.With("OCF_CHECK_LEVEL", "deep", recurring, "20000"), "monitor", ocf.ErrConfigured, "OCF_CHECK_LEVEL"},
+		{"depth not a number is 0", good.With("OCF_CHECK_LEVEL", "deep", recurring, "20000"), "monitor", ocf.NotRunning, ""},
 		{"relative directory", good.With("directory", "mnt/web"), "validate-all", ocf.ErrConfigured, "absolute"},
 		{"relative directory at start", good.With("directory", "mnt/web"), "start", ocf.ErrConfigured, "absolute"},
 		{"directory is /", good.With("directory", "/"), "start", ocf.ErrConfigured, "root filesystem"},
 		{"directory is //", good.With("directory", "//"), "validate-all", ocf.ErrConfigured, "root filesystem"},
-		{"force_unmount=sometimes", good.With("force_unmount", "sometimes"), "validate-all", ocf.ErrConfigured, "force_unmount"},
-		{"fast_stop=perhaps", good.With("fast_stop", "perhaps"), "validate-all", ocf.ErrConfigured, "fast_stop"},
+		{"force_unmount=sometimes", good.With("force_unmount", "sometimes"), "validate-all", ocf.Success, ""},
+		{"fast_stop=perhaps", good.With("fast_stop", "perhaps"), "validate-all", ocf.Success, ""},
 		{"empty UUID", good.With("device", "UUID=", "fstype", "ext4"), "validate-all", ocf.ErrConfigured, "UUID"},
 		{"relative bind source", good.With("device", "src", "fstype", "none", "options", "bind"), "validate-all", ocf.ErrConfigured, "absolute"},
 		{"bind source missing", good.With("device", dir+"-nothere", "fstype", "none", "options", "bind"), "validate-all", ocf.ErrInstalled, "does not exist"},
@@ -66,7 +66,7 @@ func TestBadInput(t *testing.T) {
 func TestStartMissingDeviceIsNotInstalled(t *testing.T) {
 	testenv.NeedRoot(t)
 	dir := filepath.Join(t.TempDir(), "mnt")
-	p := params{"device": "/dev/ocfkit-no-such-device", "directory": dir, "fstype": "ext4"}
+	p := kvs{"device": "/dev/ocfkit-no-such-device", "directory": dir, "fstype": "ext4"}
 	r := expect(t, p, "start", ocf.ErrInstalled)
 	assert.Contains(t, r.Reason(), "/dev/ocfkit-no-such-device")
 	expect(t, p, "monitor", ocf.NotRunning)
@@ -74,7 +74,7 @@ func TestStartMissingDeviceIsNotInstalled(t *testing.T) {
 }
 
 func TestMetaData(t *testing.T) {
-	r := expect(t, params{}, "meta-data", ocf.Success)
+	r := expect(t, kvs{}, "meta-data", ocf.Success)
 	for _, name := range []string{"device", "directory", "fstype", "options", "statusfile_prefix",
 		"run_fsck", "fast_stop", "force_clones", "force_unmount"} {
 		assert.Contains(t, r.Stdout, `<parameter name="`+name+`"`)

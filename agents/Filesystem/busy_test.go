@@ -22,7 +22,7 @@ import (
 func TestStopSparesItsParent(t *testing.T) {
 	testenv.NeedRoot(t)
 	dir := mounttest.Dir(t, "m")
-	p := params{"device": "ocfkit-parent", "directory": dir, "fstype": "tmpfs", "OCF_RESKEY_CRM_meta_timeout": "3000"}
+	p := kvs{"device": "ocfkit-parent", "directory": dir, "fstype": "tmpfs", "OCF_RESKEY_CRM_meta_timeout": "3000"}
 	expect(t, p, "start", ocf.Success)
 	f, err := os.Create(filepath.Join(dir, "held by the test"))
 	require.NoError(t, err)
@@ -51,7 +51,7 @@ func TestStopBusy(t *testing.T) {
 			dev := mounttest.Loop(t, 300)
 			mounttest.Mkfs(t, fstype, dev, "busy"+fstype)
 			dir := filepath.Join(mounttest.Dir(t, "m"), "busy dir")
-			p := params{"device": dev, "directory": dir, "fstype": fstype, "OCF_RESKEY_CRM_meta_timeout": "8000"}
+			p := kvs{"device": dev, "directory": dir, "fstype": fstype, "OCF_RESKEY_CRM_meta_timeout": "8000"}
 			expect(t, p, "start", ocf.Success)
 
 			holders := map[string]*mounttest.Holder{

@@ -22,7 +22,7 @@ func TestStatusFileConcurrent(t *testing.T) {
 	dev := mounttest.Loop(t, 64)
 	mounttest.Mkfs(t, "ext4", dev, "statusconc")
 	dir := mounttest.Dir(t, "m")
-	p := params{"device": dev, "directory": dir, "fstype": "ext4"}
+	p := kvs{"device": dev, "directory": dir, "fstype": "ext4"}
 	expect(t, p, "start", ocf.Success)
 	t.Cleanup(func() { run(t, p, "stop") })
 	bin := testenv.BuildAgent(t, "Filesystem")

@@ -16,7 +16,7 @@ import (
 const heartbeat = "/usr/lib/ocf/resource.d/heartbeat/Filesystem"
 
 // runHeartbeat runs the anchor agent with the same parameters.
-func runHeartbeat(t *testing.T, p params, action string) int {
+func runHeartbeat(t *testing.T, p kvs, action string) int {
 	t.Helper()
 	return agenttest.Run(t, heartbeat, action, p, instance).Code
 }
@@ -32,7 +32,7 @@ func TestDropInForHeartbeat(t *testing.T) {
 	dev := mounttest.Loop(t, 64)
 	mounttest.Mkfs(t, "ext4", dev, "dropin")
 	dir := filepath.Join(mounttest.Dir(t, "m"), "web site")
-	p := params{"device": dev, "directory": dir + "/", "fstype": "ext4"}
+	p := kvs{"device": dev, "directory": dir + "/", "fstype": "ext4"}
 	recurring := p.With("OCF_RESKEY_CRM_meta_interval", "10000")
 
 	require.Equal(t, ocf.NotRunning, runHeartbeat(t, p, "monitor"))

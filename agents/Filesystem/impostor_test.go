@@ -22,7 +22,7 @@ func TestStopKillsImpostor(t *testing.T) {
 	testenv.NeedRoot(t)
 	sleep := testenv.NeedCmd(t, "sleep")
 	dir := mounttest.Dir(t, "m")
-	p := params{"device": "ocfkit-impostor", "directory": dir, "fstype": "tmpfs", "OCF_RESKEY_CRM_meta_timeout": "8000"}
+	p := kvs{"device": "ocfkit-impostor", "directory": dir, "fstype": "tmpfs", "OCF_RESKEY_CRM_meta_timeout": "8000"}
 	expect(t, p, "start", ocf.Success)
 	openToNobody(t, dir)
 

@@ -17,7 +17,7 @@ import (
 // lifecycle runs the OCF contract on p: probe, start twice, every monitor
 // depth, stop twice, probe again. mounted is the directory as the mount
 // table shows it.
-func lifecycle(t *testing.T, p params, mounted string) {
+func lifecycle(t *testing.T, p kvs, mounted string) {
 	t.Helper()
 	expect(t, p, "validate-all", ocf.Success)
 	expect(t, p, "monitor", ocf.NotRunning)
@@ -53,13 +53,13 @@ func TestLifecycle(t *testing.T) {
 		mounttest.Mkfs(t, "ext4", dev, "lcext4")
 		base := mounttest.Dir(t, "m")
 		dir := filepath.Join(base, "web site")
-		lifecycle(t, params{"device": dev, "directory": dir + "/", "fstype": "ext4"}, dir)
+		lifecycle(t, kvs{"device": dev, "directory": dir + "/", "fstype": "ext4"}, dir)
 	})
 	t.Run("xfs by UUID, missing directory created", func(t *testing.T) {
 		dev := mounttest.Loop(t, 300)
 		uuid := mounttest.Mkfs(t, "xfs", dev, "lcxfs")
 		dir := filepath.Join(mounttest.Dir(t, "m"), "a", "b")
-		lifecycle(t, params{"device": "UUID=" + uuid, "directory": dir, "fstype": "xfs"}, dir)
+		lifecycle(t, kvs{"device": "UUID=" + uuid, "directory": dir, "fstype": "xfs"}, dir)
 	})
 	t.Run("ext4 by -L through a symlinked directory", func(t *testing.T) {
 		dev := mounttest.Loop(t, 64)
@@ -68,34 +68,34 @@ func TestLifecycle(t *testing.T) {
 		real := filepath.Join(base, "real")
 		require.NoError(t, os.Mkdir(real, 0o755))
 		require.NoError(t, os.Symlink(real, filepath.Join(base, "link")))
-		lifecycle(t, params{"device": "-L lclabel", "directory": filepath.Join(base, "link"), "fstype": "ext4"}, real)
+		lifecycle(t, kvs{"device": "-L lclabel", "directory": filepath.Join(base, "link"), "fstype": "ext4"}, real)
 	})
 	t.Run("ext2 with fsck", func(t *testing.T) {
 		testenv.NeedCmd(t, "fsck")
 		dev := mounttest.Loop(t, 32)
 		mounttest.Mkfs(t, "ext2", dev, "lcext2")
 		dir := mounttest.Dir(t, "m")
-		lifecycle(t, params{"device": dev, "directory": dir, "fstype": "ext2", "run_fsck": "force"}, dir)
+		lifecycle(t, kvs{"device": dev, "directory": dir, "fstype": "ext2", "run_fsck": "force"}, dir)
 	})
 	t.Run("bind mount", func(t *testing.T) {
 		src := mounttest.Dir(t, "source dir")
 		require.NoError(t, os.WriteFile(filepath.Join(src, "index.html"), []byte("hi"), 0o644))
 		dir := mounttest.Dir(t, "m")
-		lifecycle(t, params{"device": src, "directory": dir, "fstype": "none", "options": "bind"}, dir)
+		lifecycle(t, kvs{"device": src, "directory": dir, "fstype": "none", "options": "bind"}, dir)
 		_, err := os.Stat(filepath.Join(src, "index.html"))
 		assert.NoError(t, err, "the source is untouched")
 	})
 	t.Run("read-only bind mount", func(t *testing.T) {
 		src := mounttest.Dir(t, "src")
 		dir := mounttest.Dir(t, "m")
-		p := params{"device": src, "directory": dir, "fstype": "none", "options": "bind,ro"}
+		p := kvs{"device": src, "directory": dir, "fstype": "none", "options": "bind,ro"}
 		expect(t, p, "start", ocf.Success)
 		expect(t, p.With("OCF_CHECK_LEVEL", "20", "OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.ErrGeneric)
 		expect(t, p, "stop", ocf.Success)
 	})
 	t.Run("tmpfs", func(t *testing.T) {
 		dir := mounttest.Dir(t, "m")
-		lifecycle(t, params{"device": "ocfkit-lc", "directory": dir, "fstype": "tmpfs", "options": "size=8m"}, dir)
+		lifecycle(t, kvs{"device": "ocfkit-lc", "directory": dir, "fstype": "tmpfs", "options": "size=8m"}, dir)
 	})
 }
 
@@ -104,7 +104,7 @@ func TestStopNestedSubmounts(t *testing.T) {
 	dev := mounttest.Loop(t, 64)
 	mounttest.Mkfs(t, "ext4", dev, "nested")
 	dir := mounttest.Dir(t, "m")
-	p := params{"device": dev, "directory": dir, "fstype": "ext4"}
+	p := kvs{"device": dev, "directory": dir, "fstype": "ext4"}
 	expect(t, p, "start", ocf.Success)
 	a := filepath.Join(dir, "a")
 	b := filepath.Join(a, "b")
@@ -126,7 +126,7 @@ func TestStartRefusals(t *testing.T) {
 	dev := mounttest.Loop(t, 64)
 	mounttest.Mkfs(t, "ext4", dev, "refuse")
 	dir, other := mounttest.Dir(t, "m"), mounttest.Dir(t, "other")
-	p := params{"device": dev, "directory": dir, "fstype": "ext4"}
+	p := kvs{"device": dev, "directory": dir, "fstype": "ext4"}
 
 	// Something else mounted on the directory.
 	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-squatter", dir)

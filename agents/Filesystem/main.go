@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/ocfkit/ocfkit/ocf"
-	"github.com/ocfkit/ocfkit/providers/mount"
 )
 
 var agent = &ocf.Agent{
@@ -39,52 +38,18 @@ found by scanning /proc and, unless force_unmount is false, get SIGTERM for the
 first half of the remaining stop time and SIGKILL for the rest. The agent itself,
 its parents and the cluster daemons are never signalled. Neither stop nor the depth-0
 monitor looks at anything on the mount, so a dead NFS server does not hang them.`,
-	Params: []ocf.Param{
-		{Name: "device", Required: true, Shortdesc: "block device",
-			Longdesc: `The block device of the filesystem (/dev/drbd0), a -U/-L option or UUID=/LABEL=
-tag for mount, the source directory of a bind mount, a tmpfs name, or an NFS/CIFS share
-(host:/export, //server/share).`},
-		{Name: "directory", Required: true, Shortdesc: "mount point",
-			Longdesc: "The mount point for the filesystem: an absolute path, created when missing."},
-		{Name: "fstype", Required: true, Shortdesc: "filesystem type",
-			Longdesc: `The type of filesystem to be mounted (ext4, xfs, nfs, cifs, tmpfs, ...); "none" for a bind mount.`},
-		{Name: "options", Shortdesc: "options",
-			Longdesc: `Extra options given to mount with -o. For bind mounts, add "bind" here and set
-fstype to "none"; "bind,ro" works. Passwords in options reach mount's command line:
-for cifs use credentials=<file> instead of password=.`},
-		{Name: "statusfile_prefix", Default: ".Filesystem_status/", Shortdesc: "status file prefix",
-			Longdesc: `The prefix of the status file written by the monitor at depth 20, relative to
-the mount point; by default status files go in a separate directory. It may end in
-"/" (one directory right under the mount point) but contains no other "/" and no "..".`},
-		{Name: "run_fsck", Type: ocf.Select, Options: []string{"auto", "force", "no"}, Default: "auto",
-			Shortdesc: "run_fsck",
-			Longdesc: `When to run fsck before mounting a block device:
-"auto": for filesystem types that need it (not for journalled, network, bind or tmpfs mounts),
-"force": always, "no": never.`},
-		{Name: "fast_stop", Type: ocf.Boolean, Default: "no", Shortdesc: "fast stop",
-			Longdesc: `When yes, give up freeing a busy mount after 6 seconds instead of using the
-whole stop timeout.`},
-		{Name: "force_clones", Type: ocf.Boolean, Default: "false",
-			Shortdesc: "allow running the resource as a clone, regardless of filesystem type",
-			Longdesc: `A local filesystem (ext4, xfs, ...) mounted read-write on several nodes gets
-corrupted, so running it as a clone is refused unless it is mounted read-only or
-this is true (e.g. one local brick per node in a glusterfs setup).`},
-		{Name: "force_unmount", Default: "true", Shortdesc: "Kill processes before unmount",
-			Check: func(v string) error { _, err := mount.ParseForce(v); return err },
-			Longdesc: `What to do with processes that keep the mount busy on stop:
-"true": signal them (TERM, then KILL), "safe": the same (ocfkit scans /proc instead
-of running fuser, and a scan blocked by an unresponsive NFS server is abandoned at
-the deadline, which is what safe is for in the anchor),
-"false": signal nothing; the stop fails if the mount stays busy.`},
-	},
-	Validate: validate,
+	Params:   declared,
+	Resource: kind,
 	Actions: []ocf.Action{
-		{Name: "start", Timeout: 60 * time.Second, Run: start},
-		{Name: "stop", Timeout: 60 * time.Second, Run: stop},
-		{Name: "monitor", Timeout: 40 * time.Second, Interval: 20 * time.Second, Run: monitor},
+		{Name: "start", Timeout: 60 * time.Second, Run: kind.Do(start)},
+		{Name: "stop", Timeout: 60 * time.Second, Run: kind.Do(stop)},
+		{Name: "monitor", Timeout: 40 * time.Second, Interval: 20 * time.Second, Run: kind.Do(monitor)},
 		{Name: "validate-all", Timeout: 5 * time.Second},
-		{Name: "status", Timeout: 40 * time.Second, Undeclared: true, Run: monitor},
+		{Name: "status", Timeout: 40 * time.Second, Undeclared: true, Run: kind.Do(monitor)},
 	},
 }
+
+// kind loads a Filesystem resource for each action (resource.go).
+var kind = &ocf.Resource[*resource]{Load: load, LoadForStop: loadForStop}
 
 func main() { agent.Main() }

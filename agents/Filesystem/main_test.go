@@ -13,19 +13,19 @@ func TestMain(m *testing.M) {
 	testenv.Main(m)
 }
 
-type params = agenttest.Params
+type kvs = agenttest.Params
 
 // instance is the resource's name: the depth-20 status file carries it.
 const instance = "OCF_RESOURCE_INSTANCE=fs-test"
 
 // run runs an action of the built agent as Pacemaker would.
-func run(t *testing.T, p params, action string) agenttest.Result {
+func run(t *testing.T, p kvs, action string) agenttest.Result {
 	t.Helper()
 	return agenttest.Run(t, testenv.BuildAgent(t, "Filesystem"), action, p, instance)
 }
 
 // expect runs an action and fails unless it exits with code.
-func expect(t *testing.T, p params, action string, code int) agenttest.Result {
+func expect(t *testing.T, p kvs, action string, code int) agenttest.Result {
 	t.Helper()
 	r := run(t, p, action)
 	if r.Code != code {

@@ -11,11 +11,13 @@ import (
 // (10) or writes and reads a status file (20). Depth 0 forks nothing, and
 // reads the mount table only where the kernel cannot describe the one
 // mount (see mount.FS.Lookup).
-func monitor(ctx context.Context, e *ocf.Env) error {
+func monitor(ctx context.Context, e *ocf.Env, c *resource) error {
 	if err := checkDepth(e); err != nil {
 		return err
 	}
-	c := cfg
+	if c.fs.Dir == "" {
+		return ocf.Exit(ocf.NotRunning) // nothing identifies a mount (loadForStop)
+	}
 	found, via, err := c.fs.Lookup(ctx)
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "%v", err)

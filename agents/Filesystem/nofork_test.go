@@ -14,13 +14,13 @@ import (
 )
 
 // forks runs the agent under ptrace and counts the processes it creates.
-func forks(t *testing.T, p params, action string) (n, code int) {
+func forks(t *testing.T, p kvs, action string) (n, code int) {
 	t.Helper()
 	return agenttest.CountForks(t, agenttest.Command(t, testenv.BuildAgent(t, "Filesystem"), action, p, instance))
 }
 
 func TestMonitorDepth0ForksNothing(t *testing.T) {
-	n, code := forks(t, params{"device": "proc", "directory": "/proc/", "fstype": "proc"}, "monitor")
+	n, code := forks(t, kvs{"device": "proc", "directory": "/proc/", "fstype": "proc"}, "monitor")
 	assert.Equal(t, ocf.Success, code)
 	assert.Zero(t, n, "monitor of /proc")
 
@@ -31,12 +31,12 @@ func TestMonitorDepth0ForksNothing(t *testing.T) {
 	require.NoError(t, os.MkdirAll(dir, 0o755))
 	// The counter itself must see forks, or the zeros below prove nothing.
 	tmp := mounttest.Dir(t, "tmp")
-	n, code = forks(t, params{"device": "ocfkit-nofork", "directory": tmp, "fstype": "tmpfs"}, "start")
+	n, code = forks(t, kvs{"device": "ocfkit-nofork", "directory": tmp, "fstype": "tmpfs"}, "start")
 	require.Equal(t, ocf.Success, code)
 	require.Greater(t, n, 0, "start forks mount(8)")
 
 	for _, device := range []string{dev, "UUID=" + uuid, "-L nofork"} {
-		p := params{"device": device, "directory": dir + "/", "fstype": "ext4", "OCF_RESKEY_CRM_meta_interval": "20000"}
+		p := kvs{"device": device, "directory": dir + "/", "fstype": "ext4", "OCF_RESKEY_CRM_meta_interval": "20000"}
 		n, code = forks(t, p, "monitor")
 		assert.Equal(t, ocf.NotRunning, code)
 		assert.Zero(t, n, "monitor of %s, not mounted", device)

@@ -25,7 +25,7 @@ func TestStopLeavesTheStatusFile(t *testing.T) {
 	dev := mounttest.Loop(t, 64)
 	mounttest.Mkfs(t, "ext4", dev, "status")
 	dir := mounttest.Dir(t, "m")
-	p := params{"device": dev, "directory": dir, "fstype": "ext4"}
+	p := kvs{"device": dev, "directory": dir, "fstype": "ext4"}
 	expect(t, p, "start", ocf.Success)
 	expect(t, p.With("OCF_CHECK_LEVEL", "20", "OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.Success)
 	expect(t, p, "stop", ocf.Success)
@@ -55,12 +55,12 @@ func TestNothingLooksAtTheMount(t *testing.T) {
 
 	for _, tc := range []struct {
 		name string
-		p    params
+		p    kvs
 	}{
-		{"by path", params{"device": dev, "directory": dir + "/", "fstype": "ext4"}},
-		{"by label", params{"device": "LABEL=nolook", "directory": dir, "fstype": "ext4"}},
-		{"bind", params{"device": mounttest.Dir(t, "src"), "directory": dir, "fstype": "none", "options": "bind"}},
-		{"tmpfs under a tmpfs", params{"device": "ocfkit-nolook", "directory": dir, "fstype": "tmpfs", "stack": "yes"}},
+		{"by path", kvs{"device": dev, "directory": dir + "/", "fstype": "ext4"}},
+		{"by label", kvs{"device": "LABEL=nolook", "directory": dir, "fstype": "ext4"}},
+		{"bind", kvs{"device": mounttest.Dir(t, "src"), "directory": dir, "fstype": "none", "options": "bind"}},
+		{"tmpfs under a tmpfs", kvs{"device": "ocfkit-nolook", "directory": dir, "fstype": "tmpfs", "stack": "yes"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.p.With("stack", "")

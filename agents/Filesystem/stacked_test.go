@@ -21,7 +21,7 @@ func TestStopUnmountsOursUnderAForeignMount(t *testing.T) {
 	dev := mounttest.Loop(t, 64)
 	mounttest.Mkfs(t, "ext4", dev, "stacked")
 	dir := mounttest.Dir(t, "m")
-	p := params{"device": dev, "directory": dir, "fstype": "ext4", "OCF_RESKEY_CRM_meta_timeout": "10000"}
+	p := kvs{"device": dev, "directory": dir, "fstype": "ext4", "OCF_RESKEY_CRM_meta_timeout": "10000"}
 	expect(t, p, "start", ocf.Success)
 	below := filepath.Join(dir, "below")
 	require.NoError(t, os.Mkdir(below, 0o755))
@@ -54,7 +54,7 @@ func TestStopWhenTheDeviceCannotBeFound(t *testing.T) {
 		link := filepath.Join(t.TempDir(), "by-id-disk")
 		require.NoError(t, os.Symlink(dev, link))
 		dir, bind := mounttest.Dir(t, "m"), mounttest.Dir(t, "bind")
-		p := params{"device": link, "directory": dir, "fstype": "ext4"}
+		p := kvs{"device": link, "directory": dir, "fstype": "ext4"}
 		expect(t, p, "start", ocf.Success)
 		mounttest.Mount(t, "--bind", dir, bind)
 		require.NoError(t, os.Remove(link))
@@ -67,7 +67,7 @@ func TestStopWhenTheDeviceCannotBeFound(t *testing.T) {
 		dev := mounttest.Loop(t, 64)
 		mounttest.Mkfs(t, "ext4", dev, "labelold")
 		dir := mounttest.Dir(t, "m")
-		p := params{"device": "LABEL=labelold", "directory": dir, "fstype": "ext4"}
+		p := kvs{"device": "LABEL=labelold", "directory": dir, "fstype": "ext4"}
 		expect(t, p, "start", ocf.Success)
 		mounttest.Run(t, e2label, dev, "labelnew")
 		expect(t, p, "stop", ocf.Success)
@@ -76,7 +76,7 @@ func TestStopWhenTheDeviceCannotBeFound(t *testing.T) {
 	t.Run("another type is left alone", func(t *testing.T) {
 		dir := mounttest.Dir(t, "m")
 		mounttest.Mount(t, "-t", "tmpfs", "ocfkit-squatter", dir)
-		p := params{"device": filepath.Join(t.TempDir(), "gone"), "directory": dir, "fstype": "ext4"}
+		p := kvs{"device": filepath.Join(t.TempDir(), "gone"), "directory": dir, "fstype": "ext4"}
 		expect(t, p, "stop", ocf.Success)
 		assert.True(t, mounttest.Mounted(t, dir))
 	})

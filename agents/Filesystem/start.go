@@ -12,8 +12,7 @@ import (
 
 // start mounts the filesystem through mount(8) after the checks the
 // anchor makes, and confirms the mount in the table.
-func start(ctx context.Context, e *ocf.Env) error {
-	c := cfg
+func start(ctx context.Context, e *ocf.Env, c *resource) error {
 	if err := checkClone(e, c); err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 const nobody = 65534
 
 // depth20 is p's recurring monitor at depth 20.
-func depth20(p params) params {
+func depth20(p kvs) kvs {
 	return p.With("OCF_CHECK_LEVEL", "20", "OCF_RESKEY_CRM_meta_interval", "10000")
 }
 
@@ -69,7 +69,7 @@ func TestStatusFileSymlinks(t *testing.T) {
 	mounttest.Mkfs(t, "ext4", dev, "statuslink")
 	dir := mounttest.Dir(t, "m")
 	logfile := filepath.Join(t.TempDir(), "log")
-	p := params{"device": dev, "directory": dir, "fstype": "ext4", "HA_LOGFILE": logfile}
+	p := kvs{"device": dev, "directory": dir, "fstype": "ext4", "HA_LOGFILE": logfile}
 	expect(t, p, "start", ocf.Success)
 	t.Cleanup(func() { run(t, p, "stop") })
 	openToNobody(t, dir)
@@ -153,7 +153,7 @@ func checkStatusDir(t *testing.T, status, name string) {
 func TestStatusFilePrefix(t *testing.T) {
 	testenv.NeedRoot(t)
 	dir := mounttest.Dir(t, "m")
-	p := params{"device": "ocfkit-prefix", "directory": dir, "fstype": "tmpfs"}
+	p := kvs{"device": "ocfkit-prefix", "directory": dir, "fstype": "tmpfs"}
 	expect(t, p, "start", ocf.Success)
 	t.Cleanup(func() { run(t, p, "stop") })
 	outside := filepath.Dir(dir)
@@ -183,7 +183,7 @@ func TestStatusFilePrefix(t *testing.T) {
 
 // agentCommand is the command run would run, for tests that run several
 // at once.
-func agentCommand(t *testing.T, bin, action string, p params) *exec.Cmd {
+func agentCommand(t *testing.T, bin, action string, p kvs) *exec.Cmd {
 	t.Helper()
 	return agenttest.Command(t, bin, action, p, instance)
 }

@@ -25,13 +25,9 @@ const stopRounds = 3
 // depth 20): on a dead server that hangs.
 // It succeeds when nothing of this resource is mounted, and never says
 // "not running".
-func stop(ctx context.Context, e *ocf.Env) error {
-	c := cfg
-	if c == nil {
-		var err error
-		if c, err = loadForStop(e); err != nil {
-			return err
-		}
+func stop(ctx context.Context, e *ocf.Env, c *resource) error {
+	if c.fs.Dir == "" {
+		return nil // nothing identifies a mount of this resource (loadForStop)
 	}
 	tab := c.tab
 	opts := mount.UnmountOptions{

@@ -269,6 +269,26 @@ func (f FS) Elsewhere(ctx context.Context, t Table, allowFork bool) []*Entry {
 	return out
 }
 
+// MountsOf returns every mount of this FS's block device, wherever it is
+// (its Dir is not looked at): a stop that cannot read its directory finds
+// the mount point this way, as the anchor does.
+func (f FS) MountsOf(ctx context.Context, t Table, allowFork bool) []*Entry {
+	if !f.Device.IsBlock() {
+		return nil
+	}
+	p, err := f.Device.Resolve(ctx, allowFork)
+	if err != nil {
+		return nil
+	}
+	var out []*Entry
+	for _, e := range t {
+		if sameBlockDev(p, e) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // sameBlockDev reports whether entry e is a mount of the block device at
 // path. The entry's device number is the filesystem's, which for btrfs is
 // an anonymous one, so the recorded source is compared too.

@@ -10,9 +10,10 @@ import (
 	"github.com/ocfkit/ocfkit/providers/mount"
 )
 
-// config is the resource as the parameters describe it.
-type config struct {
-	fs          mount.FS
+// resource is the filesystem as the parameters describe it.
+type resource struct {
+	p           params
+	fs          mount.FS // fs.Dir is "" when nothing identifies a mount (loadForStop)
 	fsck        mount.FsckPolicy
 	force       mount.Force
 	fastStop    bool
@@ -21,99 +22,93 @@ type config struct {
 	// statusfile_prefix cannot be used.
 	status    mount.StatusFile
 	statusErr error
-	// tab is the mount table load read; the actions but the monitor
-	// start from it (the monitor does not read it, see lookupDir).
+	// tab is the mount table load read; the actions start from it.
 	tab mount.Table
 }
 
-// cfg is this invocation's configuration, set by validate, which the
-// runtime calls before every action.
-var cfg *config
-
-func validate(ctx context.Context, e *ocf.Env) error {
-	c, err := load(e)
-	if err != nil {
-		return err
+// load reads and checks the parameters, strictly. It forks nothing: the
+// monitor runs it every interval. For validate-all it also checks the node
+// (the filesystem type is known, the source exists, the clone is safe).
+func load(ctx context.Context, e *ocf.Env) (*resource, error) {
+	r := &resource{}
+	if err := e.Decode(&r.p); err != nil {
+		return nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
-	cfg = c
-	if e.Action == "validate-all" {
-		return validateAll(e, c)
-	}
-	return nil
-}
-
-// load reads and checks the parameters. It forks nothing: the monitor
-// runs it every interval.
-func load(e *ocf.Env) (*config, error) {
-	fstype := e.Str("fstype")
-	options := e.Str("options")
-	dir := e.Str("directory")
 	var tab mount.Table
 	var canon string
 	var err error
 	if isMonitor(e) {
-		canon, err = lookupDir(dir)
+		canon, err = lookupDir(r.p.Directory)
 	} else {
-		tab, canon, err = resolveDir(dir)
+		tab, canon, err = resolveDir(r.p.Directory)
 	}
 	if err != nil {
 		return nil, err
 	}
-	dev, err := mount.ParseDevice(e.Str("device"), fstype, options)
+	dev, err := mount.ParseDevice(r.p.Device, r.p.FSType, r.p.Options)
 	if err != nil {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "%v", err)
 	}
-	fsck, err := mount.ParseFsckPolicy(e.Str("run_fsck"))
-	if err != nil {
-		return nil, ocf.Errorf(ocf.ErrConfigured, "%v", err)
+	// run_fsck and force_unmount were checked at dispatch: a value that
+	// does not parse reads as the default, as in the anchor.
+	r.fsck, _ = mount.ParseFsckPolicy(r.p.RunFsck)
+	if r.force, err = mount.ParseForce(r.p.ForceUnmount); err != nil {
+		r.force = mount.ForceTrue
 	}
-	force, err := mount.ParseForce(e.Str("force_unmount"))
-	if err != nil {
-		return nil, ocf.Errorf(ocf.ErrConfigured, "%v", err)
+	r.fs = mount.FS{Device: dev, Dir: canon, FSType: r.p.FSType, Options: r.p.Options}
+	r.fastStop, r.forceClones, r.tab = r.p.FastStop, r.p.ForceClones, tab
+	r.status, r.statusErr = mount.ParseStatusFile(r.p.StatusfilePrefix, statusName(e))
+	if e.Action == "validate-all" {
+		if err := validateAll(e, r); err != nil {
+			return nil, err
+		}
 	}
-	c := &config{
-		fs:          mount.FS{Device: dev, Dir: canon, FSType: fstype, Options: options},
-		fsck:        fsck,
-		force:       force,
-		fastStop:    e.Bool("fast_stop"),
-		forceClones: e.Bool("force_clones"),
-		tab:         tab,
-	}
-	c.status, c.statusErr = mount.ParseStatusFile(e.Str("statusfile_prefix"), statusName(e))
-	return c, nil
+	return r, nil
 }
 
-// loadForStop reads what a stop needs when the configuration has a
-// problem: the runtime runs stop anyway, since a failed stop gets the node
-// fenced. Only the directory is indispensable; a device that cannot be
-// read makes every mount stacked on the directory a candidate (of the
-// configured type, when there is one), as with the anchor, which unmounts
-// whatever is there.
-func loadForStop(e *ocf.Env) (*config, error) {
-	dir := e.Str("directory")
-	if dir == "" {
-		return nil, ocf.Errorf(ocf.ErrConfigured, "directory is not set: cannot tell what to unmount")
+// loadForStop never fails. A directory that is unset, relative or the root
+// cannot be a mount point of this resource: the mount point is then the
+// one the device is mounted on, when it is mounted on exactly one (the
+// anchor looks the mount point up by device in the same case); otherwise
+// nothing identifies a mount, and stop has nothing to do. A device that
+// cannot be read makes every mount stacked on the directory a candidate
+// (of the configured type, when there is one), as with the anchor, which
+// unmounts whatever is there.
+func loadForStop(ctx context.Context, e *ocf.Env) *resource {
+	r := &resource{force: mount.ForceTrue}
+	if err := e.Decode(&r.p); err != nil {
+		e.Log.Warnf("%v", err)
 	}
-	tab, canon, err := resolveDir(dir)
+	r.fastStop = r.p.FastStop
+	if f, err := mount.ParseForce(r.p.ForceUnmount); err == nil {
+		r.force = f
+	}
+	dev, err := mount.ParseDevice(r.p.Device, r.p.FSType, r.p.Options)
 	if err != nil {
-		return nil, err
+		e.Log.Warnf("%v: stopping whatever is mounted on the directory", err)
+		dev = mount.Device{Raw: r.p.Device, Kind: mount.KindUnknown}
 	}
-	fstype, options := e.Str("fstype"), e.Str("options")
-	dev, err := mount.ParseDevice(e.Str("device"), fstype, options)
-	if err != nil {
-		e.Log.Warnf("%v: stopping whatever is mounted on %s", err, canon)
-		dev = mount.Device{Raw: e.Str("device"), Kind: mount.KindUnknown}
+	r.fs = mount.FS{Device: dev, FSType: r.p.FSType, Options: r.p.Options}
+	r.status, r.statusErr = mount.ParseStatusFile(r.p.StatusfilePrefix, statusName(e))
+	tab, canon, err := resolveDir(r.p.Directory)
+	if err == nil {
+		r.fs.Dir, r.tab = canon, tab
+		return r
 	}
-	force, err := mount.ParseForce(e.Str("force_unmount"))
-	if err != nil {
-		force = mount.ForceTrue
+	if r.tab, err = mount.ReadTable(); err != nil {
+		e.Log.Warnf("%v", err)
+		return r
 	}
-	return &config{
-		fs:       mount.FS{Device: dev, Dir: canon, FSType: fstype, Options: options},
-		force:    force,
-		fastStop: e.Bool("fast_stop"),
-		tab:      tab,
-	}, nil
+	switch on := r.fs.MountsOf(ctx, r.tab, true); len(on) {
+	case 1:
+		e.Log.Warnf("directory %q is unusable: %s is mounted on %s, taken as the mount point", r.p.Directory, r.p.Device, on[0].Mountpoint)
+		r.fs.Dir = on[0].Mountpoint
+	case 0:
+		e.Log.Warnf("directory %q is unusable and %s is not mounted: nothing to stop", r.p.Directory, r.p.Device)
+	default:
+		e.Log.Warnf("directory %q is unusable and %s is mounted on %d directories: cannot tell which is this resource's", r.p.Directory, r.p.Device, len(on))
+	}
+	return r
 }
 
 // statusName is <instance>[_<clone>]_<node>: the status file is
@@ -129,7 +124,7 @@ func statusName(e *ocf.Env) string {
 
 // checkStatusFile refuses a statusfile_prefix that would put the status
 // file anywhere but in the mount.
-func checkStatusFile(c *config) error {
+func checkStatusFile(c *resource) error {
 	if c.statusErr != nil {
 		return ocf.Errorf(ocf.ErrConfigured, "%v", c.statusErr)
 	}
@@ -146,7 +141,7 @@ func checkDepth(e *ocf.Env) error {
 }
 
 // checkType makes sure this node can mount the filesystem type.
-func checkType(c *config) error {
+func checkType(c *resource) error {
 	if !mount.Known(c.fs.FSType) {
 		return ocf.Errorf(ocf.ErrInstalled, "filesystem type %q is not supported on this node (not in /proc/filesystems, no module, no mount.%s helper)", c.fs.FSType, c.fs.FSType)
 	}
@@ -154,7 +149,7 @@ func checkType(c *config) error {
 }
 
 // checkClone refuses a clone of a filesystem that is not cluster-aware.
-func checkClone(e *ocf.Env, c *config) error {
+func checkClone(e *ocf.Env, c *resource) error {
 	if e.Meta("clone_max") == "" {
 		return nil
 	}
@@ -174,7 +169,7 @@ func checkClone(e *ocf.Env, c *config) error {
 
 // validateAll adds the checks that read more of the system than the
 // monitor should on every interval.
-func validateAll(e *ocf.Env, c *config) error {
+func validateAll(e *ocf.Env, c *resource) error {
 	if err := checkDepth(e); err != nil {
 		return err
 	}
