@@ -4,31 +4,32 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/ocfkit/ocfkit/ocf"
 	"github.com/ocfkit/ocfkit/providers/netif"
 )
 
-// validate runs before every action: the parameter checks, and for
+// load is the strict load: the parameter checks, root for start, and for
 // validate-all also the lookups on the machine (the interface exists, a
 // route or cidr_netmask gives the prefix).
-func validate(ctx context.Context, e *ocf.Env) error {
+func load(ctx context.Context, e *ocf.Env) (*resource, error) {
 	c, err := parseConfig(e)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if (e.Action == "start" || e.Action == "stop") && os.Geteuid() != 0 {
-		return ocf.Errorf(ocf.ErrPerm, "You must be root for %s operation.", e.Action)
+	if e.Action == "start" && os.Geteuid() != 0 {
+		return nil, ocf.Errorf(ocf.ErrPerm, "You must be root for %s operation.", e.Action)
 	}
 	if e.Action != "validate-all" {
-		return nil
+		return c, nil
 	}
 	h, _, err := lookup(e, c)
 	if h != nil {
 		h.Close()
 	}
-	return err
+	return c, err
 }
 
 // lookup opens netlink in the right namespace and resolves the resource,
@@ -38,12 +39,12 @@ func validate(ctx context.Context, e *ocf.Env) error {
 // configuration check reports it as ERR_CONFIGURED, but start says
 // ERR_ARGS, which bans the resource from this node only, so the address
 // can still come up where the network is in order.
-func lookup(e *ocf.Env, c *config) (*netif.Handle, *target, error) {
+func lookup(e *ocf.Env, c *resource) (*netif.Handle, *target, error) {
 	here := ocf.ErrArgs
 	if e.Action == "validate-all" {
 		here = ocf.ErrConfigured
 	}
-	h, err := netif.Open(e.Str("network_namespace"))
+	h, err := netif.Open(c.p.Namespace)
 	switch {
 	case errors.Is(err, netif.ErrNoNamespace) || errors.Is(err, netif.ErrNotNamespace):
 		return nil, nil, ocf.Errorf(here, "%v", err)
@@ -70,11 +71,15 @@ func lookup(e *ocf.Env, c *config) (*netif.Handle, *target, error) {
 
 // findHere resolves for monitor and stop, where an address whose interface
 // or route is missing is simply not running here.
-func findHere(e *ocf.Env, c *config) (*netif.Handle, *target, bool, error) {
-	h, err := netif.Open(e.Str("network_namespace"))
-	if errors.Is(err, netif.ErrNoNamespace) || errors.Is(err, netif.ErrNotNamespace) {
+func findHere(e *ocf.Env, c *resource) (*netif.Handle, *target, bool, error) {
+	if !c.ip.IsValid() {
+		return nil, nil, false, nil // no address: none of it runs here
+	}
+	h, err := netif.Open(c.p.Namespace)
+	if errors.Is(err, netif.ErrNoNamespace) || errors.Is(err, netif.ErrNotNamespace) || errors.Is(err, netif.ErrNamespaceName) {
 		// Not created yet (early after boot), or gone, perhaps leaving a
-		// stale entry behind: nothing in it runs.
+		// stale entry behind, or a name no namespace can have (load
+		// refuses it; stop and monitor get here): nothing in it runs.
 		e.Log.Debugf("%v", err)
 		return nil, nil, false, nil
 	}
@@ -83,8 +88,16 @@ func findHere(e *ocf.Env, c *config) (*netif.Handle, *target, bool, error) {
 	}
 	t, err := resolve(h, c, false)
 	if errors.Is(err, netif.ErrNoLink) || errors.Is(err, netif.ErrNoRoute) {
-		e.Log.Debugf("%s is not configured here: %v", c.ip, err)
-		return h, nil, false, nil
+		// nic or the route does not resolve (a typo, a renamed
+		// interface): the address itself, wherever it is, is what the
+		// resource names.
+		held, herr := h.Holding(c.ip)
+		if herr != nil || len(held) == 0 {
+			e.Log.Debugf("%s is not configured here: %v", c.ip, err)
+			return h, nil, false, nil
+		}
+		e.Log.Warnf("%v: %s is on %s", err, held[0].Prefix, held[0].Link.Name)
+		return h, &target{link: held[0].Link, prefix: held[0].Prefix, addr: netif.Address{Prefix: held[0].Prefix, PreferredLft: -1}}, true, nil
 	}
 	if err != nil {
 		h.Close()
@@ -98,11 +111,7 @@ func findHere(e *ocf.Env, c *config) (*netif.Handle, *target, bool, error) {
 	return h, t, up, nil
 }
 
-func monitor(ctx context.Context, e *ocf.Env) error {
-	c, err := parseConfig(e)
-	if err != nil {
-		return err
-	}
+func monitor(ctx context.Context, e *ocf.Env, c *resource) error {
 	h, t, up, err := findHere(e, c)
 	if err != nil {
 		return err
@@ -113,8 +122,8 @@ func monitor(ctx context.Context, e *ocf.Env) error {
 	if !up {
 		return ocf.Exit(ocf.NotRunning)
 	}
-	if n := e.Int("arp_count_refresh"); n > 0 && t.prefix.Addr().Is4() {
-		interval := time.Duration(e.Int("arp_interval")) * time.Millisecond
+	if n := c.p.ARPCountRefresh; n > 0 && t.prefix.Addr().Is4() {
+		interval := time.Duration(c.p.ARPInterval) * time.Millisecond
 		if err := h.Announce(ctx, t.link, t.prefix.Addr(), n, interval, false); err != nil {
 			e.Log.Warnf("ARP refresh: %v", err)
 		}
@@ -123,8 +132,8 @@ func monitor(ctx context.Context, e *ocf.Env) error {
 }
 
 // status is the legacy action: monitor with a word on stdout.
-func status(ctx context.Context, e *ocf.Env) error {
-	err := monitor(ctx, e)
+func status(ctx context.Context, e *ocf.Env, c *resource) error {
+	err := monitor(ctx, e, c)
 	switch ocf.CodeOf(err) {
 	case ocf.Success:
 		os.Stdout.WriteString("running\n")
@@ -134,11 +143,7 @@ func status(ctx context.Context, e *ocf.Env) error {
 	return err
 }
 
-func start(ctx context.Context, e *ocf.Env) error {
-	c, err := parseConfig(e)
-	if err != nil {
-		return err
-	}
+func start(ctx context.Context, e *ocf.Env, c *resource) error {
 	h, t, err := lookup(e, c)
 	if h != nil {
 		defer h.Close()
@@ -153,7 +158,7 @@ func start(ctx context.Context, e *ocf.Env) error {
 	if up {
 		return nil
 	}
-	if e.Bool("run_arping") && c.ip.Is4() && !t.link.Loopback {
+	if c.p.RunArping && c.ip.Is4() && !t.link.Loopback {
 		mac, err := h.Conflict(ctx, t.link, c.ip, 2, time.Second, 3*time.Second)
 		if err != nil {
 			return ocf.Errorf(ocf.ErrGeneric, "address collision check of %s: %v", c.ip, err)
@@ -162,15 +167,15 @@ func start(ctx context.Context, e *ocf.Env) error {
 			return ocf.Errorf(ocf.ErrGeneric, "IPv4 address collision %s [DAD]: %s answers for it on %s", c.ip, mac, t.link.Name)
 		}
 	}
-	if e.Bool("lvs_support") {
+	if c.p.LVS {
 		if err := moveLoopbackAside(e, h, c.ip); err != nil {
 			return err
 		}
 	}
-	t.addr.NoDAD = e.Bool("nodad")
-	t.addr.NoPrefixRoute = e.Bool("noprefixroute")
-	if lft := e.Str("preferred_lft"); lft != "forever" {
-		t.addr.PreferredLft = e.Int("preferred_lft")
+	t.addr.NoDAD = c.p.NoDAD
+	t.addr.NoPrefixRoute = c.p.NoPrefixRoute
+	if lft := c.p.PreferredLft; lft != "forever" {
+		t.addr.PreferredLft, _ = strconv.Atoi(lft) // checked at dispatch
 	}
 	e.Log.Infof("Adding %s to device %s", describe(t), t.link.Name)
 	if err := h.Add(t.link, t.addr); err != nil && !errors.Is(err, netif.ErrExists) {
@@ -189,12 +194,12 @@ func start(ctx context.Context, e *ocf.Env) error {
 	return announce(ctx, e, c, h, t)
 }
 
-func stop(ctx context.Context, e *ocf.Env) error {
-	c, err := parseConfig(e)
-	if err != nil {
-		// No address can have been added from a configuration that does
-		// not parse (start refuses it), so there is nothing to remove.
-		e.Log.Warnf("nothing to stop: %v", err)
+func stop(ctx context.Context, e *ocf.Env, c *resource) error {
+	if os.Geteuid() != 0 {
+		return ocf.Errorf(ocf.ErrPerm, "You must be root for %s operation.", e.Action)
+	}
+	if !c.ip.IsValid() {
+		e.Log.Warnf("no address to remove")
 		return nil
 	}
 	h, t, up, err := findHere(e, c)
@@ -204,7 +209,7 @@ func stop(ctx context.Context, e *ocf.Env) error {
 	if t != nil {
 		link = t.link.Name
 	}
-	stopSenders(ctx, e, c.ip, link)
+	stopSenders(ctx, e, c, link)
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "Unable to remove IP: %v", err)
 	}
@@ -216,7 +221,7 @@ func stop(ctx context.Context, e *ocf.Env) error {
 		e.Log.Warnf("interface or route for the address not found: nothing to remove")
 		return nil
 	}
-	if e.Bool("lvs_support") {
+	if c.p.LVS {
 		// Whatever became of the address, the loopback copy comes back.
 		defer restoreLoopback(e, h, t.prefix.Addr())
 	}
@@ -227,7 +232,7 @@ func stop(ctx context.Context, e *ocf.Env) error {
 	if err := h.Del(t.link, t.prefix); err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "Unable to remove IP [%s] from interface [%s]: %v", t.prefix.Addr(), t.link.Name, err)
 	}
-	if e.Bool("flush_routes") {
+	if c.p.FlushRoutes {
 		flushRouteCache(e, t.prefix.Addr().Is4())
 	}
 	return nil

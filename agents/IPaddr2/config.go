@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -14,7 +15,8 @@ import (
 
 // config is the resource as the parameters describe it, before anything
 // is looked up on the machine.
-type config struct {
+type resource struct {
+	p         params
 	ip        netip.Addr
 	nic       string
 	label     string
@@ -26,29 +28,33 @@ type config struct {
 
 // parseConfig checks what can be checked without the kernel: it is cheap
 // and runs before every action.
-func parseConfig(e *ocf.Env) (*config, error) {
-	c := &config{nic: e.Str("nic"), label: e.Str("iflabel"), broadcast: e.Str("broadcast")}
-	ipStr := e.Str("ip")
+func parseConfig(e *ocf.Env) (*resource, error) {
+	c := &resource{}
+	if err := e.Decode(&c.p); err != nil {
+		return nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	c.nic, c.label, c.broadcast = c.p.NIC, c.p.IfLabel, c.p.Broadcast
+	ipStr := c.p.IP
 	ip, err := parseIP(ipStr)
 	if err != nil {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "IP address [%s] not valid: %v", ipStr, err)
 	}
 	clone := e.Clone()
-	if e.Bool("unique_clone_address") {
+	if c.p.UniqueCloneAddress {
 		if !clone.GloballyUnique {
 			return nil, ocf.Errorf(ocf.ErrConfigured, "unique_clone_address makes sense only with meta globally_unique set")
 		}
 		if ip, err = addCloneNumber(ip, e.MetaInt("clone", 0)); err != nil {
 			return nil, ocf.Errorf(ocf.ErrConfigured, "unique_clone_address: %v", err)
 		}
-	} else if clone.Max > 1 && e.Bool("lvs_support") {
+	} else if clone.Max > 1 && c.p.LVS {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "LVS and load sharing do not go together well")
 	} else if clone.Max > 1 {
 		return nil, ocf.Errorf(ocf.ErrConfigured,
 			"a clone of IPaddr2 without unique_clone_address would be an iptables CLUSTERIP address, which ocfkit does not implement")
 	}
 	c.ip = ip
-	if ns := e.Str("network_namespace"); ns != "" {
+	if ns := c.p.Namespace; ns != "" {
 		// A name under /run/netns, never a path out of it.
 		if err := netif.CheckNamespaceName(ns); err != nil {
 			return nil, ocf.Errorf(ocf.ErrConfigured, "Invalid network_namespace: %v", err)
@@ -57,7 +63,7 @@ func parseConfig(e *ocf.Env) (*config, error) {
 	if base, lbl, ok := strings.Cut(c.nic, ":"); ok {
 		c.nic, c.label = base, lbl // the deprecated nic=eth0:label form
 	}
-	if m := e.Str("cidr_netmask"); m != "" {
+	if m := c.p.CIDRNetmask; m != "" {
 		if c.bits, err = parseNetmask(m, ip.BitLen()); err != nil {
 			return nil, ocf.Errorf(ocf.ErrConfigured, "Invalid netmask specification [%s]: %v", m, err)
 		}
@@ -65,7 +71,7 @@ func parseConfig(e *ocf.Env) (*config, error) {
 			e.Log.Warnf("Please convert dotted quad netmask %s to CIDR notation %d!", m, c.bits)
 		}
 	}
-	if ip.Is6() && e.Bool("lvs_support") {
+	if ip.Is6() && c.p.LVS {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "The IPv6 does not support lvs_support")
 	}
 	if ip.Is6() && c.broadcast != "" {
@@ -80,17 +86,17 @@ func parseConfig(e *ocf.Env) (*config, error) {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "'nic' parameter is mandatory for a link local address [%s]", ipStr)
 	}
 	c.arpBG = ip.Is4()
-	if e.IsSet("arp_bg") {
-		c.arpBG = e.Bool("arp_bg")
+	if c.p.ARPBG != nil {
+		c.arpBG = *c.p.ARPBG
 	}
-	c.reply = strings.Contains(e.Str("send_arp_opts"), "-A")
+	c.reply = strings.Contains(c.p.SendARPOpts, "-A")
 	return c, nil
 }
 
 // checkLabel refuses a label the kernel would refuse with ERANGE: the
 // label is <nic>:<iflabel>, at most 15 characters (IFNAMSIZ less the NUL),
 // as the anchor checks once findif has named the interface.
-func (c *config) checkLabel(nic string) error {
+func (c *resource) checkLabel(nic string) error {
 	if c.label == "" || !c.ip.Is4() {
 		return nil
 	}
@@ -98,6 +104,40 @@ func (c *config) checkLabel(nic string) error {
 		return ocf.Errorf(ocf.ErrConfigured, "Interface label [%s] exceeds maximum character limit of 15", l)
 	}
 	return nil
+}
+
+// loadForStop never fails: when the configuration does not parse as a
+// whole, the address is what ip says (with the clone number when asked),
+// on nic if set, with the prefix of the covering route; an ip that does
+// not parse leaves no address, and nothing of the resource runs here.
+func loadForStop(ctx context.Context, e *ocf.Env) *resource {
+	c, err := parseConfig(e)
+	if err == nil {
+		return c
+	}
+	c = &resource{}
+	if derr := e.Decode(&c.p); derr != nil {
+		e.Log.Warnf("%v", derr)
+	}
+	c.nic = c.p.NIC
+	if base, _, ok := strings.Cut(c.nic, ":"); ok {
+		c.nic = base
+	}
+	if ip, perr := parseIP(c.p.IP); perr == nil {
+		if c.p.UniqueCloneAddress {
+			if u, cerr := addCloneNumber(ip, e.MetaInt("clone", 0)); cerr == nil {
+				ip = u
+			}
+		}
+		c.ip = ip
+		if m := c.p.CIDRNetmask; m != "" {
+			c.bits, _ = parseNetmask(m, ip.BitLen())
+		}
+		e.Log.Warnf("%v: looking for %s with what could be read", err, ip)
+	} else {
+		e.Log.Warnf("%v: no address to look for", err)
+	}
+	return c
 }
 
 // parseIP accepts what findif's checks accept: a dotted quad whose first
@@ -169,7 +209,7 @@ type target struct {
 
 // resolve finds the interface and netmask as findif does; the broadcast
 // address is looked up only for start (withBroadcast).
-func resolve(h *netif.Handle, c *config, withBroadcast bool) (*target, error) {
+func resolve(h *netif.Handle, c *resource, withBroadcast bool) (*target, error) {
 	f, err := h.FindIf(c.ip, c.nic, c.bits, withBroadcast)
 	if err != nil {
 		return nil, err

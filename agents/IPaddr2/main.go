@@ -18,15 +18,18 @@ var agent = &ocf.Agent{
 		"announces it to the neighbours with gratuitous ARP (IPv4) or unsolicited neighbour " +
 		"advertisements (IPv6). ocfkit's drop-in for ocf:heartbeat:IPaddr2: the same parameters, " +
 		"addresses managed through netlink and packets sent from Go, so a monitor forks nothing.",
-	Params:   params,
-	Validate: validate,
+	Params:   declared,
+	Resource: kind,
 	Actions: []ocf.Action{
-		{Name: "start", Timeout: 20 * time.Second, Run: start},
-		{Name: "stop", Timeout: 20 * time.Second, Run: stop},
-		{Name: "status", Timeout: 20 * time.Second, Interval: 10 * time.Second, Run: status},
-		{Name: "monitor", Timeout: 20 * time.Second, Interval: 10 * time.Second, Run: monitor},
+		{Name: "start", Timeout: 20 * time.Second, Run: kind.Do(start)},
+		{Name: "stop", Timeout: 20 * time.Second, Run: kind.Do(stop)},
+		{Name: "status", Timeout: 20 * time.Second, Interval: 10 * time.Second, Run: kind.Do(status)},
+		{Name: "monitor", Timeout: 20 * time.Second, Interval: 10 * time.Second, Run: kind.Do(monitor)},
 	},
 }
+
+// kind loads an IPaddr2 resource for each action (config.go).
+var kind = &ocf.Resource[*resource]{Load: load, LoadForStop: loadForStop}
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == netif.BackgroundCmd {

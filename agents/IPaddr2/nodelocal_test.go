@@ -7,6 +7,7 @@ import (
 	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/testenv"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // What is missing on one node (an interface, a route, a namespace) bans
@@ -50,6 +51,34 @@ func TestStopWithUnreadableConfiguration(t *testing.T) {
 		assert.Equal(t, 0, r.Code, "%v: %s", env, r.Stderr)
 		assert.NotEqual(t, 0, run(t, "start", env).Code, "%v", env)
 	}
+}
+
+// A probe never says "not running" for an address that is up because
+// ocfkit refuses a parameter that does not name it: mac only serves the
+// CLUSTERIP mode, and the anchor runs the address with it set (ocfkit's
+// probe used to say 7 and its recurring monitor 6). Start still refuses it.
+func TestProbeDespiteRefusedParameter(t *testing.T) {
+	testenvRoot(t)
+	v := netiftest.NewVeth(t, []string{"198.18.33.1/24 brd +"}, nil)
+	p := reskeys("ip", "198.18.33.10", "nic", v.Host, "cidr_netmask", "24")
+	require.Equal(t, 0, run(t, "start", p).Code)
+	t.Cleanup(func() { run(t, "stop", p) })
+	for _, bad := range []agenttest.Params{
+		p.With("mac", "02:00:00:00:00:01"),
+		p.With("clusterip_hash", "sourceip"),
+		p.With("cidr_netmask", "40"),
+		p.With("arp_sender", "libnet_arping"),
+		p.With("broadcast", "junk"),
+		p.With("iflabel", "averylonglabel"),
+	} {
+		assert.Equal(t, 0, run(t, "monitor", bad).Code, "probe %v", bad)
+		r := run(t, "monitor", bad.With("OCF_RESKEY_CRM_meta_interval", "10000"))
+		assert.Equal(t, 0, r.Code, "recurring monitor %v: %s", bad, r.Stderr)
+	}
+	assert.Equal(t, 6, run(t, "start", p.With("mac", "02:00:00:00:00:01")).Code)
+	assert.Equal(t, 7, run(t, "monitor", p.With("ip", "junk")).Code, "no address to look for")
+	assert.Equal(t, 0, run(t, "stop", p.With("mac", "02:00:00:00:00:01")).Code)
+	assert.Equal(t, 7, run(t, "monitor", p).Code, "stop took the address down")
 }
 
 func TestIPv6DuplicateAddress(t *testing.T) {

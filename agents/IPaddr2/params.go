@@ -8,10 +8,36 @@ import (
 	"github.com/ocfkit/ocfkit/ocf"
 )
 
+// params are the parameters as the actions read them (ocf.Env.Decode).
+type params struct {
+	IP                    string `ocf:"ip"`
+	NIC                   string `ocf:"nic"`
+	CIDRNetmask           string `ocf:"cidr_netmask"`
+	Broadcast             string `ocf:"broadcast"`
+	IfLabel               string `ocf:"iflabel"`
+	LVS                   bool   `ocf:"lvs_support"`
+	LVSIPv6AddrlabelValue int    `ocf:"lvs_ipv6_addrlabel_value"`
+	UniqueCloneAddress    bool   `ocf:"unique_clone_address"`
+	ARPInterval           int    `ocf:"arp_interval"` // milliseconds
+	ARPCount              int    `ocf:"arp_count"`
+	ARPCountRefresh       int    `ocf:"arp_count_refresh"`
+	ARPBG                 *bool  `ocf:"arp_bg"` // nil: by address family
+	ARPSender             string `ocf:"arp_sender"`
+	SendARPOpts           string `ocf:"send_arp_opts"`
+	FlushRoutes           bool   `ocf:"flush_routes"`
+	RunArping             bool   `ocf:"run_arping"`
+	NoDAD                 bool   `ocf:"nodad"`
+	NoPrefixRoute         bool   `ocf:"noprefixroute"`
+	PreferredLft          string `ocf:"preferred_lft"`
+	Namespace             string `ocf:"network_namespace"`
+}
+
 // The anchor's parameters, names and defaults unchanged, so that switching
-// from ocf:heartbeat:IPaddr2 is a change of provider only.
-var params = []ocf.Param{
-	{Name: "ip", Required: true, Unique: true, Shortdesc: "IPv4 or IPv6 address",
+// from ocf:heartbeat:IPaddr2 is a change of provider only. ip is the
+// identity; a value of another parameter that fails its check is a
+// warning and the default.
+var declared = []ocf.Param{
+	{Name: "ip", Required: true, Unique: true, Identity: true, Shortdesc: "IPv4 or IPv6 address",
 		Longdesc: "The virtual address to manage, e.g. 192.168.1.1 or 2001:db8::10."},
 	{Name: "nic", Shortdesc: "Network interface",
 		Longdesc: "The interface to put the address on (the base interface, not an alias such as eth0:1). " +
@@ -21,6 +47,7 @@ var params = []ocf.Param{
 		Longdesc: "The prefix length, e.g. 24 (a dotted quad is converted with a warning). Empty: taken from the covering route."},
 	{Name: "broadcast", Shortdesc: "Broadcast address",
 		Longdesc: "IPv4 broadcast address, or + (set the host bits) or - (clear them). Empty: that of the interface's own address on the network.",
+		Strict:   true, // the default would configure another broadcast address
 		Check:    checkBroadcast},
 	{Name: "iflabel", Shortdesc: "Interface label",
 		Longdesc: "A label for the address (IPv4), shown as <nic>:<label>; at most 15 characters in all."},
@@ -48,6 +75,7 @@ var params = []ocf.Param{
 		Check:    func(v string) error { _, err := ocf.ParseBool(v); return err }},
 	{Name: "arp_sender", Shortdesc: "ARP sender",
 		Longdesc: "ocfkit sends the packets itself; send_arp (or empty) is accepted, other senders are refused.",
+		Strict:   true, // a sender ocfkit does not have is refused, not replaced
 		Check:    checkArpSender},
 	{Name: "send_arp_opts", Shortdesc: "Options of the ARP sender",
 		Longdesc: "-A sends ARP replies instead of requests (as arping -A); -U (the default) requests. Other options are refused.",
