@@ -19,7 +19,9 @@ import (
 //	}
 //
 // Field kinds: string, bool, int, and *bool, *int, *string for parameters
-// whose absence means something (nil when not set). The values were
+// whose absence means something (nil when not set). A bool field tagged
+// `ocf:"name,set"` tells whether the parameter was given at all (for a
+// parameter with a default, where the value alone cannot tell). The values were
 // checked at dispatch: an invalid one reads as its default. A tag that
 // names no declared parameter is an error, never a panic; CheckParams
 // finds it in the agent's unit tests.
@@ -32,12 +34,16 @@ func (e *Env) Decode(dst any) error {
 	var problems []string
 	for i := 0; i < v.NumField(); i++ {
 		f := v.Type().Field(i)
-		name := f.Tag.Get("ocf")
+		name, isSet := tagOf(f)
 		if name == "" {
 			continue
 		}
 		if !e.Agent.declares(name) {
 			problems = append(problems, "parameter "+name+" is not declared")
+			continue
+		}
+		if isSet && v.Field(i).Kind() == reflect.Bool {
+			v.Field(i).SetBool(e.set[name])
 			continue
 		}
 		if err := setField(v.Field(i), e.values[name], e.set[name]); err != nil {
@@ -105,13 +111,19 @@ func CheckParams(a *Agent, params any) error {
 	seen := map[string]bool{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		name := f.Tag.Get("ocf")
+		name, isSet := tagOf(f)
 		if name == "" {
 			continue
 		}
 		p := a.param(name)
 		if p == nil {
 			problems = append(problems, fmt.Sprintf("field %s: parameter %q is not declared", f.Name, name))
+			continue
+		}
+		if isSet {
+			if f.Type.Kind() != reflect.Bool {
+				problems = append(problems, fmt.Sprintf("field %s: a \"set\" field must be a bool", f.Name))
+			}
 			continue
 		}
 		seen[name] = true
@@ -137,6 +149,12 @@ func CheckParams(a *Agent, params any) error {
 		return fmt.Errorf("%s: %s", a.Name, strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// tagOf reads a field's `ocf:"name[,set]"` tag.
+func tagOf(f reflect.StructField) (name string, isSet bool) {
+	name, opt, _ := strings.Cut(f.Tag.Get("ocf"), ",")
+	return name, opt == "set"
 }
 
 func (a *Agent) param(name string) *Param {

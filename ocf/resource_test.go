@@ -17,6 +17,7 @@ type lampParams struct {
 	Brightness int     `ocf:"brightness"`
 	Dim        bool    `ocf:"dim"`
 	Color      *string `ocf:"color"`
+	DimSet     bool    `ocf:"dim,set"`
 }
 
 type lamp struct {
@@ -170,7 +171,7 @@ func TestDecode(t *testing.T) {
 	w := &lampWorld{lit: map[string]bool{}}
 	code, stderr := lampRun(t, w, "start", map[string]string{"OCF_RESKEY_socket": "hall", "OCF_RESKEY_dim": "yes"})
 	require.Equal(t, Success, code, stderr)
-	assert.Equal(t, lampParams{Socket: "hall", Brightness: 50, Dim: true}, w.seen.p, "defaults, and nil for an unset pointer")
+	assert.Equal(t, lampParams{Socket: "hall", Brightness: 50, Dim: true, DimSet: true}, w.seen.p, "defaults, and nil for an unset pointer")
 	code, stderr = lampRun(t, w, "start", map[string]string{"OCF_RESKEY_socket": "hall", "OCF_RESKEY_color": "red"})
 	require.Equal(t, Success, code, stderr)
 	require.NotNil(t, w.seen.p.Color)

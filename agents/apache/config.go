@@ -14,14 +14,18 @@ import (
 	"github.com/ocfkit/ocfkit/providers/httpd"
 )
 
-// instance is the server as the parameters and its configuration describe it.
-type instance struct {
-	server    *httpd.Server
-	conf      *httpd.Config
-	env       *httpd.Env
-	port      string
-	statusURL string
-	regex     *httpd.Matcher
+// resource is the server as the parameters and its configuration describe it.
+type resource struct {
+	p params
+	// bestEffort: loaded by loadForStop from what could be read; the
+	// server is known by its command line only (no pid file, no page).
+	bestEffort bool
+	server     *httpd.Server
+	conf       *httpd.Config
+	env        *httpd.Env
+	port       string
+	statusURL  string
+	regex      *httpd.Matcher
 	// fallback: no monitoring parameter was given, so a failed status check
 	// is followed by a plain request of the server, as the anchor does.
 	fallback bool
@@ -31,52 +35,51 @@ type instance struct {
 	test     *httpd.TestDef // depth 10 from testconffile
 }
 
-// inst is this invocation's instance, set by validate, which the runtime
-// calls before every action.
-var inst *instance
-
-func validate(ctx context.Context, e *ocf.Env) error {
-	in, err := load(e)
+// load reads the parameters, the envfiles and the configuration, strictly.
+// For validate-all it also asks httpd whether it accepts the configuration.
+func load(ctx context.Context, e *ocf.Env) (*resource, error) {
+	r, err := loadConfig(e)
 	if err != nil {
-		return invalidEnv(e, err)
+		return nil, err
 	}
-	inst = in
 	if e.Action == "validate-all" {
-		return validateAll(ctx, in)
+		if err := validateAll(ctx, r); err != nil {
+			return nil, err
+		}
 	}
-	return nil
+	return r, nil
 }
 
-// invalidEnv answers like the anchor's ocf-rarun when the resource cannot
-// be set up on this node. A recurring monitor reports a failure to recover
-// from rather than a configuration error that would stop the resource
-// everywhere. Probes get "not running" from the runtime. A stop never
-// fails for it: a failed stop gets the node fenced, and what runs of this
-// instance can be found without the configuration (see stopOnly).
-func invalidEnv(e *ocf.Env, err error) error {
-	switch c := ocf.CodeOf(err); {
-	case e.Action == "stop":
-		e.Log.Warnf("%v; stopping the processes of %s found by their command line", err, e.Str("configfile"))
-		inst = stopOnly(e)
-		return nil
-	case c != ocf.ErrInstalled && c != ocf.ErrConfigured:
-		return err
-	case e.Action == "monitor" && !e.IsProbe():
-		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+// loadForStop never fails. When the envfiles, the configuration or the
+// httpd binary cannot be used, the server is what its configuration file
+// identifies: every process of it runs an httpd program with -f
+// configfile on its command line. The configured binary is used to find
+// them only when it exists here: a path that does not (httpd=/usr/sbin/httpd
+// on Debian) would find nothing and leave the server running.
+func loadForStop(ctx context.Context, e *ocf.Env) *resource {
+	r, err := loadConfig(e)
+	if err == nil {
+		return r
 	}
-	return err
-}
-
-// stopOnly is the instance as far as a stop needs it when the envfiles or
-// the configuration cannot be read: httpd and its configuration file, which
-// every process of the instance has on its command line (-f). Without a
-// pid file the stop finds the main process among them.
-func stopOnly(e *ocf.Env) *instance {
-	return &instance{server: &httpd.Server{Binary: e.Str("httpd"), ConfigFile: e.Str("configfile")}}
+	r = &resource{bestEffort: true}
+	if derr := e.Decode(&r.p); derr != nil {
+		e.Log.Warnf("%v", derr)
+	}
+	bin := r.p.HTTPD
+	if !isExecutable(bin) {
+		bin = ""
+	}
+	r.server = &httpd.Server{Binary: bin, ConfigFile: r.p.ConfigFile}
+	what := "any httpd program"
+	if bin != "" {
+		what = bin
+	}
+	e.Log.Warnf("%v; looking for the processes of %s with -f %s", err, what, r.p.ConfigFile)
+	return r
 }
 
 // validateAll also asks httpd whether it accepts the configuration.
-func validateAll(ctx context.Context, in *instance) error {
+func validateAll(ctx context.Context, in *resource) error {
 	if err := in.server.ConfigTest(ctx); err != nil {
 		return refused(err)
 	}
@@ -93,17 +96,21 @@ func refused(err error) error {
 	return ocf.Errorf(ocf.ErrGeneric, "httpd -t: %v", err)
 }
 
-// load reads the parameters, the envfiles and the configuration. It forks
-// nothing: the monitor runs it every interval.
-func load(e *ocf.Env) (*instance, error) {
-	bin := e.Str("httpd")
+// loadConfig reads the parameters, the envfiles and the configuration. It
+// forks nothing: the monitor runs it every interval.
+func loadConfig(e *ocf.Env) (*resource, error) {
+	var p params
+	if err := e.Decode(&p); err != nil {
+		return nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	bin := p.HTTPD
 	if !isExecutable(bin) {
-		if e.IsSet("httpd") {
+		if p.HTTPDSet {
 			return nil, ocf.Errorf(ocf.ErrInstalled, "HTTPD %s not found or is not an executable", bin)
 		}
 		return nil, ocf.Errorf(ocf.ErrInstalled, "apache httpd program not found (looked for %s)", strings.Join(httpdList, ", "))
 	}
-	file := e.Str("configfile")
+	file := p.ConfigFile
 	if !filepath.IsAbs(file) {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "configfile %q must be an absolute path", file)
 	}
@@ -119,7 +126,7 @@ func load(e *ocf.Env) (*instance, error) {
 			env.Set("APACHE_CONFDIR", dir)
 		}
 	}
-	err := env.SourceFiles(envFiles(e))
+	err := env.SourceFiles(envFiles(p))
 	for _, n := range env.Notes() {
 		if n.Warn && e.Action == "start" {
 			e.Log.Warnf("envfiles: %s", n.Text)
@@ -131,7 +138,7 @@ func load(e *ocf.Env) (*instance, error) {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "envfiles: %v", err)
 	}
 
-	options := httpd.SplitArgs(e.Str("options"))
+	options := httpd.SplitArgs(p.Options)
 	conf, err := httpd.ParseConfig(file, httpd.ParseOptions{
 		ServerRoot: defaultServerRoot(bin),
 		Env:        env.Exported(),
@@ -144,12 +151,13 @@ func load(e *ocf.Env) (*instance, error) {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "reading %s: %v", file, err)
 	}
 
-	in := &instance{
+	in := &resource{
+		p:      p,
 		conf:   conf,
 		env:    env,
-		port:   e.Str("port"),
-		ipv6:   e.Bool("use_ipv6"),
-		caFile: e.Str("tls_cafile"),
+		port:   p.Port,
+		ipv6:   p.UseIPv6,
+		caFile: p.TLSCAFile,
 		server: &httpd.Server{
 			Binary:     bin,
 			ConfigFile: file,
@@ -158,7 +166,7 @@ func load(e *ocf.Env) (*instance, error) {
 			Env:        env.Environ(),
 		},
 	}
-	in.insecure = !e.Bool("tls_verify")
+	in.insecure = !p.TLSVerify
 	if in.server.PidFile == "" {
 		// The configuration names none: use our own and tell httpd.
 		in.server.PidFile = defaultPidFile(bin, e.Instance)
@@ -170,16 +178,16 @@ func load(e *ocf.Env) (*instance, error) {
 			return nil, err
 		}
 	}
-	if e.IsSet("client") {
-		e.Log.Debugf("client=%s ignored: the check is done in-process", e.Str("client"))
+	if p.Client != "" {
+		e.Log.Debugf("client=%s ignored: the check is done in-process", p.Client)
 	}
 	return in, nil
 }
 
 // loadChecks reads the parameters of the page checks.
-func (in *instance) loadChecks(e *ocf.Env) error {
+func (in *resource) loadChecks(e *ocf.Env) error {
 	var err error
-	in.statusURL = e.Str("statusurl")
+	in.statusURL = in.p.StatusURL
 	if in.statusURL == "" {
 		in.statusURL = httpd.StatusURL(in.conf, in.port)
 		if _, err := httpd.ParseURL(in.statusURL); err != nil {
@@ -188,25 +196,22 @@ func (in *instance) loadChecks(e *ocf.Env) error {
 	} else if _, err := httpd.ParseURL(in.statusURL); err != nil {
 		return ocf.Errorf(ocf.ErrConfigured, "statusurl: %v", err)
 	}
-	if in.regex, err = httpd.CompileRegex(e.Str("testregex")); err != nil {
+	if in.regex, err = httpd.CompileRegex(in.p.TestRegex); err != nil {
 		return ocf.Errorf(ocf.ErrConfigured, "testregex: %v", err)
 	}
-	if v := e.Str("testregex10"); v != "" {
+	if v := in.p.TestRegex10; v != "" {
 		if _, err := httpd.CompileRegex(v); err != nil {
 			return ocf.Errorf(ocf.ErrConfigured, "testregex10: %v", err)
 		}
 	}
-	in.fallback = true
-	for _, p := range []string{"testregex", "testregex10", "testurl", "statusurl", "testconffile"} {
-		in.fallback = in.fallback && !e.IsSet(p)
-	}
+	in.fallback = !in.p.TestRegexSet && in.p.TestRegex10 == "" && in.p.TestURL == "" && in.p.StatusURL == "" && in.p.TestConfFile == ""
 	if in.caFile != "" {
 		if st, err := os.Stat(in.caFile); err != nil || !st.Mode().IsRegular() {
 			return ocf.Errorf(ocf.ErrInstalled, "tls_cafile %s not found", in.caFile)
 		}
 	}
-	if tf := e.Str("testconffile"); tf != "" {
-		if in.test, err = readTest(tf, e.Str("testname")); err != nil {
+	if tf := in.p.TestConfFile; tf != "" {
+		if in.test, err = readTest(tf, in.p.TestName); err != nil {
 			return err
 		}
 	}
@@ -216,11 +221,11 @@ func (in *instance) loadChecks(e *ocf.Env) error {
 // envFiles are the files to read; an envfiles parameter set to the empty
 // string means none, as in the anchor (which the runtime would otherwise
 // take for "unset" and default).
-func envFiles(e *ocf.Env) []string {
+func envFiles(p params) []string {
 	if v, ok := os.LookupEnv("OCF_RESKEY_envfiles"); ok && strings.TrimSpace(v) == "" {
 		return nil
 	}
-	return strings.Fields(e.Str("envfiles"))
+	return strings.Fields(p.EnvFiles)
 }
 
 // readTest reads the depth-10 test from the test configuration file.

@@ -40,15 +40,18 @@ processes a killed httpd left behind. A stale pid file is removed. When the
 envfiles or the configuration cannot be read, stop still stops the server: its
 processes are found by their command line (httpd -f configfile); stop fails only
 when a process of the instance is left running.`,
-	Params:   params,
-	Validate: validate,
+	Params:   declared,
+	Resource: kind,
 	Actions: []ocf.Action{
-		{Name: "start", Timeout: 40 * time.Second, Run: start},
-		{Name: "stop", Timeout: 60 * time.Second, Run: stop},
-		{Name: "monitor", Timeout: 20 * time.Second, Interval: 10 * time.Second, Run: monitor},
+		{Name: "start", Timeout: 40 * time.Second, Run: kind.Do(start)},
+		{Name: "stop", Timeout: 60 * time.Second, Run: kind.Do(stop)},
+		{Name: "monitor", Timeout: 20 * time.Second, Interval: 10 * time.Second, Run: kind.Do(monitor)},
 		{Name: "validate-all", Timeout: 5 * time.Second},
-		{Name: "status", Timeout: 30 * time.Second, Undeclared: true, Run: monitor},
+		{Name: "status", Timeout: 30 * time.Second, Undeclared: true, Run: kind.Do(monitor)},
 	},
 }
+
+// kind loads an apache resource for each action (config.go).
+var kind = &ocf.Resource[*resource]{Load: load, LoadForStop: loadForStop}
 
 func main() { agent.Main() }

@@ -13,13 +13,13 @@ func TestMain(m *testing.M) { testenv.Main(m) }
 
 type args = agenttest.Params
 
-// resource is the instance name the tests run the agent as.
-const resource = "OCF_RESOURCE_INSTANCE=apache-test"
+// instanceEnv is the instance name the tests run the agent as.
+const instanceEnv = "OCF_RESOURCE_INSTANCE=apache-test"
 
 // run runs an action of the built agent as Pacemaker would.
 func run(t *testing.T, p args, action string) agenttest.Result {
 	t.Helper()
-	r := agenttest.Run(t, testenv.BuildAgent(t, "apache"), action, p, resource)
+	r := agenttest.Run(t, testenv.BuildAgent(t, "apache"), action, p, instanceEnv)
 	if r.Elapsed > time.Second {
 		t.Logf("%s took %s", action, r.Elapsed.Round(time.Millisecond))
 	}

@@ -10,11 +10,25 @@ import (
 
 // monitor: the pid file names a live httpd, then the page check of the
 // requested depth passes. It forks nothing.
-func monitor(ctx context.Context, e *ocf.Env) error {
-	if err := inst.running(ctx, e); err != nil {
+func monitor(ctx context.Context, e *ocf.Env, in *resource) error {
+	if in.bestEffort {
+		return in.runningByCommandLine(e)
+	}
+	if err := in.running(ctx, e); err != nil {
 		return err
 	}
-	return inst.check(ctx, e)
+	return in.check(ctx, e)
+}
+
+// runningByCommandLine is the monitor of a resource loaded best effort:
+// without a pid file or a page to check, a main process of this server
+// (httpd -f configfile) is what says it runs.
+func (in *resource) runningByCommandLine(e *ocf.Env) error {
+	if pid := in.server.FindMain(); pid != 0 {
+		e.Log.Infof("httpd -f %s runs (pid %d)", in.server.ConfigFile, pid)
+		return nil
+	}
+	return ocf.Exit(ocf.NotRunning)
 }
 
 // running is nil when the pid file names a live process of the httpd
@@ -23,7 +37,7 @@ func monitor(ctx context.Context, e *ocf.Env) error {
 // empty pid file a second to appear, as the anchor does around graceful
 // restarts (it waits five; httpd 2.4 keeps its pid file through USR1 and
 // HUP restarts, measured, so one second is plenty).
-func (in *instance) running(ctx context.Context, e *ocf.Env) error {
+func (in *resource) running(ctx context.Context, e *ocf.Env) error {
 	wait := time.Duration(0)
 	if e.Action == "monitor" && !e.IsProbe() {
 		wait = time.Second
@@ -54,7 +68,7 @@ func (in *instance) running(ctx context.Context, e *ocf.Env) error {
 }
 
 // check requests the page of the monitor's depth.
-func (in *instance) check(ctx context.Context, e *ocf.Env) error {
+func (in *resource) check(ctx context.Context, e *ocf.Env) error {
 	if e.CheckLevel >= 10 {
 		return in.check10(ctx, e)
 	}
@@ -77,7 +91,7 @@ func (in *instance) check(ctx context.Context, e *ocf.Env) error {
 }
 
 // check10 is the depth-10 test: testconffile, else testurl and testregex10.
-func (in *instance) check10(ctx context.Context, e *ocf.Env) error {
+func (in *resource) check10(ctx context.Context, e *ocf.Env) error {
 	var p *httpd.Probe
 	if in.test != nil {
 		re, err := httpd.CompileRegex(in.test.Match)
@@ -91,7 +105,7 @@ func (in *instance) check10(ctx context.Context, e *ocf.Env) error {
 			p.Insecure = true
 		}
 	} else {
-		url, expr := e.Str("testurl"), e.Str("testregex10")
+		url, expr := in.p.TestURL, in.p.TestRegex10
 		if url == "" || expr == "" {
 			return ocf.Errorf(ocf.ErrConfigured, "monitor depth 10 needs testurl and testregex10, or testconffile")
 		}
@@ -110,6 +124,6 @@ func (in *instance) check10(ctx context.Context, e *ocf.Env) error {
 	return nil
 }
 
-func (in *instance) probe(url string, re *httpd.Matcher) *httpd.Probe {
+func (in *resource) probe(url string, re *httpd.Matcher) *httpd.Probe {
 	return &httpd.Probe{URL: url, Match: re, IPv6: in.ipv6, Insecure: in.insecure, CAFile: in.caFile}
 }

@@ -15,7 +15,7 @@ import (
 // forks runs the agent under ptrace and counts the processes it creates.
 func forks(t *testing.T, p args, action string) (n, code int) {
 	t.Helper()
-	return agenttest.CountForks(t, agenttest.Command(t, testenv.BuildAgent(t, "apache"), action, p, resource))
+	return agenttest.CountForks(t, agenttest.Command(t, testenv.BuildAgent(t, "apache"), action, p, instanceEnv))
 }
 
 func TestMonitorForksNothing(t *testing.T) {

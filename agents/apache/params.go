@@ -27,8 +27,31 @@ func firstExisting(paths []string, exec bool) string {
 	return paths[len(paths)-1]
 }
 
-var params = []ocf.Param{
-	{Name: "configfile", Unique: true, Default: firstExisting(confList, false), Shortdesc: "configuration file path",
+// params are the parameters as the actions read them (ocf.Env.Decode).
+type params struct {
+	ConfigFile   string `ocf:"configfile"`
+	HTTPD        string `ocf:"httpd"`
+	HTTPDSet     bool   `ocf:"httpd,set"`
+	Port         string `ocf:"port"` // kept as text: it goes into URLs
+	StatusURL    string `ocf:"statusurl"`
+	TestRegex    string `ocf:"testregex"`
+	TestRegexSet bool   `ocf:"testregex,set"`
+	Client       string `ocf:"client"` // accepted, unused
+	TestURL      string `ocf:"testurl"`
+	TestRegex10  string `ocf:"testregex10"`
+	TestConfFile string `ocf:"testconffile"`
+	TestName     string `ocf:"testname"`
+	Options      string `ocf:"options"`
+	EnvFiles     string `ocf:"envfiles"`
+	UseIPv6      bool   `ocf:"use_ipv6"`
+	TLSVerify    bool   `ocf:"tls_verify"`
+	TLSCAFile    string `ocf:"tls_cafile"`
+}
+
+// configfile is the identity: it names the server (every process of it
+// has -f configfile on its command line).
+var declared = []ocf.Param{
+	{Name: "configfile", Unique: true, Identity: true, Default: firstExisting(confList, false), Shortdesc: "configuration file path",
 		Longdesc: `The full pathname of the Apache configuration file. It is read (with its
 Include and IncludeOptional files) to find ServerRoot, PidFile, Listen and the
 server-status location. The default is the first of /etc/apache2/httpd.conf,

@@ -16,8 +16,7 @@ import (
 
 // start runs httpd and waits until the monitor passes. On a server that
 // never passes, what was started is stopped again before the deadline.
-func start(ctx context.Context, e *ocf.Env) error {
-	in := inst
+func start(ctx context.Context, e *ocf.Env, in *resource) error {
 	pid, ok, _ := in.server.Pid()
 	if ok {
 		e.Log.Infof("apache already running (pid %d)", pid)
@@ -95,7 +94,7 @@ func start(ctx context.Context, e *ocf.Env) error {
 // prepareDirs creates what httpd needs and a bare system may lack: the pid
 // file's directory, and Debian's run and lock directories that
 // apache2ctl would create (the lock directory owned by the run user).
-func (in *instance) prepareDirs() error {
+func (in *resource) prepareDirs() error {
 	dirs := []string{filepath.Dir(in.server.PidFile)}
 	for _, v := range []string{"APACHE_RUN_DIR", "APACHE_LOCK_DIR"} {
 		if d, ok := in.env.Get(v); ok && filepath.IsAbs(d) {

@@ -9,16 +9,7 @@ import (
 
 // stop ends the server within the stop timeout; stop on stopped succeeds.
 // It fails only when a process of this instance is left running.
-func stop(ctx context.Context, e *ocf.Env) error {
-	in := inst
-	if in == nil {
-		// The runtime found a parameter invalid and did not validate.
-		var err error
-		if in, err = load(e); err != nil {
-			e.Log.Warnf("%v; stopping the processes of %s found by their command line", err, e.Str("configfile"))
-			in = stopOnly(e)
-		}
-	}
+func stop(ctx context.Context, e *ocf.Env, in *resource) error {
 	rep, err := in.server.Stop(ctx)
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "apache still running: %v", err)

@@ -14,7 +14,7 @@ import (
 
 // Server is one httpd instance as the agent runs it.
 type Server struct {
-	Binary     string   // the httpd program
+	Binary     string   // the httpd program; "" finds processes of any (see httpdNames), never starts
 	ConfigFile string   // given to httpd with -f
 	PidFile    string   // where httpd writes its pid
 	SetPidFile bool     // the configuration names no pid file: add -c "PidFile ..."
@@ -250,6 +250,10 @@ func minTime(a, b time.Time) time.Time {
 // one whose parent is not one of them and that has children among them.
 // Workers orphaned by a killed parent have none; 0 when there is no single
 // such process.
+// FindMain is the main process of the server found by its command line
+// (0 when there is none, or not one alone), for when no pid file names it.
+func (s *Server) FindMain() int { return s.findMain() }
+
 func (s *Server) findMain() int {
 	pids := InstancePids(s.Binary, s.ConfigFile)
 	parent := map[int]int{}

@@ -76,6 +76,9 @@ func (e *Env) Environ() []string {
 // source_envfiles does; missing files are skipped.
 func (e *Env) SourceFiles(paths []string) error {
 	for _, p := range paths {
+		if p == os.DevNull {
+			continue // ". /dev/null" sets nothing, as in the shell
+		}
 		data, err := readRegular(p)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {

@@ -76,6 +76,9 @@ func IsHTTPD(pid int, binary string) bool {
 	exe, err := os.Readlink(filepath.Join(procRoot, strconv.Itoa(pid), "exe"))
 	if err != nil {
 		// Without permission to read exe (not root), the name must do.
+		if binary == "" {
+			return httpdNames[st.comm]
+		}
 		name := filepath.Base(binary)
 		if len(name) > 15 {
 			name = name[:15]
@@ -83,6 +86,16 @@ func IsHTTPD(pid int, binary string) bool {
 		return st.comm == name
 	}
 	return sameFile(exe, binary)
+}
+
+// httpdNames are the names httpd programs have in the distributions: a
+// Binary of "" matches any program of these names, for a stop that cannot
+// use the configured binary (a path that does not exist on this node): the
+// configuration file on the command line identifies the server, and the
+// name keeps "tail -f <configfile>" out.
+var httpdNames = map[string]bool{
+	"httpd": true, "httpd2": true, "apache2": true, "apache": true,
+	"httpd.worker": true, "httpd.event": true, "httpd2-prefork": true, "httpd2-worker": true, "httpd2-event": true,
 }
 
 // IsInstance reports whether pid is a live process of one server: it runs
@@ -101,6 +114,9 @@ func IsInstance(pid int, binary, configfile string) bool {
 // symlinks; an upgraded binary shows as "<path> (deleted)".
 func sameFile(exe, binary string) bool {
 	exe = strings.TrimSuffix(exe, " (deleted)")
+	if binary == "" {
+		return httpdNames[filepath.Base(exe)]
+	}
 	if exe == binary {
 		return true
 	}

@@ -128,7 +128,10 @@ func TestStopDespiteConfigProblems(t *testing.T) {
 			require.NotZero(t, pid)
 			if tc.brk != nil {
 				tc.brk(t, ts, env)
-				rvExpect(t, p.With(recurring, "10000"), "monitor", ocf.ErrGeneric)
+				// Still running, and a monitor says so (finding it by its
+				// command line), with the problem as a warning.
+				rvExpect(t, p.With(recurring, "10000"), "monitor", ocf.Success)
+				rvExpect(t, p, "monitor", ocf.Success)
 			}
 			p = p.With(tc.param...)
 
@@ -212,11 +215,18 @@ func TestTestConfFileNeverQuoted(t *testing.T) {
 			r := rvExpect(t, deep, "validate-all", ocf.ErrConfigured)
 			out = append(out, r.Stdout, r.Stderr)
 		}
-		// a recurring monitor: a probe would only say "not running"
-		r := rvExpect(t, deep.With(recurring, "10000"), "monitor", ocf.ErrGeneric)
-		out = append(out, r.Stdout, r.Stderr, rvLog(t, p))
+		// A recurring monitor: a test file that does not load leaves the
+		// server found by its command line (running, the problem logged);
+		// a test that runs and fails is a failure.
+		want := ocf.ErrGeneric
 		if tc.code == ocf.ErrConfigured {
-			assert.Contains(t, r.Reason(), tests, "the reason names the file")
+			want = ocf.Success
+		}
+		r := rvExpect(t, deep.With(recurring, "10000"), "monitor", want)
+		log := rvLog(t, p)
+		out = append(out, r.Stdout, r.Stderr, log)
+		if tc.code == ocf.ErrConfigured {
+			assert.Contains(t, log, tests, "the warning names the file")
 		}
 		for _, o := range out {
 			assert.NotContains(t, o, secret, "file %d: %s", i, tc.file)
