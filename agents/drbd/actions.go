@@ -23,7 +23,7 @@ func timedOut(ctx context.Context, action string, last error) error {
 }
 
 // adm runs drbdadm and logs a failure; the anchor carries on after most.
-func (r *res) adm(ctx context.Context, args ...string) error {
+func (r *resource) adm(ctx context.Context, args ...string) error {
 	_, err := r.tools.Adm(ctx, args...)
 	if err != nil {
 		r.e.Log.Warnf("%v", err)
@@ -33,8 +33,8 @@ func (r *res) adm(ctx context.Context, args ...string) error {
 
 // wfcArgs are the wait-for-connection timeouts of wfc_timeout (none for
 // non-digits).
-func (r *res) wfcArgs() []string {
-	t := r.e.Str("wfc_timeout")
+func (r *resource) wfcArgs() []string {
+	t := r.p.WFCTimeout
 	if t == "" || strings.Trim(t, "0123456789") != "" {
 		return nil
 	}
@@ -43,7 +43,7 @@ func (r *res) wfcArgs() []string {
 
 // peerUname is the other node named in the notify variables, for 8.4's
 // --peer option.
-func (r *res) peerUname() string {
+func (r *resource) peerUname() string {
 	host := hostname()
 	for _, k := range []string{"start_uname", "promote_uname", "master_uname", "slave_uname", "demote_uname"} {
 		for _, n := range r.e.NotifyList(k) {
@@ -56,14 +56,14 @@ func (r *res) peerUname() string {
 }
 
 // toPeer is the --peer option the anchor passes to drbdadm with DRBD 8.4.
-func (r *res) toPeer() []string {
+func (r *resource) toPeer() []string {
 	if p := r.peerUname(); p != "" && !r.version.V9() {
 		return []string{"--peer", p}
 	}
 	return nil
 }
 
-func (r *res) waitConnect(ctx context.Context, peer string) {
+func (r *resource) waitConnect(ctx context.Context, peer string) {
 	wfc := r.wfcArgs()
 	if wfc == nil {
 		return
@@ -89,7 +89,7 @@ func (r *res) waitConnect(ctx context.Context, peer string) {
 	r.tools.Setup(ctx, append(append([]string{"wait-connect-connection"}, f[2:]...), wfc...)...)
 }
 
-func (r *res) connect(ctx context.Context) {
+func (r *resource) connect(ctx context.Context) {
 	if !r.version.V9() {
 		r.adm(ctx, append(r.toPeer(), "adjust", r.name)...)
 		r.waitConnect(ctx, "")
@@ -103,7 +103,7 @@ func (r *res) connect(ctx context.Context) {
 	r.waitConnect(ctx, "")
 }
 
-func (r *res) attach(ctx context.Context) error {
+func (r *resource) attach(ctx context.Context) error {
 	if r.version.V9() {
 		return r.adm(ctx, "adjust", "--skip-net", r.name)
 	}
@@ -111,7 +111,7 @@ func (r *res) attach(ctx context.Context) error {
 }
 
 // createDevices makes the kernel objects and waits for the device nodes.
-func (r *res) createDevices(ctx context.Context) error {
+func (r *resource) createDevices(ctx context.Context) error {
 	if r.version.MultiVolume() {
 		if err := r.adm(ctx, "new-resource", r.name); err != nil {
 			return err
@@ -135,8 +135,7 @@ func (r *res) createDevices(ctx context.Context) error {
 	return nil
 }
 
-func start(ctx context.Context, e *ocf.Env) error {
-	r := cur
+func start(ctx context.Context, e *ocf.Env, r *resource) error {
 	if !r.moduleLoaded() {
 		params, _ := r.tools.Adm(ctx, "sh-mod-parms")
 		args := append([]string{"-s", "drbd"}, strings.Fields(string(params))...)
@@ -157,7 +156,7 @@ func start(ctx context.Context, e *ocf.Env) error {
 					return ocf.Errorf(ocf.ErrGeneric, "failed to attach: %v", err)
 				}
 			}
-			if !e.Bool("connect_only_after_promote") {
+			if !r.p.ConnectOnlyAfterPromote {
 				r.connect(ctx)
 			}
 			s, err := r.status(ctx)
@@ -194,8 +193,7 @@ func start(ctx context.Context, e *ocf.Env) error {
 	}
 }
 
-func stop(ctx context.Context, e *ocf.Env) error {
-	r := cur
+func stop(ctx context.Context, e *ocf.Env, r *resource) error {
 	if r.invalid != nil {
 		e.Log.Errorf("validate error on stop: %v; trying 'drbdsetup down %s' directly to avoid fencing", r.invalid, r.name)
 		if _, err := r.tools.Setup(ctx, "down", r.name); err != nil {
@@ -228,7 +226,7 @@ func stop(ctx context.Context, e *ocf.Env) error {
 // once after the first try and then once a second, until the deadline: the
 // shape of the anchor's stop, promote and demote loops. An error step
 // returns without being done is the last one, for the timeout's reason.
-func (r *res) retry(ctx context.Context, action string, step func(s state, first bool) (done bool, err error)) error {
+func (r *resource) retry(ctx context.Context, action string, step func(s state, first bool) (done bool, err error)) error {
 	first := true
 	var last error
 	for {
@@ -247,8 +245,7 @@ func (r *res) retry(ctx context.Context, action string, step func(s state, first
 	}
 }
 
-func promote(ctx context.Context, e *ocf.Env) error {
-	r := cur
+func promote(ctx context.Context, e *ocf.Env, r *resource) error {
 	started := time.Now()
 	err := r.promote(ctx)
 	if err != nil && ctx.Err() == nil {
@@ -261,13 +258,13 @@ func promote(ctx context.Context, e *ocf.Env) error {
 	return err
 }
 
-func (r *res) promote(ctx context.Context) error {
+func (r *resource) promote(ctx context.Context) error {
 	e := r.e
 	return r.retry(ctx, "promote", func(s state, first bool) (done bool, err error) {
 		switch s.code {
 		case ocf.Success:
 			if !first && r.unexpectedPrimary(ctx, s.st) {
-				if e.Bool("fail_promote_early_if_peer_primary") {
+				if r.p.FailPromoteEarlyIfPeerPrimary {
 					r.removeScore(ctx)
 					return true, ocf.Errorf(ocf.ErrGeneric, "Peer node already/still Primary")
 				}
@@ -284,7 +281,7 @@ func (r *res) promote(ctx context.Context) error {
 		case ocf.NotRunning:
 			return true, ocf.Errorf(ocf.ErrGeneric, "cannot promote a resource that was not started")
 		case ocf.RunningPromoted:
-			if e.Bool("connect_only_after_promote") {
+			if r.p.ConnectOnlyAfterPromote {
 				r.adm(ctx, append(r.toPeer(), "-v", "adjust", r.name)...)
 			}
 			return true, nil
@@ -294,12 +291,11 @@ func (r *res) promote(ctx context.Context) error {
 }
 
 // unexpectedPrimary is the anchor's unexpected_primary_rejects_promote.
-func (r *res) unexpectedPrimary(ctx context.Context, st drbd.Status) bool {
+func (r *resource) unexpectedPrimary(ctx context.Context, st drbd.Status) bool {
 	return r.promotedMax() == "1" && !st.Primary && st.SomePeerPrimary && r.locatePrimary(ctx) == ""
 }
 
-func demote(ctx context.Context, e *ocf.Env) error {
-	r := cur
+func demote(ctx context.Context, e *ocf.Env, r *resource) error {
 	return r.retry(ctx, "demote", func(s state, first bool) (done bool, err error) {
 		switch s.code {
 		case ocf.Success:
@@ -313,8 +309,7 @@ func demote(ctx context.Context, e *ocf.Env) error {
 	})
 }
 
-func reload(ctx context.Context, e *ocf.Env) error {
-	r := cur
+func reload(ctx context.Context, e *ocf.Env, r *resource) error {
 	s, err := r.status(ctx)
 	if err != nil {
 		return err
@@ -329,14 +324,13 @@ func reload(ctx context.Context, e *ocf.Env) error {
 	return rc
 }
 
-func notify(ctx context.Context, e *ocf.Env) error {
-	r := cur
+func notify(ctx context.Context, e *ocf.Env, r *resource) error {
 	typ, op := e.NotifyType(), e.NotifyOperation()
 	switch {
 	case op == "start":
 		// pre or post start of a peer: (re)connect to it. No score update
 		// here, as in the anchor, whose first matching case this is.
-		if !e.Bool("connect_only_after_promote") {
+		if !r.p.ConnectOnlyAfterPromote {
 			r.adm(ctx, append(r.toPeer(), "-v", "adjust", r.name)...)
 		}
 	case typ == "post":
@@ -355,9 +349,9 @@ func notify(ctx context.Context, e *ocf.Env) error {
 
 // maybeOutdateSelf marks our data Outdated when stop_outdates_secondary is
 // set and Pacemaker reports another node promoted that is not stopping.
-func (r *res) maybeOutdateSelf(ctx context.Context, primary bool) {
+func (r *resource) maybeOutdateSelf(ctx context.Context, primary bool) {
 	e := r.e
-	if !e.Bool("stop_outdates_secondary") {
+	if !r.p.StopOutdatesSecondary {
 		return
 	}
 	host := ""

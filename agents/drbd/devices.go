@@ -19,7 +19,7 @@ func devicesRecord(name string) string {
 	return filepath.Join(ocf.StateDir(), "drbd-"+name+".devices")
 }
 
-func (r *res) recordedDevices() []string {
+func (r *resource) recordedDevices() []string {
 	b, err := os.ReadFile(devicesRecord(r.name))
 	if err != nil {
 		return nil
@@ -27,7 +27,7 @@ func (r *res) recordedDevices() []string {
 	return strings.Fields(string(b))
 }
 
-func (r *res) recordDevices() {
+func (r *resource) recordDevices() {
 	if len(r.devices) == 0 {
 		return
 	}
@@ -36,4 +36,4 @@ func (r *res) recordDevices() {
 	}
 }
 
-func (r *res) forgetDevices() { os.Remove(devicesRecord(r.name)) }
+func (r *resource) forgetDevices() { os.Remove(devicesRecord(r.name)) }

@@ -27,6 +27,8 @@ type eqCase struct {
 	score   string   // expected promotion score afterwards ("" none)
 	// afterSave runs once the world is saved (e.g. a stray device node).
 	afterSave func(t *testing.T, dir string)
+	// diverges says why ocfkit answers otherwise than the anchor here.
+	diverges string
 }
 
 const (
@@ -144,7 +146,8 @@ var eqCases = []eqCase{
 	{name: "probe of a stopped resource keeps the score", kernel: v9, volumes: 1, peers: 1,
 		change: func(r *drbdfake.Resource, _ *drbdfake.World) { r.Up = false }, env: []string{"OCF_RESKEY_CRM_meta_interval=0"}, prior: "10000", code: 7, score: "10000"},
 	{name: "resource absent from the configuration", kernel: v9, volumes: 1, peers: 1,
-		change: func(r *drbdfake.Resource, _ *drbdfake.World) { r.InConfig = false }, prior: "10000", code: 5, score: ""},
+		change: func(r *drbdfake.Resource, _ *drbdfake.World) { r.InConfig = false }, prior: "10000", code: 0, score: "",
+		diverges: "the kernel still runs r0: a monitor never hides a running resource (the anchor says 5; both remove the score)"},
 
 	// DRBD 8.4 (sh-status)
 	{name: "8.4 secondary, all UpToDate", kernel: v84, volumes: 1, peers: 1, code: 0, score: "10000"},
@@ -204,8 +207,12 @@ func TestEqualToAnchor(t *testing.T) {
 			o := runAgent(t, ours, "monitor", dir, vars...)
 			oursScore := score(t, dir)
 
-			assert.Equal(t, a.Code, o.Code, "exit code: anchor %d, ocfkit %d\nanchor stderr: %s\nocfkit stderr: %s", a.Code, o.Code, a.Stderr, o.Stderr)
-			assert.Equal(t, anchorScore, oursScore, "promotion score\nanchor stderr: %s\nocfkit stderr: %s", a.Stderr, o.Stderr)
+			if c.diverges == "" {
+				assert.Equal(t, a.Code, o.Code, "exit code: anchor %d, ocfkit %d\nanchor stderr: %s\nocfkit stderr: %s", a.Code, o.Code, a.Stderr, o.Stderr)
+				assert.Equal(t, anchorScore, oursScore, "promotion score\nanchor stderr: %s\nocfkit stderr: %s", a.Stderr, o.Stderr)
+			} else {
+				t.Logf("ocfkit diverges from the anchor (exit %d, score %q): %s", a.Code, anchorScore, c.diverges)
+			}
 			assert.Equal(t, c.code, o.Code, "expected exit code; ocfkit stderr: %s", o.Stderr)
 			assert.Equal(t, c.score, oursScore, "expected promotion score")
 			assert.Equal(t, anchorUnfence, called(calls(t, dir), "unfence-peer"), "unfence hook")

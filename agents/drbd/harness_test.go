@@ -31,10 +31,10 @@ func fakeDir(t *testing.T, w func(dir string) *drbdfake.World) string {
 	return dir
 }
 
-// params are what Pacemaker would pass for instance d of r0 with the fake
+// reskeys are what Pacemaker would pass for instance d of r0 with the fake
 // in dir; vars ("OCF_RESKEY_x=v") add to or replace them, and one with an
 // empty value removes its variable.
-func params(dir string, vars ...string) agenttest.Params {
+func reskeys(dir string, vars ...string) agenttest.Params {
 	p := agenttest.Params{
 		"drbd_resource":      "r0",
 		"drbdconf":           filepath.Join(dir, "drbd.conf"),
@@ -56,10 +56,10 @@ func fakeEnv(dir string) []string {
 }
 
 // runAgent runs path (ocfkit's drbd or the anchor's copy) with action as
-// Pacemaker would, on the fake in dir, with params(dir, vars...).
+// Pacemaker would, on the fake in dir, with reskeys(dir, vars...).
 func runAgent(t *testing.T, path, action, dir string, vars ...string) agenttest.Result {
 	t.Helper()
-	return agenttest.Run(t, path, action, params(dir, vars...), fakeEnv(dir)...)
+	return agenttest.Run(t, path, action, reskeys(dir, vars...), fakeEnv(dir)...)
 }
 
 func world(t *testing.T, dir string) *drbdfake.World {

@@ -18,7 +18,7 @@ import (
 func TestMonitorInProcess(t *testing.T) {
 	testenv.NeedRoot(t)
 	dir := fakeDir(t, func(dir string) *drbdfake.World { return drbdfake.NewWorld(dir, v9, 2, 1) })
-	for _, kv := range append(agenttest.Environ(params(dir, "OCF_RESKEY_CRM_meta_interval=20000")), fakeEnv(dir)...) {
+	for _, kv := range append(agenttest.Environ(reskeys(dir, "OCF_RESKEY_CRM_meta_interval=20000")), fakeEnv(dir)...) {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
 	}

@@ -20,13 +20,13 @@ type state struct {
 }
 
 // moduleLoaded is the anchor's `test -f /proc/drbd`.
-func (r *res) moduleLoaded() bool {
+func (r *resource) moduleLoaded() bool {
 	st, err := os.Stat(r.proc)
 	return err == nil && st.Mode().IsRegular()
 }
 
 // anyDevice reports whether a block device of the resource exists.
-func (r *res) anyDevice() bool {
+func (r *resource) anyDevice() bool {
 	for _, d := range r.devices {
 		if st, err := os.Stat(d); err == nil && st.Mode()&os.ModeDevice != 0 && st.Mode()&os.ModeCharDevice == 0 {
 			return true
@@ -36,7 +36,7 @@ func (r *res) anyDevice() bool {
 }
 
 // read returns the state of the DRBD objects (no module or device check).
-func (r *res) read(ctx context.Context) (drbd.Status, error) {
+func (r *resource) read(ctx context.Context) (drbd.Status, error) {
 	var st drbd.Status
 	var err error
 	if r.early != nil {
@@ -54,7 +54,10 @@ func (r *res) read(ctx context.Context) (drbd.Status, error) {
 
 // status is the anchor's drbd_status: not running without the module or
 // without any device node, else by role.
-func (r *res) status(ctx context.Context) (state, error) {
+func (r *resource) status(ctx context.Context) (state, error) {
+	if r.invalid != nil && len(r.devices) == 0 {
+		return r.kernelStatus(ctx), nil
+	}
 	if !r.moduleLoaded() || !r.anyDevice() {
 		return state{code: ocf.NotRunning}, nil
 	}
@@ -72,6 +75,25 @@ func (r *res) status(ctx context.Context) (state, error) {
 	return s, nil
 }
 
+// kernelStatus is the status of a resource whose devices could not be
+// learnt from the configuration (loadForStop): DRBD 9 tells by name
+// whether the kernel runs it, so a resource edited out of drbd.conf while
+// it runs is not reported as stopped. Older DRBD needs the devices: not
+// running.
+func (r *resource) kernelStatus(ctx context.Context) state {
+	if !r.moduleLoaded() || !r.version.V9() || r.name == "" || !plain(r.name) {
+		return state{code: ocf.NotRunning}
+	}
+	st, err := r.tools.Status(ctx, r.version, r.name, nil)
+	switch {
+	case err != nil || st.Unconfigured:
+		return state{code: ocf.NotRunning}
+	case st.Primary:
+		return state{code: ocf.RunningPromoted, st: st}
+	}
+	return state{code: ocf.Success, st: st}
+}
+
 func result(code int) error {
 	if code == ocf.Success {
 		return nil
@@ -79,21 +101,25 @@ func result(code int) error {
 	return ocf.Exit(code)
 }
 
-func monitor(ctx context.Context, e *ocf.Env) error {
-	r := cur
+func monitor(ctx context.Context, e *ocf.Env, r *resource) error {
 	s, err := r.status(ctx)
 	if err != nil {
 		return err
 	}
-	if !(s.code == ocf.NotRunning && e.IsProbe()) {
+	switch {
+	case r.invalid != nil:
+		// The score cannot be recomputed from a configuration that does
+		// not load: the one in place stays.
+		e.Log.Warnf("promotion score left as it is: %v", r.invalid)
+	case !(s.code == ocf.NotRunning && e.IsProbe()):
 		r.updateScore(ctx, s)
 	}
 	return result(s.code)
 }
 
 // status (the action) reports like monitor without touching the score.
-func status(ctx context.Context, e *ocf.Env) error {
-	s, err := cur.status(ctx)
+func status(ctx context.Context, e *ocf.Env, r *resource) error {
+	s, err := r.status(ctx)
 	if err != nil {
 		return err
 	}
@@ -101,7 +127,7 @@ func status(ctx context.Context, e *ocf.Env) error {
 }
 
 // updateScore applies the promotion rules to s and writes the outcome.
-func (r *res) updateScore(ctx context.Context, s state) {
+func (r *resource) updateScore(ctx context.Context, s state) {
 	if !s.known {
 		// Nothing of the resource is there (no module or no device): it
 		// cannot be promoted here. The anchor evaluates its rules on unset
@@ -112,7 +138,7 @@ func (r *res) updateScore(ctx context.Context, s state) {
 	in := drbd.Input{
 		Status: s.st, Levels: r.levels, PeerPrimary: r.policy,
 		SinglePromoted: r.promotedMax() == "1",
-		Unfence:        r.e.Bool("unfence_if_all_uptodate"),
+		Unfence:        r.p.UnfenceIfAllUpToDate,
 	}
 	if drbd.NeedsLocate(in) {
 		in.PrimaryKnown = r.locatePrimary(ctx) != ""
@@ -143,7 +169,7 @@ func (r *res) updateScore(ctx context.Context, s state) {
 	}
 }
 
-func (r *res) removeScore(ctx context.Context) {
+func (r *resource) removeScore(ctx context.Context) {
 	if err := r.attrs.DeletePromotionScore(ctx); err != nil {
 		r.e.Log.Errorf("%s: cannot remove the promotion score: %v", r.name, err)
 	}
@@ -152,7 +178,7 @@ func (r *res) removeScore(ctx context.Context) {
 // locatePrimary asks Pacemaker where the clone is promoted and returns the
 // first node other than this one ("" for none). Pacemaker 2.1 and later say
 // "Promoted" where older ones said "Master".
-func (r *res) locatePrimary(ctx context.Context) string {
+func (r *resource) locatePrimary(ctx context.Context) string {
 	out, err := exec.CommandContext(ctx, "crm_resource", "--resource", r.e.Instance, "--locate").Output()
 	if err != nil && len(out) == 0 {
 		return ""

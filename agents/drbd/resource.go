@@ -12,10 +12,11 @@ import (
 	"github.com/ocfkit/ocfkit/providers/drbd"
 )
 
-// res is what validate learned for the action that follows: the tools, the
+// resource is what load learned for the action that follows: the tools, the
 // module version, the resource's devices and the parsed options.
-type res struct {
+type resource struct {
 	e       *ocf.Env
+	p       params
 	name    string
 	tools   drbd.Tools
 	proc    string
@@ -26,6 +27,9 @@ type res struct {
 	attrs   ocf.Attrs
 	// invalid is the validation failure a stop goes ahead despite.
 	invalid error
+	// lenient: loaded by loadForStop, where a failed check that does not
+	// keep DRBD from being asked is a warning.
+	lenient bool
 	// early is the DRBD 9 state read while drbdadm looks up the devices.
 	early chan earlyStatus
 }
@@ -34,9 +38,6 @@ type earlyStatus struct {
 	st  drbd.Status
 	err error
 }
-
-// cur is the resource of this invocation (one action per process).
-var cur *res
 
 // plain is the character set the anchor allows in resource and file names.
 func plain(s string) bool {
@@ -51,26 +52,53 @@ func plain(s string) bool {
 	return true
 }
 
-func validate(ctx context.Context, e *ocf.Env) error {
-	r := &res{e: e, name: e.Str("drbd_resource"), proc: e.Str("proc_drbd")}
-	cur = r
-	err := r.validate(ctx)
-	if err != nil && e.Action == "stop" {
-		// A stop must not fail over a configuration mistake: that gets the
-		// node fenced. stop tries `drbdsetup down` directly instead.
+func newResource(e *ocf.Env) *resource {
+	r := &resource{e: e}
+	if err := e.Decode(&r.p); err != nil {
+		e.Log.Errorf("%v", err)
+	}
+	r.name, r.proc = r.p.Resource, r.p.ProcDRBD
+	return r
+}
+
+// load is the strict load: every check of the anchor's validation.
+func load(ctx context.Context, e *ocf.Env) (*resource, error) {
+	r := newResource(e)
+	if err := r.validate(ctx); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// loadForStop never fails: the checks that do not keep DRBD from being
+// asked (module version bounds, clone meta attributes, notify) are
+// warnings, and a failure of the rest is kept in r.invalid, for stop to
+// try 'drbdsetup down' directly.
+func loadForStop(ctx context.Context, e *ocf.Env) *resource {
+	r := newResource(e)
+	r.lenient = true
+	if err := r.validate(ctx); err != nil {
 		r.invalid = err
+	}
+	return r
+}
+
+// refuse is a failed check: an error, or a warning in a lenient load.
+func (r *resource) refuse(err error) error {
+	if r.lenient && err != nil {
+		r.e.Log.Warnf("%v (ignored for %s)", err, r.e.Action)
 		return nil
 	}
 	return err
 }
 
-func (r *res) validate(ctx context.Context) error {
+func (r *resource) validate(ctx context.Context) error {
 	e := r.e
 	r.tools = drbd.Tools{
-		Drbdadm: e.Str("drbdadm"), Drbdsetup: e.Str("drbdsetup"),
-		Env: []string{"OCF_RESKEY_unfence_extra_args=" + e.Str("unfence_extra_args")},
+		Drbdadm: r.p.Drbdadm, Drbdsetup: r.p.Drbdsetup,
+		Env: []string{"OCF_RESKEY_unfence_extra_args=" + r.p.UnfenceExtraArgs},
 	}
-	r.policy = drbd.ParsePeerPrimaryPolicy(e.Str("remove_master_score_if_peer_primary"))
+	r.policy = drbd.ParsePeerPrimaryPolicy(r.p.RemoveMasterScoreIfPeerPrimary)
 	for _, p := range []string{r.tools.Drbdadm, r.tools.Drbdsetup} {
 		if _, err := exec.LookPath(p); err != nil {
 			return ocf.Errorf(ocf.ErrInstalled, "Setup problem: couldn't find command: %s", p)
@@ -90,27 +118,30 @@ func (r *res) validate(ctx context.Context) error {
 			early <- earlyStatus{st, err}
 		}()
 	}
-	for _, op := range []string{"ge", "lt"} {
-		v := e.Str("require_drbd_module_version_" + op)
+	for _, req := range [][2]string{{"ge", r.p.VersionGE}, {"lt", r.p.VersionLT}} {
+		op, v := req[0], req[1]
 		if v == "" {
 			continue
 		}
 		want, err := drbd.VersionCode(v)
 		if err != nil {
-			return ocf.Errorf(ocf.ErrConfigured, "require_drbd_module_version_%s: %v", op, err)
+			if err := r.refuse(ocf.Errorf(ocf.ErrConfigured, "require_drbd_module_version_%s: %v", op, err)); err != nil {
+				return err
+			}
+			continue
 		}
 		have := r.version.KernelCode
 		if op == "ge" && have >= want || op == "lt" && have < want {
 			continue
 		}
-		return ocf.Errorf(ocf.ErrInstalled, "required DRBD kernel (module) version -%s %s, but found: 0x%06x", op, v, have)
-	}
-	if e.Action != "stop" {
-		if err := r.checkClone(); err != nil {
+		if err := r.refuse(ocf.Errorf(ocf.ErrInstalled, "required DRBD kernel (module) version -%s %s, but found: 0x%06x", op, v, have)); err != nil {
 			return err
 		}
 	}
-	conf := e.Str("drbdconf")
+	if err := r.refuse(r.checkClone()); err != nil {
+		return err
+	}
+	conf := r.p.DRBDConf
 	if !plain(conf) {
 		return ocf.Errorf(ocf.ErrConfigured, "drbdconf name must only contain [-%%+./0-9:=@A-Z_a-z]")
 	}
@@ -130,7 +161,9 @@ func (r *res) validate(ctx context.Context) error {
 		if m := r.promotedMax(); m != "0" && m != "1" && len(m) == 1 {
 			ok, err := r.tools.AllowsTwoPrimaries(ctx, r.name)
 			if err != nil || !ok {
-				return ocf.Errorf(ocf.ErrConfigured, "master-max > 1, but DRBD resource %s does not allow-two-primaries.", r.name)
+				if err := r.refuse(ocf.Errorf(ocf.ErrConfigured, "master-max > 1, but DRBD resource %s does not allow-two-primaries.", r.name)); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -138,22 +171,26 @@ func (r *res) validate(ctx context.Context) error {
 	case "stop", "monitor", "validate-all", "status":
 	default:
 		_, startUnameSet := os.LookupEnv("OCF_RESKEY_CRM_meta_notify_start_uname")
-		if !e.Bool("ignore_missing_notifications") && !e.MetaBool("notify") && !startUnameSet {
-			return ocf.Errorf(ocf.ErrConfigured, "you really should enable notify when using this RA (or set ignore_missing_notifications=true)")
+		if !r.p.IgnoreMissingNotifications && !e.MetaBool("notify") && !startUnameSet {
+			if err := r.refuse(ocf.Errorf(ocf.ErrConfigured, "you really should enable notify when using this RA (or set ignore_missing_notifications=true)")); err != nil {
+				return err
+			}
 		}
 	}
-	levels, err := drbd.ParseLevels(e.Str("adjust_master_score"))
-	r.levels = levels
+	levels, err := drbd.ParseLevels(r.p.AdjustMasterScore)
 	if err != nil {
-		return ocf.Errorf(ocf.ErrConfigured, "%v", err)
+		// The anchor logs and falls back to its default scores.
+		e.Log.Warnf("adjust_master_score: %v: using the default %q", err, defaultLevels)
+		levels, _ = drbd.ParseLevels(defaultLevels)
 	}
+	r.levels = levels
 	return nil
 }
 
 // readVersion takes the module version from the proc file when it shows
 // one (no fork: the monitor's path), else from drbdadm --version, else
 // from modinfo as the anchor does for a module not loaded yet.
-func (r *res) readVersion(ctx context.Context) error {
+func (r *resource) readVersion(ctx context.Context) error {
 	if b, err := os.ReadFile(r.proc); err == nil {
 		if v, err := drbd.ParseProcVersion(b); err == nil {
 			r.version = v
@@ -180,7 +217,7 @@ func (r *res) readVersion(ctx context.Context) error {
 
 // promotedMax is the clone's promoted-max as the anchor reads it ("1" when
 // unset).
-func (r *res) promotedMax() string {
+func (r *resource) promotedMax() string {
 	for _, k := range []string{"master_max", "promoted_max"} {
 		if v, ok := os.LookupEnv("OCF_RESKEY_CRM_meta_" + k); ok {
 			return v
@@ -199,7 +236,7 @@ func metaOr(names []string, def string) (string, bool) {
 }
 
 // checkClone refuses clone settings DRBD cannot honour.
-func (r *res) checkClone() error {
+func (r *resource) checkClone() error {
 	expect := func(what string, names []string, def string, ok func(int) bool, op string, want int) error {
 		v, set := metaOr(names, def)
 		if n, err := strconv.Atoi(v); set && v != "" && err == nil && ok(n) {
@@ -231,7 +268,7 @@ func (r *res) checkClone() error {
 
 // findDevices asks drbdadm for the resource's devices, as a stacked
 // resource when the plain lookup fails.
-func (r *res) findDevices(ctx context.Context) error {
+func (r *resource) findDevices(ctx context.Context) error {
 	if r.e.Action == "monitor" && !r.e.IsProbe() {
 		if devs := r.recordedDevices(); len(devs) > 0 {
 			r.devices = devs
@@ -261,5 +298,5 @@ func (r *res) findDevices(ctx context.Context) error {
 		return ocf.Exit(ocf.NotRunning)
 	}
 	r.removeScore(ctx)
-	return ocf.Errorf(ocf.ErrInstalled, "DRBD resource %s not found in configuration file %s.", r.name, r.e.Str("drbdconf"))
+	return ocf.Errorf(ocf.ErrInstalled, "DRBD resource %s not found in configuration file %s.", r.name, r.p.DRBDConf)
 }
