@@ -3,6 +3,7 @@ package ocf
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,4 +44,12 @@ func TestStateFile(t *testing.T) {
 	assert.False(t, ok)
 	assert.NoError(t, f.Remove())
 	assert.Error(t, f.Write(st{}))
+}
+
+// A long repetitive secret (a 128 KiB do_token) is redacted like any other.
+func TestRedactLongSecret(t *testing.T) {
+	long := strings.Repeat("a", 128<<10)
+	RegisterSecret(long)
+	RegisterSecret("aaaab") // a shorter one inside does not split it
+	assert.Equal(t, "x *** y", Redact("x "+long+" y"))
 }

@@ -99,9 +99,19 @@ func (r *resource) validate(ctx context.Context) error {
 		Env: []string{"OCF_RESKEY_unfence_extra_args=" + r.p.UnfenceExtraArgs},
 	}
 	r.policy = drbd.ParsePeerPrimaryPolicy(r.p.RemoveMasterScoreIfPeerPrimary)
-	for _, p := range []string{r.tools.Drbdadm, r.tools.Drbdsetup} {
-		if _, err := exec.LookPath(p); err != nil {
-			return ocf.Errorf(ocf.ErrInstalled, "Setup problem: couldn't find command: %s", p)
+	for _, tool := range []struct {
+		path *string
+		name string
+	}{{&r.tools.Drbdadm, "drbdadm"}, {&r.tools.Drbdsetup, "drbdsetup"}} {
+		if _, err := exec.LookPath(*tool.path); err != nil {
+			// A stop with a drbdadm or drbdsetup that cannot be run
+			// uses the one in PATH rather than fail.
+			if _, derr := exec.LookPath(tool.name); r.lenient && derr == nil {
+				r.e.Log.Warnf("Setup problem: couldn't find command: %s: using %s", *tool.path, tool.name)
+				*tool.path = tool.name
+				continue
+			}
+			return ocf.Errorf(ocf.ErrInstalled, "Setup problem: couldn't find command: %s", *tool.path)
 		}
 	}
 	if err := r.readVersion(ctx); err != nil {
