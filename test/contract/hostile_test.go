@@ -66,6 +66,8 @@ type job struct {
 	env       []string
 	actions   []string
 	recurring bool // also a recurring monitor (CRM_meta_interval=10000)
+	running   bool // the resource runs: a monitor must say 0 or 8
+	notSeven  bool // the resource runs: a monitor must not say 7
 }
 
 // base is a configuration of one agent that names a resource which does
@@ -74,6 +76,12 @@ type base struct {
 	env []string // OCF_RESKEY_* and the agent's other variables
 	// path is put first in PATH (the fake DRBD tools).
 	path string
+	// state is the HA_RSCTMP every run shares ("" for a fresh one per
+	// case): the probes of a started resource see what start recorded.
+	state string
+	// workers bounds the pool (0: 2 per CPU); 1 for a fake whose state
+	// file does not take concurrent writers.
+	workers int
 }
 
 // newBase is the test's configuration for the agents it knows; an agent
@@ -131,15 +139,22 @@ func runPool(t *testing.T, bin string, md metaData, b base, unshare string, jobs
 	var runs atomic.Int64
 	ch := make(chan job)
 	var wg sync.WaitGroup
-	for w := 0; w < 2*runtime.NumCPU(); w++ {
+	workers := b.workers
+	if workers == 0 {
+		workers = 2 * runtime.NumCPU()
+	}
+	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range ch {
-				state, err := os.MkdirTemp("", "ocfkit-contract-state-")
-				if err != nil {
-					t.Errorf("%v", err)
-					continue
+				state, fresh := b.state, b.state == ""
+				if fresh {
+					var err error
+					if state, err = os.MkdirTemp("", "ocfkit-contract-state-"); err != nil {
+						t.Errorf("%v", err)
+						continue
+					}
 				}
 				for _, action := range j.actions {
 					runs.Add(1)
@@ -147,10 +162,12 @@ func runPool(t *testing.T, bin string, md metaData, b base, unshare string, jobs
 					if action == "monitor" && j.recurring {
 						runs.Add(1)
 						env := append(append([]string(nil), j.env...), "OCF_RESKEY_CRM_meta_interval=10000")
-						check(t, md, job{name: j.name + " (recurring)", env: env}, action, runAgent(bin, action, b, state, unshare, env))
+						check(t, md, job{name: j.name + " (recurring)", env: env, running: j.running, notSeven: j.notSeven}, action, runAgent(bin, action, b, state, unshare, env))
 					}
 				}
-				os.RemoveAll(state)
+				if fresh {
+					os.RemoveAll(state)
+				}
 			}
 		}()
 	}
@@ -170,12 +187,16 @@ type outcome struct {
 	err            error
 }
 
-// runAgent runs one action as Pacemaker would, in namespaces of its own.
-// A run that outlives every timeout is killed, and reported.
+// runAgent runs one action as Pacemaker would, in namespaces of its own
+// (directly when unshare is ""). A run that outlives every timeout is
+// killed, and reported.
 func runAgent(bin, action string, b base, state, unshare string, env []string) outcome {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, unshare, "--net", "--mount", "--propagation", "private", "--", bin, action)
+	cmd := exec.CommandContext(ctx, bin, action)
+	if unshare != "" {
+		cmd = exec.CommandContext(ctx, unshare, "--net", "--mount", "--propagation", "private", "--", bin, action)
+	}
 	path := os.Getenv("PATH")
 	if b.path != "" {
 		path = b.path + ":" + path
@@ -207,6 +228,12 @@ func check(t *testing.T, md metaData, j job, action string, o outcome) {
 	all := o.stdout + o.stderr
 	if strings.Contains(all, "panic:") || strings.Contains(all, "goroutine ") {
 		t.Errorf("%s: a Go panic or stack (exit %d):\n%s", what, o.code, clip(o.stderr))
+	}
+	if j.notSeven && action == "monitor" && o.code == 7 {
+		t.Errorf("%s: exit 7 on a resource that runs:\n%s", what, clip(o.stderr))
+	}
+	if j.running && action == "monitor" && o.code != 0 && o.code != 8 {
+		t.Errorf("%s: exit %d on a resource that runs, want 0 or 8:\n%s", what, o.code, clip(o.stderr))
 	}
 	if action == "stop" && o.code != 0 {
 		t.Errorf("%s: exit %d, a stop must succeed:\n%s", what, o.code, clip(o.stderr))
