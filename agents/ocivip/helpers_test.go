@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"math/rand/v2"
-	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/ocifake"
 	"github.com/ocfkit/ocfkit/test/testenv"
@@ -22,40 +19,32 @@ import (
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// cloud is a fake region with one subnet (a random 198.19.x.0/24, so that
-// parallel packages do not collide) and instances added per test.
+// cloud is a fake region (ocifake.Region) with an API key config file,
+// and instances added per test.
 type cloud struct {
-	t      *testing.T
+	t *testing.T
+	*ocifake.Region
 	f      *ocifake.Fake
 	url    string
-	subnet ocifake.Subnet
-	net    netip.Prefix
 	config string // API key config file
-	nextIP int
 }
 
 func newCloud(t *testing.T, opt ocifake.Options) *cloud {
 	t.Helper()
 	testenv.NeedRoot(t)
-	f := ocifake.New(opt)
-	c := &cloud{t: t, f: f, url: ocifake.Serve(t, f), nextIP: 10}
-	c.net = netip.MustParsePrefix(fmt.Sprintf("198.19.%d.0/24", rand.IntN(250)+1))
-	c.subnet = f.AddSubnet(c.net.String())
-	cfg, err := ocifake.WriteConfig(t.TempDir(), f.AddAPIKey(), f.Region(), "")
+	r := ocifake.NewRegion(t, opt)
+	c := &cloud{t: t, Region: r, f: r.Fake, url: r.URL}
+	cfg, err := ocifake.WriteConfig(t.TempDir(), c.f.AddAPIKey(), c.f.Region(), "")
 	require.NoError(t, err)
 	c.config = cfg
 	return c
 }
 
 // addr is the n-th address of the subnet (198.19.x.n).
-func (c *cloud) addr(n int) string {
-	a := c.net.Addr().As4()
-	a[3] = byte(n)
-	return netip.AddrFrom4(a).String()
-}
+func (c *cloud) addr(n int) string { return c.Addr(n) }
 
-// node is one simulated instance: its VNIC in the fake, a veth pair whose
-// host end is its "NIC", and its own state directory.
+// node is one simulated instance (ocifake.Node) with its own state
+// directory.
 type node struct {
 	t        *testing.T
 	c        *cloud
@@ -68,21 +57,10 @@ type node struct {
 
 func (c *cloud) node(name string, byMAC bool) *node {
 	c.t.Helper()
-	// Like an instance's NIC, the veth carries the VNIC's primary IP: the
-	// VIPs are secondary addresses, and removing one leaves the others.
-	c.nextIP++
-	primary := c.addr(c.nextIP)
-	v := netiftest.NewVeth(c.t, []string{primary + "/24"}, nil)
-	c.f.AddInstance(name)
-	vnic := c.f.AddVNIC(name, c.subnet.ID, primary, v.HostMAC.String())
-	n := &node{t: c.t, c: c, name: name, vnic: vnic, nic: v.Host, stateDir: c.t.TempDir(), p: kvs{
-		"secondary_private_ip": c.addr(200),
-		"metadata_url":         ocifake.IMDSURL(c.url, name),
-		"api_endpoint":         c.url,
-		"auth_endpoint":        c.url,
-	}}
+	o := c.Node(c.t, name)
+	n := &node{t: c.t, c: c, name: name, vnic: o.VNIC, nic: o.NIC, stateDir: c.t.TempDir(), p: kvs(o.Params)}
 	if !byMAC {
-		n.p["nic"] = v.Host
+		n.p["nic"] = o.NIC
 	}
 	return n
 }

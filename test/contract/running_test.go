@@ -14,6 +14,7 @@ import (
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 	"github.com/ocfkit/ocfkit/test/dofake"
 	"github.com/ocfkit/ocfkit/test/drbdfake"
+	"github.com/ocfkit/ocfkit/test/ocifake"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
@@ -36,6 +37,7 @@ var startedFixtures = map[string]func(t *testing.T, bin string) started{
 	"apache":     startApache,
 	"drbd":       startDRBD,
 	"floatip":    startFloatip,
+	"ocivip":     startOcivip,
 }
 
 // TestProbeOfARunningResource starts a resource of each agent, then probes
@@ -184,5 +186,23 @@ func startFloatip(t *testing.T, bin string) started {
 		"floating_ip":  "the reserved IP",
 		"api_url":      "the API: the default is the real cloud, where a test never goes",
 		"metadata_url": "the metadata service: the default is 169.254.169.254, where a test never goes",
+	}}
+}
+
+func startOcivip(t *testing.T, bin string) started {
+	r := ocifake.NewRegion(t, ocifake.Options{})
+	n := r.Node(t, "node1")
+	var kv []string
+	for k, v := range n.Params {
+		kv = append(kv, k, v)
+	}
+	b := base{state: t.TempDir(), env: env(kv...)}
+	startWith(t, bin, b)
+	return started{b: b, names: map[string]string{
+		"secondary_private_ip": "the address",
+		"metadata_url":         "the metadata service: the default is 169.254.169.254, where a test never goes",
+		"api_endpoint":         "the API: the default is the real cloud, where a test never goes",
+		"auth_endpoint":        "the auth service: the default is the real cloud, where a test never goes",
+		"region":               "names the real cloud's endpoints when api_endpoint is not usable",
 	}}
 }
