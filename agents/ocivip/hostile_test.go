@@ -3,10 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -72,9 +70,7 @@ func newHostileCloud(t *testing.T) (*cloud, *recorder) {
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
 	t.Cleanup(f.Close)
-	c := &cloud{t: t, f: f, url: srv.URL, nextIP: 10}
-	c.net = netip.MustParsePrefix(fmt.Sprintf("198.19.%d.0/24", rand.IntN(250)+1))
-	c.subnet = f.AddSubnet(c.net.String())
+	c := &cloud{t: t, Region: ocifake.RegionOn(f, srv.URL), f: f, url: srv.URL}
 	cfg, err := ocifake.WriteConfig(t.TempDir(), f.AddAPIKey(), f.Region(), "")
 	require.NoError(t, err)
 	c.config = cfg

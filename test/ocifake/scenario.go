@@ -25,7 +25,13 @@ type Region struct {
 func NewRegion(t testing.TB, opt Options) *Region {
 	t.Helper()
 	f := New(opt)
-	r := &Region{Fake: f, URL: Serve(t, f), nextIP: 10}
+	return RegionOn(f, Serve(t, f))
+}
+
+// RegionOn is the scenario for a fake the test serves itself at url
+// (behind a recorder, say).
+func RegionOn(f *Fake, url string) *Region {
+	r := &Region{Fake: f, URL: url, nextIP: 10}
 	r.Net = netip.MustParsePrefix(fmt.Sprintf("198.19.%d.0/24", rand.IntN(250)+1))
 	r.Subnet = f.AddSubnet(r.Net.String())
 	return r
