@@ -3,17 +3,15 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"net/netip"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/oracle/oci-go-sdk/v65/common"
-
 	"github.com/ocfkit/ocfkit/ocf"
 	"github.com/ocfkit/ocfkit/providers/credfile"
+	"github.com/ocfkit/ocfkit/providers/netif"
 	"github.com/ocfkit/ocfkit/providers/oci"
 )
 
@@ -121,7 +119,7 @@ func (r *resource) credentials() (oci.Credentials, error) {
 	default:
 		authEndpoint := r.p.AuthEndpoint
 		if authEndpoint == "" && r.p.Region != "" {
-			authEndpoint = regionEndpoint(r.p.Region, "auth")
+			authEndpoint = oci.RegionEndpoint(r.p.Region, "auth")
 		}
 		r.creds = &oci.InstancePrincipal{
 			Metadata:     r.md,
@@ -147,7 +145,7 @@ func (r *resource) client(ctx context.Context) (*oci.Client, error) {
 			region = r.region
 		}
 		if region != "" {
-			endpoint = regionEndpoint(region, "iaas")
+			endpoint = oci.RegionEndpoint(region, "iaas")
 		} else {
 			in, err := r.metadataInstance(ctx)
 			if err != nil {
@@ -199,8 +197,8 @@ func (r *resource) resolve(ctx context.Context) (target, error) {
 			return target{}, ocf.Errorf(ocf.ErrArgs, "Invalid interface name [%s] on this node: %v", t.NIC, err)
 		}
 	} else {
-		if t.NIC, err = nicByMAC(v.MacAddr); err != nil {
-			return target{}, ocf.Errorf(ocf.ErrArgs, "%v; set nic", err)
+		if t.NIC, err = netif.LinkByMAC(v.MacAddr); err != nil {
+			return target{}, ocf.Errorf(ocf.ErrArgs, "the VNIC's MAC address: %v; set nic", err)
 		}
 	}
 	return t, nil
@@ -217,32 +215,4 @@ func (r *resource) vnic(ctx context.Context) (oci.VNIC, error) {
 		return oci.VNIC{}, ocf.Errorf(ocf.ErrArgs, "%v", err)
 	}
 	return v, nil
-}
-
-// nicByMAC is the local interface with the VNIC's MAC address.
-func nicByMAC(mac string) (string, error) {
-	want, err := net.ParseMAC(mac)
-	if err != nil {
-		return "", fmt.Errorf("the metadata gives the VNIC no usable MAC address (%q)", mac)
-	}
-	ifs, err := net.Interfaces()
-	if err != nil {
-		return "", err
-	}
-	for _, i := range ifs {
-		if strings.EqualFold(i.HardwareAddr.String(), want.String()) {
-			return i.Name, nil
-		}
-	}
-	return "", fmt.Errorf("no local interface has the VNIC's MAC address %s", want)
-}
-
-// regionEndpoint is a service's endpoint in a region, in the region's realm
-// as the SDK knows it (oraclecloud.com, oraclegovcloud.com, ...).
-func regionEndpoint(region, service string) string {
-	e := common.StringToRegion(region).Endpoint(service)
-	if !strings.Contains(e, "://") {
-		e = "https://" + e
-	}
-	return e
 }

@@ -6,12 +6,6 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestRegionEndpoint(t *testing.T) {
-	assert.Equal(t, "https://iaas.us-ashburn-1.oraclecloud.com", regionEndpoint("us-ashburn-1", "iaas"))
-	assert.Equal(t, "https://auth.us-ashburn-1.oraclecloud.com", regionEndpoint("iad", "auth"))
-	assert.Equal(t, "https://iaas.us-langley-1.oraclegovcloud.com", regionEndpoint("us-langley-1", "iaas"))
-}
-
 func TestCheckEndpoint(t *testing.T) {
 	for v, ok := range map[string]bool{
 		"https://iaas.eu-frankfurt-1.oraclecloud.com": true,
