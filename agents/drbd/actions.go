@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/exec"
 	"strings"
 	"time"
 
@@ -137,10 +136,8 @@ func (r *resource) createDevices(ctx context.Context) error {
 
 func start(ctx context.Context, e *ocf.Env, r *resource) error {
 	if !r.moduleLoaded() {
-		params, _ := r.tools.Adm(ctx, "sh-mod-parms")
-		args := append([]string{"-s", "drbd"}, strings.Fields(string(params))...)
-		if out, err := exec.CommandContext(ctx, "modprobe", args...).CombinedOutput(); err != nil {
-			return ocf.Errorf(ocf.ErrInstalled, "Cannot load the drbd module: %v %s", err, strings.TrimSpace(string(out)))
+		if err := r.tools.LoadModule(ctx); err != nil {
+			return ocf.Errorf(ocf.ErrInstalled, "Cannot load the drbd module: %v", err)
 		}
 	}
 	first, attachFailed := true, false

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"os"
-	"os/exec"
-	"strings"
 
 	"github.com/ocfkit/ocfkit/ocf"
 	"github.com/ocfkit/ocfkit/providers/drbd"
@@ -175,30 +172,10 @@ func (r *resource) removeScore(ctx context.Context) {
 	}
 }
 
-// locatePrimary asks Pacemaker where the clone is promoted and returns the
-// first node other than this one ("" for none). Pacemaker 2.1 and later say
-// "Promoted" where older ones said "Master".
+// locatePrimary is the node other than this one where Pacemaker has the
+// clone promoted ("" for none).
 func (r *resource) locatePrimary(ctx context.Context) string {
-	out, err := exec.CommandContext(ctx, "crm_resource", "--resource", r.e.Instance, "--locate").Output()
-	if err != nil && len(out) == 0 {
-		return ""
-	}
-	host := hostname()
-	sc := bufio.NewScanner(strings.NewReader(string(out)))
-	for sc.Scan() {
-		_, rest, ok := strings.Cut(sc.Text(), "is running on: ")
-		if !ok {
-			continue
-		}
-		f := strings.Fields(rest)
-		if len(f) < 2 || (f[1] != "Master" && f[1] != "Promoted") {
-			continue
-		}
-		if !strings.EqualFold(f[0], host) {
-			return f[0]
-		}
-	}
-	return ""
+	return r.attrs.PromotedElsewhere(ctx, r.e.Instance, hostname())
 }
 
 // hostname is `uname -n`, the name the anchor compares node names with.

@@ -212,10 +212,8 @@ func (r *resource) readVersion(ctx context.Context) error {
 		r.e.Log.Debugf("drbdadm --version: %v", err)
 	}
 	if v.KernelCode == 0 {
-		if out, err := exec.CommandContext(ctx, "modinfo", "-F", "version", "drbd").Output(); err == nil {
-			if pv, err := drbd.ParseProcVersion(append([]byte("version: "), out...)); err == nil {
-				v.KernelCode, v.Kernel = pv.KernelCode, pv.Kernel
-			}
+		if pv, err := r.tools.ModuleVersion(ctx); err == nil {
+			v.KernelCode, v.Kernel = pv.KernelCode, pv.Kernel
 		}
 	}
 	if v.KernelCode == 0 {
