@@ -27,9 +27,5 @@ func run(t *testing.T, p kvs, action string) agenttest.Result {
 // expect runs an action and fails unless it exits with code.
 func expect(t *testing.T, p kvs, action string, code int) agenttest.Result {
 	t.Helper()
-	r := run(t, p, action)
-	if r.Code != code {
-		t.Fatalf("%s: exit %d, want %d\nstderr:\n%s", action, r.Code, code, r.Stderr)
-	}
-	return r
+	return agenttest.Expect(t, code, testenv.BuildAgent(t, "Filesystem"), action, p, instance)
 }

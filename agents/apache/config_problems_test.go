@@ -40,11 +40,7 @@ func rvLog(t *testing.T, p agenttest.Params) string {
 
 func rvExpect(t *testing.T, p agenttest.Params, action string, code int) agenttest.Result {
 	t.Helper()
-	r := agenttest.Run(t, testenv.BuildAgent(t, "apache"), action, p, "OCF_RESOURCE_INSTANCE=apache-review")
-	if r.Code != code {
-		t.Fatalf("%s: exit %d, want %d\nstderr:\n%s", action, r.Code, code, r.Stderr)
-	}
-	return r
+	return agenttest.Expect(t, code, testenv.BuildAgent(t, "apache"), action, p, "OCF_RESOURCE_INSTANCE=apache-review")
 }
 
 func rvAlive(pid int) bool {

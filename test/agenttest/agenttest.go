@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -105,6 +107,31 @@ func Command(t testing.TB, bin, action string, p Params, extraEnv ...string) *ex
 func Run(t testing.TB, bin, action string, p Params, extraEnv ...string) Result {
 	t.Helper()
 	return Exec(t, Command(t, bin, action, p, extraEnv...))
+}
+
+// Expect runs action as Run does and fails the test, with the agent's
+// stderr, unless it exits with code. It is the one way the agents' tests
+// assert an action's result.
+func Expect(t testing.TB, code int, bin, action string, p Params, extraEnv ...string) Result {
+	t.Helper()
+	r := Run(t, bin, action, p, extraEnv...)
+	if r.Code != code {
+		t.Fatalf("%s %s: exit %d (%s), want %d (%s)\nstderr:\n%s", filepath.Base(bin), action,
+			r.Code, ocfName(r.Code), code, ocfName(code), r.Stderr)
+	}
+	return r
+}
+
+// ocfName names the OCF exit codes in failure messages (ocf is not
+// imported: agenttest runs binaries, it does not link agents).
+func ocfName(code int) string {
+	names := map[int]string{0: "success", 1: "generic error", 2: "invalid argument", 3: "unimplemented",
+		4: "insufficient privileges", 5: "not installed", 6: "not configured", 7: "not running",
+		8: "running promoted", 9: "failed promoted", 190: "degraded", 191: "degraded promoted"}
+	if n, ok := names[code]; ok {
+		return n
+	}
+	return "exit code " + strconv.Itoa(code)
 }
 
 // Exec runs cmd as Run does, for a command a test adjusted first.

@@ -106,3 +106,8 @@ func TestCheckMetaData(t *testing.T) {
 	CheckMetaData(f, strings.Replace(md, "<parameters>", "<parameters><bogus/>", 1), DTD)
 	assert.Len(t, f.msgs, 2, "both schemas refuse an unknown element")
 }
+
+func TestExpectNamesTheCodes(t *testing.T) {
+	assert.Equal(t, "not running", ocfName(7))
+	assert.Equal(t, "exit code 42", ocfName(42))
+}
