@@ -51,7 +51,7 @@ when a process of the instance is left running.`,
 	},
 }
 
-// kind loads an apache resource for each action (config.go).
+// kind loads an apache resource for each action (resource.go).
 var kind = &ocf.Resource[*resource]{Load: load, LoadForStop: loadForStop}
 
 func main() { agent.Main() }
