@@ -28,7 +28,7 @@ var agent = &ocf.Agent{
 	},
 }
 
-// kind loads an IPaddr2 resource for each action (config.go).
+// kind loads an IPaddr2 resource for each action (resource.go).
 var kind = &ocf.Resource[*resource]{Load: load, LoadForStop: loadForStop}
 
 func main() {

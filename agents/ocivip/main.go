@@ -56,7 +56,7 @@ log, a command line or an exit reason.`,
 	},
 }
 
-// kind loads an ocivip resource for each action (config.go).
+// kind loads an ocivip resource for each action (resource.go).
 var kind = &ocf.Resource[*resource]{Load: load, LoadForStop: loadForStop}
 
 func main() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/bits"
 	"net/netip"
+	"os"
 	"strconv"
 	"strings"
 
@@ -13,7 +14,7 @@ import (
 	"github.com/ocfkit/ocfkit/providers/netif"
 )
 
-// config is the resource as the parameters describe it, before anything
+// resource is the address as the parameters describe it, before anything
 // is looked up on the machine.
 type resource struct {
 	p         params
@@ -199,50 +200,23 @@ func addCloneNumber(ip netip.Addr, n int) (netip.Addr, error) {
 	return netip.AddrFrom4(b), nil
 }
 
-// target is the resource resolved on this machine: interface, prefix,
-// broadcast and label.
-type target struct {
-	link   netif.Link
-	prefix netip.Prefix
-	addr   netif.Address
-}
-
-// resolve finds the interface and netmask as findif does; the broadcast
-// address is looked up only for start (withBroadcast).
-func resolve(h *netif.Handle, c *resource, withBroadcast bool) (*target, error) {
-	f, err := h.FindIf(c.ip, c.nic, c.bits, withBroadcast)
+// load is the strict load: the parameter checks, root for start, and for
+// validate-all also the lookups on the machine (the interface exists, a
+// route or cidr_netmask gives the prefix).
+func load(ctx context.Context, e *ocf.Env) (*resource, error) {
+	c, err := parseConfig(e)
 	if err != nil {
 		return nil, err
 	}
-	link, err := h.Link(f.Link)
-	if err != nil {
-		return nil, err
+	if e.Action == "start" && os.Geteuid() != 0 {
+		return nil, ocf.Errorf(ocf.ErrPerm, "You must be root for %s operation.", e.Action)
 	}
-	p := netip.PrefixFrom(c.ip, f.Bits)
-	t := &target{link: link, prefix: p, addr: netif.Address{Prefix: p, PreferredLft: -1}}
-	if c.ip.Is4() {
-		t.addr.Broadcast = broadcastFor(c.broadcast, p, f.Broadcast)
-		if c.label != "" {
-			t.addr.Label = link.Name + ":" + c.label
-		}
+	if e.Action != "validate-all" {
+		return c, nil
 	}
-	return t, nil
-}
-
-func broadcastFor(param string, p netip.Prefix, found netip.Addr) netip.Addr {
-	switch param {
-	case "":
-		return found
-	case "+", "-":
-		b := p.Masked().Addr().As4()
-		if param == "+" && p.Bits() < 31 {
-			host := ^uint32(0) >> p.Bits()
-			for i := 0; i < 4; i++ {
-				b[i] |= byte(host >> (24 - 8*i))
-			}
-		}
-		return netip.AddrFrom4(b)
+	h, _, err := lookup(e, c)
+	if h != nil {
+		h.Close()
 	}
-	a, _ := netip.ParseAddr(param)
-	return a
+	return c, err
 }

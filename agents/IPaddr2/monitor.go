@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"os"
+	"time"
+
+	"github.com/ocfkit/ocfkit/ocf"
+)
+
+func monitor(ctx context.Context, e *ocf.Env, c *resource) error {
+	h, t, up, err := findHere(e, c)
+	if err != nil {
+		return err
+	}
+	if h != nil {
+		defer h.Close()
+	}
+	if !up {
+		return ocf.Exit(ocf.NotRunning)
+	}
+	if n := c.p.ARPCountRefresh; n > 0 && t.prefix.Addr().Is4() {
+		interval := time.Duration(c.p.ARPInterval) * time.Millisecond
+		if err := h.Announce(ctx, t.link, t.prefix.Addr(), n, interval, false); err != nil {
+			e.Log.Warnf("ARP refresh: %v", err)
+		}
+	}
+	return nil
+}
+
+// status is the legacy action: monitor with a word on stdout.
+func status(ctx context.Context, e *ocf.Env, c *resource) error {
+	err := monitor(ctx, e, c)
+	switch ocf.CodeOf(err) {
+	case ocf.Success:
+		os.Stdout.WriteString("running\n")
+	case ocf.NotRunning:
+		os.Stdout.WriteString("stopped\n")
+	}
+	return err
+}

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/netif"
+)
+
+func start(ctx context.Context, e *ocf.Env, c *resource) error {
+	h, t, err := lookup(e, c)
+	if h != nil {
+		defer h.Close()
+	}
+	if err != nil {
+		return err
+	}
+	up, err := h.Has(t.link, t.prefix)
+	if err != nil {
+		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	if up {
+		return nil
+	}
+	if c.p.RunArping && c.ip.Is4() && !t.link.Loopback {
+		mac, err := h.Conflict(ctx, t.link, c.ip, 2, time.Second, 3*time.Second)
+		if err != nil {
+			return ocf.Errorf(ocf.ErrGeneric, "address collision check of %s: %v", c.ip, err)
+		}
+		if mac != nil {
+			return ocf.Errorf(ocf.ErrGeneric, "IPv4 address collision %s [DAD]: %s answers for it on %s", c.ip, mac, t.link.Name)
+		}
+	}
+	if c.p.LVS {
+		if err := moveLoopbackAside(e, h, c.ip); err != nil {
+			return err
+		}
+	}
+	t.addr.NoDAD = c.p.NoDAD
+	t.addr.NoPrefixRoute = c.p.NoPrefixRoute
+	if lft := c.p.PreferredLft; lft != "forever" {
+		t.addr.PreferredLft, _ = strconv.Atoi(lft) // checked at dispatch
+	}
+	e.Log.Infof("Adding %s to device %s", describe(t), t.link.Name)
+	if err := h.Add(t.link, t.addr); err != nil && !errors.Is(err, netif.ErrExists) {
+		return ocf.Errorf(ocf.ErrGeneric, "Failed to add %s: %v", t.prefix.Addr(), err)
+	}
+	if !t.addr.NoDAD {
+		// Neighbours are told only about an address that is really ours.
+		if err := h.WaitDAD(ctx, t.link, t.prefix); err != nil {
+			if errors.Is(err, netif.ErrDuplicate) {
+				h.Del(t.link, t.prefix)
+				return ocf.Errorf(ocf.ErrGeneric, "IPv6 address collision %s [DAD]: another host uses it", t.prefix.Addr())
+			}
+			return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+		}
+	}
+	return announce(ctx, e, c, h, t)
+}
+
+func describe(t *target) string {
+	s := t.prefix.String()
+	if t.addr.Broadcast.IsValid() {
+		s += " with broadcast address " + t.addr.Broadcast.String()
+	}
+	if t.addr.Label != "" {
+		s += " (label " + t.addr.Label + ")"
+	}
+	return s
+}
