@@ -2,10 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/ocfkit/ocfkit/ocf"
-	"github.com/ocfkit/ocfkit/providers/digitalocean"
+	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 func monitor(ctx context.Context, e *ocf.Env, r *resource) error {
@@ -62,7 +63,7 @@ func monitor(ctx context.Context, e *ocf.Env, r *resource) error {
 		return nil
 	case err == nil:
 		return ocf.Errorf(ocf.NotRunning, "%s is on %s, not on this droplet (%d)", r.ip, holder(cur.DropletID), id)
-	case digitalocean.KindOf(err) == digitalocean.NotFound:
+	case errors.Is(err, fault.ErrNotFound):
 		return ocf.Errorf(ocf.NotRunning, "%s does not exist in this account: %v", r.ip, err)
 	}
 	return degraded(r, metaSays, err)

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/ocfkit/ocfkit/ocf"
 	"github.com/ocfkit/ocfkit/providers/digitalocean"
+	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 func start(ctx context.Context, e *ocf.Env, r *resource) error {
@@ -80,10 +82,10 @@ func holder(droplet int) string {
 // know is ERR_ARGS, as the token may belong to another team than the one
 // that owns the IP. Anything else may pass (ERR_GENERIC).
 func apiFailure(what string, err error) error {
-	switch digitalocean.KindOf(err) {
-	case digitalocean.Auth:
+	switch {
+	case errors.Is(err, fault.ErrUnauthorized):
 		return ocf.Errorf(ocf.ErrPerm, "%s: the API refused the token: %v", what, err)
-	case digitalocean.NotFound:
+	case errors.Is(err, fault.ErrNotFound):
 		return ocf.Errorf(ocf.ErrArgs, "%s: the reserved IP does not exist in the account of this node's token: %v", what, err)
 	}
 	return ocf.Errorf(ocf.ErrGeneric, "%s: %v", what, err)

@@ -2,9 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"github.com/ocfkit/ocfkit/ocf"
-	"github.com/ocfkit/ocfkit/providers/digitalocean"
+	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 func stop(ctx context.Context, e *ocf.Env, r *resource) error {
@@ -24,7 +25,7 @@ func stop(ctx context.Context, e *ocf.Env, r *resource) error {
 				return err
 			}
 			released, err := c.Release(ctx, r.ip, id)
-			if digitalocean.KindOf(err) == digitalocean.NotFound {
+			if errors.Is(err, fault.ErrNotFound) {
 				// Deleted, or not in the account of this node's token:
 				// either way not ours, nothing to unassign. Failing here
 				// would get the node fenced for nothing.

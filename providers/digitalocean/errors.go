@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 // Kind sorts API errors by what they tell the caller.
@@ -73,6 +75,21 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// Is puts the error in its class of the shared vocabulary (providers/fault).
+func (e *Error) Is(target error) bool {
+	switch e.Kind {
+	case Unreachable:
+		return target == fault.ErrUnreachable
+	case Auth:
+		return target == fault.ErrUnauthorized
+	case NotFound:
+		return target == fault.ErrNotFound
+	case Busy:
+		return target == fault.ErrBusy
+	}
+	return false
+}
 
 // KindOf is the Kind of an error from this package (0 for nil or others).
 func KindOf(err error) Kind {

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 // Kind is how a configured device names what gets mounted.
@@ -135,7 +137,7 @@ func udevEscape(v string) string {
 
 // ErrNotFound is returned by Resolve when no device carries the tag or the
 // path does not exist.
-var ErrNotFound = errors.New("device not found")
+var ErrNotFound = fault.Class(fault.ErrNotFound, "device not found")
 
 // Resolve returns the block device path for a path or tag device. Tags are
 // looked up in udev's /dev/disk links first; when allowed, blkid is asked

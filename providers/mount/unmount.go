@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 // Force is the force_unmount parameter: what to do with processes that
@@ -55,7 +57,7 @@ type UnmountOptions struct {
 }
 
 // ErrBusy is wrapped by Unmount's error when the mount stayed busy.
-var ErrBusy = errors.New("mount is busy")
+var ErrBusy = fault.Class(fault.ErrBusy, "mount is busy")
 
 // Unmount unmounts the mount e. When it is busy and Force allows, the
 // processes holding it get SIGTERM for the first half of the remaining

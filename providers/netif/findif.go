@@ -1,12 +1,13 @@
 package netif
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 // Found is where an address belongs: the interface, the prefix length and,
@@ -20,7 +21,7 @@ type Found struct {
 
 // ErrNoRoute means no connected route covers the address, so neither the
 // interface nor the netmask can be derived.
-var ErrNoRoute = errors.New("no connected route covers the address")
+var ErrNoRoute = fault.Class(fault.ErrNotFound, "no connected route covers the address")
 
 // FindIf does what resource-agents' findif does, from one netlink route
 // dump of the main table (of nic's routes only, when nic is given; see

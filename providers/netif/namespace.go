@@ -9,10 +9,12 @@ import (
 
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 // ErrNoNamespace is returned (wrapped) when a named namespace does not exist.
-var ErrNoNamespace = errors.New("no such network namespace")
+var ErrNoNamespace = fault.Class(fault.ErrNotFound, "no such network namespace")
 
 // ErrNotNamespace is returned (wrapped) when the name exists under
 // /run/netns but is not a live network namespace: typically the empty file

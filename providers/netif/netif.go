@@ -15,6 +15,8 @@ import (
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 // Handle talks netlink in one network namespace (the current one by default).
@@ -65,7 +67,7 @@ type Link struct {
 }
 
 // ErrNoLink is returned (wrapped) when an interface does not exist.
-var ErrNoLink = errors.New("no such interface")
+var ErrNoLink = fault.Class(fault.ErrNotFound, "no such interface")
 
 // Link looks an interface up by name.
 func (h *Handle) Link(name string) (Link, error) {

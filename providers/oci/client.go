@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
+
+	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 // Credentials sign API requests.
@@ -71,6 +73,26 @@ type AuthError struct{ Err error }
 
 func (e *AuthError) Error() string { return "authentication: " + e.Err.Error() }
 func (e *AuthError) Unwrap() error { return e.Err }
+
+// Is: credentials that could not be obtained are fault.ErrUnauthorized.
+func (e *AuthError) Is(target error) bool { return target == fault.ErrUnauthorized }
+
+// Is puts an API answer in its class of the shared vocabulary: 404
+// (NotAuthorizedOrNotFound) is fault.ErrNotFound, 401 and 403
+// fault.ErrUnauthorized, 409 and 429 fault.ErrBusy, 5xx fault.ErrUnreachable.
+func (e *APIError) Is(target error) bool {
+	switch {
+	case e.Status == 404:
+		return target == fault.ErrNotFound
+	case e.Status == 401 || e.Status == 403:
+		return target == fault.ErrUnauthorized
+	case e.Status == 409 || e.Status == 429:
+		return target == fault.ErrBusy
+	case e.Status >= 500:
+		return target == fault.ErrUnreachable
+	}
+	return false
+}
 
 // IsNotFound reports a 404 (OCI answers NotAuthorizedOrNotFound for both).
 func IsNotFound(err error) bool {

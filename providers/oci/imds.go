@@ -10,6 +10,8 @@ import (
 	"net/netip"
 	"strings"
 	"time"
+
+	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 // DefaultMetadataURL is the instance metadata service v2 of every OCI instance.
@@ -141,6 +143,15 @@ func (e *MetadataError) Error() string {
 }
 
 func (e *MetadataError) Unwrap() error { return e.Err }
+
+// Is: a 404 is fault.ErrNotFound; any other failure of the metadata
+// service is fault.ErrUnreachable.
+func (e *MetadataError) Is(target error) bool {
+	if e.Status == 404 {
+		return target == fault.ErrNotFound
+	}
+	return target == fault.ErrUnreachable
+}
 
 // Instance reads /instance/.
 func (m *Metadata) Instance(ctx context.Context) (*Instance, error) {
