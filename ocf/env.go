@@ -137,7 +137,7 @@ func newEnv(a *Agent, action string, now time.Time) (*Env, []string) {
 		e.Instance = "default"
 	}
 	if e.Node == "" {
-		e.Node, _ = os.Hostname()
+		e.Node = NodeName()
 	}
 	var warnings []string
 	var err error
@@ -183,6 +183,14 @@ func msEnv(name string) (time.Duration, error) {
 		return 0, fmt.Errorf("%s=%q is not a number of milliseconds between 0 and %d", name, v, maxMillis)
 	}
 	return time.Duration(ms) * time.Millisecond, nil
+}
+
+// NodeName is this node's name as the shell agents compare it: uname -n
+// (os.Hostname reads the same kernel field, without a fork). Env.Node is
+// Pacemaker's name for the node when Pacemaker passes one.
+func NodeName() string {
+	h, _ := os.Hostname()
+	return h
 }
 
 // Margin is the part of an action's timeout kept back so that the agent

@@ -119,7 +119,7 @@ func statusName(e *ocf.Env) string {
 	if c := e.Meta("clone"); c != "" {
 		name += "_" + c
 	}
-	return name + "_" + mount.NodeName()
+	return name + "_" + ocf.NodeName()
 }
 
 // checkStatusFile refuses a statusfile_prefix that would put the status

@@ -175,11 +175,5 @@ func (r *resource) removeScore(ctx context.Context) {
 // locatePrimary is the node other than this one where Pacemaker has the
 // clone promoted ("" for none).
 func (r *resource) locatePrimary(ctx context.Context) string {
-	return r.attrs.PromotedElsewhere(ctx, r.e.Instance, hostname())
-}
-
-// hostname is `uname -n`, the name the anchor compares node names with.
-func hostname() string {
-	h, _ := os.Hostname()
-	return h
+	return r.attrs.PromotedElsewhere(ctx, r.e.Instance, ocf.NodeName())
 }

@@ -43,7 +43,7 @@ func (r *resource) maybeOutdateSelf(ctx context.Context, primary bool) {
 		masters = e.NotifyList("promoted_uname")
 	}
 	for _, m := range masters {
-		if !strings.EqualFold(m, hostname()) {
+		if !strings.EqualFold(m, ocf.NodeName()) {
 			host = m
 			break
 		}
@@ -57,7 +57,7 @@ func (r *resource) maybeOutdateSelf(ctx context.Context, primary bool) {
 		}
 	}
 	if primary {
-		e.Log.Errorf("resource internal SPLIT BRAIN: both %s and %s are Primary for %s, but the replication link is down!", hostname(), host, r.name)
+		e.Log.Errorf("resource internal SPLIT BRAIN: both %s and %s are Primary for %s, but the replication link is down!", ocf.NodeName(), host, r.name)
 		return
 	}
 	e.Log.Infof("outdating %s: according to the notify variables, '%s' is still promoted", r.name, host)

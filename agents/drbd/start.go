@@ -22,7 +22,7 @@ func (r *resource) wfcArgs() []string {
 // peerUname is the other node named in the notify variables, for 8.4's
 // --peer option.
 func (r *resource) peerUname() string {
-	host := hostname()
+	host := ocf.NodeName()
 	for _, k := range []string{"start_uname", "promote_uname", "master_uname", "slave_uname", "demote_uname"} {
 		for _, n := range r.e.NotifyList(k) {
 			if !strings.EqualFold(n, host) {
