@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/bench"
 	"github.com/ocfkit/ocfkit/test/ocifake"
@@ -24,15 +23,10 @@ func TestBenchOcivip(t *testing.T) {
 	testenv.NeedRoot(t)
 	ours := testenv.BuildAgent(t, "ocivip")
 
-	f := ocifake.New(ocifake.Options{})
-	url := ocifake.Serve(t, f)
-	sub := f.AddSubnet("198.19.252.0/24")
-	v := netiftest.NewVeth(t, []string{"198.19.252.2/24"}, nil)
-	f.AddInstance("a")
-	f.AddInstance("b")
-	here := f.AddVNIC("a", sub.ID, "198.19.252.2", v.HostMAC.String())
-	other := f.AddVNIC("b", sub.ID, "198.19.252.3", "02:00:17:00:00:fe")
-	const vip = "198.19.252.200"
+	r := ocifake.NewRegion(t, ocifake.Options{})
+	f, url := r.Fake, r.URL
+	here, other := r.Node(t, "a").VNIC, r.Remote("b")
+	vip := r.Addr(200)
 	f.SetLatency(50 * time.Millisecond)
 
 	state := filepath.Join(t.TempDir(), "state")

@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 	"github.com/ocfkit/ocfkit/test/cluster"
 	"github.com/ocfkit/ocfkit/test/ocifake"
 )
@@ -23,15 +22,11 @@ import (
 // so and Pacemaker takes it back; with the API failing the monitor reports
 // degraded and Pacemaker leaves the resource alone.
 func TestOcivip(t *testing.T) {
-	f := ocifake.New(ocifake.Options{})
-	url := ocifake.Serve(t, f)
-	sub := f.AddSubnet("198.19.253.0/24")
-	v := netiftest.NewVeth(t, []string{"198.19.253.2/24"}, nil)
-	f.AddInstance("node1")
-	f.AddInstance("node2")
-	here := f.AddVNIC("node1", sub.ID, "198.19.253.2", v.HostMAC.String())
-	other := f.AddVNIC("node2", sub.ID, "198.19.253.3", "02:00:17:00:00:fe")
-	const vip = "198.19.253.200"
+	r := ocifake.NewRegion(t, ocifake.Options{})
+	f, url := r.Fake, r.URL
+	node1 := r.Node(t, "node1")
+	here, other := node1.VNIC, r.Remote("node2")
+	vip := r.Addr(200)
 	_, err := f.AssignSecondary(vip, other)
 	require.NoError(t, err)
 
@@ -45,7 +40,7 @@ func TestOcivip(t *testing.T) {
 		"op", "monitor", "interval=2s", "timeout=20s", "op", "start", "timeout=30s")
 	waitRole(t, c, "vip", "Started")
 	assert.Equal(t, here, f.VNICOf(vip), "start moved the IP to this instance's VNIC")
-	assert.True(t, ociHasAddr(t, v.Host, vip+"/24"), "the address is on the NIC with the VNIC's MAC")
+	assert.True(t, ociHasAddr(t, node1.NIC, vip+"/24"), "the address is on the NIC with the VNIC's MAC")
 	assert.Equal(t, 0, c.Failcount(t, "vip"))
 	federations := f.Count(ocifake.OpFederation)
 	assert.Equal(t, 1, federations)
@@ -70,7 +65,7 @@ func TestOcivip(t *testing.T) {
 	}
 	assert.True(t, sawNotRunning, "a monitor reported the IP elsewhere")
 	assert.True(t, restarted, "Pacemaker started the resource again")
-	assert.True(t, ociHasAddr(t, v.Host, vip+"/24"))
+	assert.True(t, ociHasAddr(t, node1.NIC, vip+"/24"))
 	assert.Equal(t, federations, f.Count(ocifake.OpFederation), "every monitor and the restart used the cached token")
 
 	// The API fails: degraded, not a failure.
@@ -95,7 +90,7 @@ func TestOcivip(t *testing.T) {
 
 	c.Pcs(t, "resource", "disable", "vip")
 	waitRole(t, c, "vip", "Stopped")
-	assert.False(t, ociHasAddr(t, v.Host, vip+"/24"), "stop removed the address")
+	assert.False(t, ociHasAddr(t, node1.NIC, vip+"/24"), "stop removed the address")
 	assert.Equal(t, here, f.VNICOf(vip), "stop leaves the private IP by default")
 }
 

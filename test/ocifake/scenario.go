@@ -54,6 +54,14 @@ type Node struct {
 	Params map[string]string
 }
 
+// Remote adds an instance elsewhere (another node, no interface here) with
+// one VNIC in the subnet, and returns that VNIC's OCID.
+func (r *Region) Remote(name string) string {
+	r.nextIP++
+	r.Fake.AddInstance(name)
+	return r.Fake.AddVNIC(name, r.Subnet.ID, r.Addr(r.nextIP), fmt.Sprintf("02:00:17:00:00:%02x", r.nextIP))
+}
+
 // Node adds an instance with one VNIC in the subnet.
 func (r *Region) Node(t testing.TB, name string) *Node {
 	t.Helper()
