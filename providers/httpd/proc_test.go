@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -92,4 +93,33 @@ func TestStatParsesOddNames(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, os.Getppid(), st.ppid)
 	assert.NotEmpty(t, st.comm)
+}
+
+// A process of the same binary with another configuration file is not the
+// server, and is never signalled on its behalf.
+func TestIsInstanceAndSignal(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	require.NoError(t, err)
+	sh, err = filepath.EvalSymlinks(sh)
+	require.NoError(t, err)
+	// "; :" keeps sh from exec'ing sleep: the process stays sh with its
+	// arguments, like an httpd worker with its parent's command line.
+	other := exec.Command(sh, "-c", "sleep 60; :", "-f", "/etc/other/httpd.conf")
+	require.NoError(t, other.Start())
+	t.Cleanup(func() { other.Process.Kill(); other.Wait() })
+	pid := other.Process.Pid
+	require.Eventually(t, func() bool { return IsHTTPD(pid, sh) }, time.Second, 5*time.Millisecond)
+
+	assert.True(t, IsInstance(pid, sh, "/etc/other/httpd.conf"))
+	assert.False(t, IsInstance(pid, sh, "/etc/mine/httpd.conf"), "same binary, another configuration")
+
+	mine := &Server{Binary: sh, ConfigFile: "/etc/mine/httpd.conf"}
+	assert.ErrorIs(t, mine.signal(pid, syscall.SIGTERM), errNotInstance)
+	assert.Zero(t, mine.findMain())
+	assert.True(t, alive(pid), "nothing was signalled")
+
+	theirs := &Server{Binary: sh, ConfigFile: "/etc/other/httpd.conf"}
+	require.NoError(t, theirs.signal(pid, syscall.SIGKILL))
+	other.Wait()
+	assert.Error(t, theirs.signal(pid, syscall.SIGKILL), "an exited process is not signalled again")
 }
