@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/mount/mounttest"
 )
 
 // A malformed OCF environment used to fail stop with a panic ("parameter
@@ -44,4 +45,32 @@ func TestStopWithUnusableStateDirectory(t *testing.T) {
 	a.stateDir = file
 	a.expect(ocf.Success, "stop")
 	a.expect(ocf.NotRunning, "monitor")
+}
+
+// A read-only state directory (here a read-only bind mount, in a mount
+// namespace of the test's own) holds no state to forget when the resource
+// never started here, and stop succeeds; with the record of a start that
+// cannot be removed, stop still succeeds and says why.
+func TestStopWithReadOnlyStateDirectory(t *testing.T) {
+	if !mounttest.Private(t) {
+		return
+	}
+	c := newCloud(t)
+	a := c.node(t, dropA)
+	readOnly(t, a.stateDir)
+	require.Error(t, os.WriteFile(filepath.Join(a.stateDir, "probe"), nil, 0o644), "the directory is read-only")
+	a.expect(ocf.Success, "stop")
+
+	b := c.node(t, dropB)
+	b.expect(ocf.Success, "start")
+	readOnly(t, b.stateDir)
+	b.expect(ocf.Success, "stop")
+}
+
+// readOnly makes dir a read-only bind mount of itself until the test ends.
+func readOnly(t *testing.T, dir string) {
+	t.Helper()
+	mounttest.Mount(t, "--bind", dir, dir)
+	t.Cleanup(func() { mounttest.Run(t, "umount", dir) })
+	mounttest.Mount(t, "-o", "remount,bind,ro", dir)
 }
