@@ -20,8 +20,8 @@ import (
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
-// TestHostileInput runs every agent with every declared parameter set to
-// each hostile value in turn, and in each malformed OCF environment, and
+// TestHostileInput runs validate-all, a probe, start and stop of every
+// agent with every declared parameter set to each hostile value in turn, and in each malformed OCF environment, and
 // holds every run to the contract. The agents run in a network and a mount
 // namespace of their own (unshare): whatever a value makes them try, they
 // reach no network (no cloud, no metadata service) and mount nothing the
@@ -42,7 +42,7 @@ func TestHostileInput(t *testing.T) {
 					jobs = append(jobs, job{
 						name:    p.Name + "=" + v.name,
 						env:     []string{"OCF_RESKEY_" + p.Name + "=" + v.value, "OCF_RESKEY_CRM_meta_timeout=10000"},
-						actions: []string{"validate-all", "monitor", "stop"},
+						actions: []string{"validate-all", "monitor", "start", "stop"},
 					})
 				}
 			}
