@@ -21,8 +21,9 @@ import (
 )
 
 // TestHostileInput runs validate-all, a probe, start and stop of every
-// agent with every declared parameter set to each hostile value in turn, and in each malformed OCF environment, and
-// holds every run to the contract. The agents run in a network and a mount
+// agent with every declared parameter set to each hostile value in turn,
+// and in each malformed OCF environment, and holds every run to the
+// contract. The agents run in a network and a mount
 // namespace of their own (unshare): whatever a value makes them try, they
 // reach no network (no cloud, no metadata service) and mount nothing the
 // machine sees.
