@@ -2,6 +2,7 @@ package ocf
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -166,13 +167,14 @@ func newEnv(a *Agent, action string, now time.Time) (*Env, []string) {
 	return e, warnings
 }
 
-// maxMillis is the longest duration Pacemaker can mean: a day is far
-// beyond any action timeout, and keeps time.Duration (int64 nanoseconds)
-// from overflowing into a deadline in the past.
-const maxMillis = 24 * 60 * 60 * 1000
+// maxMillis is the longest duration in milliseconds that time.Duration
+// (int64 nanoseconds) holds: beyond it, 18446744073710 ms would overflow
+// to a deadline 448 µs away. Anything shorter is taken as meant, however
+// long: a deliberately long timeout (a DRBD resync) must not be cut short.
+const maxMillis = math.MaxInt64 / int64(time.Millisecond)
 
 // msEnv reads a duration Pacemaker passes in milliseconds: a decimal
-// integer from 0 to a day. Anything else is an error and reads as 0.
+// integer from 0 to maxMillis. Anything else is an error and reads as 0.
 func msEnv(name string) (time.Duration, error) {
 	v := strings.TrimSpace(os.Getenv(name))
 	if v == "" {

@@ -153,6 +153,12 @@ func TestMalformedEnvironment(t *testing.T) {
 	e, warnings := newEnv(lampAgent(nil), "start", time.Now())
 	assert.Empty(t, warnings)
 	assert.Equal(t, 20*time.Second, e.Timeout)
+
+	// A long timeout is meant: a week stays a week.
+	t.Setenv("OCF_RESKEY_CRM_meta_timeout", "604800000")
+	e, warnings = newEnv(lampAgent(nil), "start", time.Now())
+	assert.Empty(t, warnings)
+	assert.Equal(t, 7*24*time.Hour, e.Timeout)
 }
 
 func TestUndeclaredLookupDoesNotPanic(t *testing.T) {
