@@ -1,12 +1,8 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/stretchr/testify/require"
 
 	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/dofake"
@@ -32,17 +28,8 @@ type cloud struct {
 func newCloud(t *testing.T) *cloud {
 	t.Helper()
 	testenv.NeedRoot(t) // the token file must be owned by root
-	f := dofake.New(token)
-	f.AddDroplet(dropA, "alpha")
-	f.AddDroplet(dropB, "bravo")
-	f.AddDroplet(dropC, "charlie")
-	require.NoError(t, f.AddReservedIP(fip, dropC))
-	env, err := dofake.Start(f)
-	require.NoError(t, err)
-	t.Cleanup(env.Close)
-	tf := filepath.Join(t.TempDir(), "do.token")
-	require.NoError(t, os.WriteFile(tf, []byte(token+"\n"), 0o600))
-	return &cloud{Env: env, tokenFile: tf}
+	a := dofake.NewAccount(t, token, fip, dropC, map[int]string{dropA: "alpha", dropB: "bravo", dropC: "charlie"})
+	return &cloud{Env: a.Env, tokenFile: a.TokenFile}
 }
 
 // node is one cluster node: a droplet with its own state directory.

@@ -1,7 +1,6 @@
 package bench_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -24,24 +23,10 @@ func TestBenchFloatip(t *testing.T) {
 
 	const token = "dop_v1_bench_token_0123456789abcdef"
 	const ip = "203.0.113.10"
-	f := dofake.New(token)
-	f.AddDroplet(1001, "alpha")
-	f.AddDroplet(1002, "bravo")
-	if err := f.AddReservedIP(ip, 1002); err != nil {
-		t.Fatal(err)
-	}
-	env, err := dofake.Start(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
+	a := dofake.NewAccount(t, token, ip, 1002, map[int]string{1001: "alpha", 1002: "bravo"})
+	f, env, tokenFile := a.Fake, a.Env, a.TokenFile
 	f.SetFaults(dofake.Faults{Latency: 50 * time.Millisecond})
-
 	dir := t.TempDir()
-	tokenFile := filepath.Join(dir, "do.token")
-	if err := os.WriteFile(tokenFile, []byte(token), 0o600); err != nil {
-		t.Fatal(err)
-	}
 	p := agenttest.Params{"OCF_RESOURCE_INSTANCE": "fip", "HA_RSCTMP": filepath.Join(dir, "state"),
 		"floating_ip": ip, "token_file": tokenFile, "api_url": env.APIURL, "metadata_url": env.Metadata[1001]}
 	common := agenttest.Environ(p)

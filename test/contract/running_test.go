@@ -170,17 +170,9 @@ func startDRBD(t *testing.T, bin string) started {
 
 func startFloatip(t *testing.T, bin string) started {
 	const token = "dop_v1_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
-	f := dofake.New(token)
-	f.AddDroplet(1001, "alpha")
-	f.AddDroplet(1002, "bravo")
-	require.NoError(t, f.AddReservedIP("203.0.113.10", 1002))
-	e, err := dofake.Start(f)
-	require.NoError(t, err)
-	t.Cleanup(e.Close)
-	tf := filepath.Join(t.TempDir(), "token")
-	require.NoError(t, os.WriteFile(tf, []byte(token+"\n"), 0o600))
-	b := base{state: t.TempDir(), env: env("floating_ip", "203.0.113.10", "token_file", tf,
-		"api_url", e.APIURL, "metadata_url", e.Metadata[1001])}
+	a := dofake.NewAccount(t, token, "203.0.113.10", 1002, map[int]string{1001: "alpha", 1002: "bravo"})
+	b := base{state: t.TempDir(), env: env("floating_ip", a.IP, "token_file", a.TokenFile,
+		"api_url", a.APIURL, "metadata_url", a.Metadata[1001])}
 	startWith(t, bin, b)
 	return started{b: b, names: map[string]string{
 		"floating_ip":  "the reserved IP",

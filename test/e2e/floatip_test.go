@@ -26,18 +26,9 @@ func TestFloatip(t *testing.T) {
 		here  = 1001
 		other = 1002
 	)
-	f := dofake.New(token)
-	f.AddDroplet(here, "node1")
-	f.AddDroplet(other, "node2")
-	require.NoError(t, f.AddReservedIP(ip, other))
-	env, err := dofake.Start(f)
-	require.NoError(t, err)
-	t.Cleanup(env.Close)
-
-	dir := t.TempDir()
-	tokenFile := filepath.Join(dir, "do.token")
-	require.NoError(t, os.WriteFile(tokenFile, []byte(token+"\n"), 0o600))
-	state := filepath.Join(dir, "state")
+	a := dofake.NewAccount(t, token, ip, other, map[int]string{here: "node1", other: "node2"})
+	f, env, tokenFile := a.Fake, a.Env, a.TokenFile
+	state := filepath.Join(t.TempDir(), "state")
 
 	c := cluster.Start(t, cluster.Options{Agents: []string{"floatip"}, Env: []string{"HA_RSCTMP=" + state}})
 	desc := c.Pcs(t, "resource", "describe", "ocf:ocfkit:floatip")
@@ -95,6 +86,6 @@ func TestFloatip(t *testing.T) {
 	c.Pcs(t, "resource", "disable", "fip")
 	waitRole(t, c, "fip", "Stopped")
 	assert.Equal(t, here, f.Holder(ip), "stop leaves the IP by default")
-	_, err = os.Stat(filepath.Join(state, "floatip-fip"))
+	_, err := os.Stat(filepath.Join(state, "floatip-fip"))
 	assert.True(t, os.IsNotExist(err), "stop removed the state file")
 }
