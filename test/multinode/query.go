@@ -295,6 +295,9 @@ func grepTail(path string, n int, words ...string) string {
 			keep = append(keep, l)
 			continue
 		}
+		if strings.Contains(l, " info: ") || strings.Contains(l, " debug: ") {
+			continue
+		}
 		for _, w := range words {
 			if strings.Contains(l, w) {
 				keep = append(keep, l)

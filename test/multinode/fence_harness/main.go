@@ -20,11 +20,21 @@ import (
 
 func main() {
 	opts := map[string]string{"action": "reboot"}
-	for _, a := range os.Args[1:] {
+	short := map[string]string{"-o": "action", "-n": "plug", "-a": "ip"}
+	args := os.Args[1:]
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		if k, v, ok := strings.Cut(strings.TrimLeft(a, "-"), "="); ok {
 			opts[k] = v
-		} else if a == "-o" || a == "--action" {
 			continue
+		}
+		name := short[a]
+		if name == "" && strings.HasPrefix(a, "--") {
+			name = a[2:]
+		}
+		if name != "" && i+1 < len(args) {
+			opts[name] = args[i+1]
+			i++
 		}
 	}
 	if len(os.Args) == 1 {

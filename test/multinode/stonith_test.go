@@ -1,0 +1,109 @@
+package multinode
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fenceAll creates one fence_harness device that can fence every node, and
+// enables fencing.
+func fenceAll(t *testing.T, c *Cluster, n *Node) {
+	var names []string
+	for _, m := range c.Nodes {
+		names = append(names, m.Name)
+	}
+	n.Pcs(t, "stonith", "create", "fence-harness", "fence_harness", "ip="+c.FenceURL(),
+		"pcmk_host_list="+strings.Join(names, " "), "op", "monitor", "interval=60s")
+	n.Pcs(t, "property", "set", "stonith-enabled=true")
+}
+
+// TestFenceAgent runs fence_harness's actions by hand from a node, the way
+// the fencer does, through stonith_admin.
+func TestFenceAgent(t *testing.T) {
+	c := Start(t, Options{Nodes: 2, Token: time.Second})
+	n1, n2 := c.Nodes[0], c.Nodes[1]
+	meta := n1.Run(t, "fence_harness", "-o", "metadata")
+	assert.Contains(t, meta, `<resource-agent name="fence_harness"`)
+	fenceAll(t, c, n1)
+	out := n1.Run(t, "sh", "-c", fmt.Sprintf("printf 'action=status\\nplug=node2\\nip=%s\\n' | fence_harness", c.FenceURL()))
+	assert.Contains(t, out, "Status: ON")
+	out = n1.Run(t, "sh", "-c", fmt.Sprintf("printf 'action=list\\nip=%s\\n' | fence_harness", c.FenceURL()))
+	assert.Contains(t, out, "node2,node2")
+
+	// Fencing node2 through Pacemaker: off, as stonith_admin asks.
+	n1.Run(t, "stonith_admin", "--fence", "node2", "--timeout", "60")
+	assert.False(t, n2.On(), "node2 was powered off")
+	ev := c.Fenced()
+	require.Len(t, ev, 1)
+	assert.Equal(t, FenceEvent{Target: "node2", Action: "off", By: "node1", OK: true}, FenceEvent{Target: ev[0].Target, Action: ev[0].Action, By: ev[0].By, OK: ev[0].OK})
+	out, err := n1.Exec("sh", "-c", fmt.Sprintf("printf 'action=status\\nplug=node2\\nip=%s\\n' | fence_harness", c.FenceURL()))
+	assert.Error(t, err, "status of a node that is off exits 2")
+	assert.Contains(t, out, "Status: OFF")
+}
+
+// TestCutLinkFenced is scenario 4 on heartbeat's agents: with fencing on,
+// the active node's cable is cut; the other node fences it (only it can
+// reach the fence device), then takes the address: at no 100 ms sample do
+// two nodes hold it. The fenced node reboots and rejoins, and the address
+// stays where it is (resource-stickiness).
+func TestCutLinkFenced(t *testing.T) {
+	for _, nodes := range []int{2, 3} {
+		t.Run(fmt.Sprintf("%dnodes", nodes), func(t *testing.T) { cutLinkFenced(t, nodes) })
+	}
+}
+
+func cutLinkFenced(t *testing.T, nodes int) {
+	c := Start(t, Options{Nodes: nodes, Token: time.Second})
+	const vip = "10.213.0.51"
+	n1 := c.Nodes[0]
+	fenceAll(t, c, n1)
+	n1.Pcs(t, "resource", "defaults", "update", "resource-stickiness=100")
+	n1.Pcs(t, "resource", "create", "vip", "ocf:heartbeat:IPaddr2", "ip="+vip, "cidr_netmask=24",
+		"op", "monitor", "interval=2s")
+	var active string
+	c.WaitFor(t, time.Minute, "vip started", func() bool {
+		w := c.Status(t).Where("vip")
+		if len(w) == 1 {
+			active = w[0]
+		}
+		return len(w) == 1
+	})
+	victim := c.Node(active)
+	s := StartSampler(100*time.Millisecond, func() map[string][]string {
+		return map[string][]string{"vip": c.AddrHolders(vip)}
+	})
+	cut := time.Now()
+	require.NoError(t, victim.CutLink())
+	var survivor string
+	c.WaitFor(t, 2*time.Minute, "vip on another node", func() bool {
+		for _, n := range c.Nodes {
+			if n != victim && n.HasAddr(vip) {
+				survivor = n.Name
+				return true
+			}
+		}
+		return false
+	})
+	took := time.Since(cut)
+	c.WaitFor(t, 2*time.Minute, victim.Name+" rebooted and back online", func() bool {
+		st := c.StatusOn(c.Node(survivor))
+		return st != nil && len(st.Online()) == nodes
+	})
+	time.Sleep(3 * time.Second) // a few monitors after the rejoin
+	samples := s.Stop()
+	assert.Empty(t, DoubleHolders(samples), "never two holders of the address")
+	ev := c.Fenced()
+	require.Len(t, ev, 1, "exactly one fence action: %+v", ev)
+	assert.Equal(t, victim.Name, ev[0].Target)
+	assert.NotEqual(t, victim.Name, ev[0].By)
+	assert.True(t, ev[0].OK)
+	assert.Equal(t, []string{survivor}, c.Status(t).Where("vip"), "the rejoined node did not take the address back")
+	t.Logf("%d nodes: cable of %s cut; fenced by %s at +%s; address on %s at +%s; %d samples",
+		nodes, victim.Name, ev[0].By, ev[0].At.Sub(cut).Round(10*time.Millisecond), survivor,
+		took.Round(10*time.Millisecond), len(samples))
+}
