@@ -70,7 +70,9 @@ func plug(i, pid int) error {
 	port := NodeName(i)
 	ns := fmt.Sprint(pid)
 	steps := [][]string{
-		{"-n", switchNS, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns},
+		// A node's MAC is its own across reboots, as a real NIC's is (the
+		// OCI fake finds a VNIC's interface by it).
+		{"-n", switchNS, "link", "add", port, "type", "veth", "peer", "name", "eth0", "address", NodeMAC(i), "netns", ns},
 		{"-n", switchNS, "link", "set", port, "master", bridge, "up"},
 	}
 	for _, s := range steps {
@@ -91,6 +93,9 @@ func plug(i, pid int) error {
 	}
 	return nil
 }
+
+// NodeMAC is the MAC address of node i's eth0.
+func NodeMAC(i int) string { return fmt.Sprintf("02:00:0a:d5:00:%02x", i) }
 
 // unplug deletes node i's switch port (and so both ends of its veth). A
 // node whose namespace is being torn down still holds the port name for a
