@@ -18,8 +18,8 @@ import (
 const MetadataAddr = "169.254.169.254"
 
 // Clouds are the DigitalOcean and OCI fakes serving every node the way the
-// clouds serve their machines: the APIs on the switch (every node reaches
-// them, a node whose cable is cut does not), and each node's own droplet
+// clouds serve their machines: one fake of each in the test process, its
+// API answering on every node's loopback, and each node's own droplet
 // metadata and OCI IMDS at 169.254.169.254 inside that node's network
 // namespace, so that floatip and ocivip run with their default
 // metadata_url. Node i is droplet DropletID(i) and OCI instance node<i>
@@ -29,27 +29,29 @@ type Clouds struct {
 	DOToken   string
 	TokenFile string // the DO token, readable by the nodes
 	// DOAPI is the base URL of the DO API as every node reaches it: on
-	// the node's own loopback (floatip sends its token over plain http to
-	// loopback only), served by the one fake in the test process.
+	// the node's own loopback (the agents send credentials over plain
+	// http to loopback only), served by the one fake in the test process.
 	DOAPI string
 
 	OCI    *ocifake.Fake
-	OCIAPI string            // base URL of the OCI API and auth service on the switch
+	OCIAPI string            // base URL of the OCI API and auth service, on each node's loopback
 	VNICs  map[string]string // node name → its VNIC's OCID
 	Subnet ocifake.Subnet    // the nodes' subnet in the OCI fake
 }
 
-// doAPIAddr is the DO API's address on each node's loopback.
-const doAPIAddr = "127.0.0.1:8901"
+// The APIs' addresses on each node's loopback.
+const (
+	doAPIAddr  = "127.0.0.1:8901"
+	ociAPIAddr = "127.0.0.1:8902"
+)
 
 // DropletID is the droplet of node i.
 func DropletID(i int) int { return 1000 + i }
 
-// NewClouds makes the fakes for n nodes. Pass its OnBoot in Options, then
-// call Serve once the cluster runs.
+// NewClouds makes the fakes for n nodes. Pass its OnBoot in Options.
 func NewClouds(t testing.TB, n int) *Clouds {
 	cl := &Clouds{DOToken: "dop_v1_multinode_5e3d2c1b0a99887766554433221100ff", VNICs: map[string]string{},
-		DOAPI: "http://" + doAPIAddr}
+		DOAPI: "http://" + doAPIAddr, OCIAPI: "http://" + ociAPIAddr}
 	cl.DO = dofake.New(cl.DOToken)
 	cl.OCI = ocifake.New(ocifake.Options{})
 	t.Cleanup(cl.OCI.Close)
@@ -75,16 +77,18 @@ func NewClouds(t testing.TB, n int) *Clouds {
 // OnBoot gives node n its metadata services: 169.254.169.254/32 on its lo
 // (inside the node only) and one server there answering the droplet
 // metadata paths (/metadata/...) and the OCI IMDS ones (/opc/...); and the
-// DO API on its loopback at DOAPI.
+// APIs on its loopback at DOAPI and OCIAPI.
 func (cl *Clouds) OnBoot(n *Node) error {
 	if err := n.InNetns(func() error { return ip("addr", "add", MetadataAddr+"/32", "dev", "lo") }); err != nil {
 		return err
 	}
-	api, err := n.Listen(doAPIAddr)
-	if err != nil {
-		return err
+	for addr, h := range map[string]http.Handler{doAPIAddr: cl.DO.API(), ociAPIAddr: cl.OCI} {
+		api, err := n.Listen(addr)
+		if err != nil {
+			return err
+		}
+		go (&http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}).Serve(api)
 	}
-	go (&http.Server{Handler: cl.DO.API(), ReadHeaderTimeout: 5 * time.Second}).Serve(api)
 	l, err := n.Listen(MetadataAddr + ":80")
 	if err != nil {
 		return err
@@ -102,25 +106,6 @@ func (cl *Clouds) OnBoot(n *Node) error {
 	})
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(l)
-	return nil
-}
-
-// Serve starts the OCI API on the switch for the cluster's lifetime.
-func (cl *Clouds) Serve(c *Cluster) error {
-	for _, api := range []struct {
-		url *string
-		h   http.Handler
-	}{{&cl.OCIAPI, cl.OCI}} {
-		l, err := c.ListenSwitch(0)
-		if err != nil {
-			return err
-		}
-		c.mu.Lock()
-		c.closers = append(c.closers, l)
-		c.mu.Unlock()
-		*api.url = "http://" + l.Addr().String()
-		go (&http.Server{Handler: api.h, ReadHeaderTimeout: 5 * time.Second}).Serve(l)
-	}
 	return nil
 }
 
@@ -146,5 +131,5 @@ func (cl *Clouds) OCIHolder(ip string) string {
 
 // String says where each cloud IP is, for the demo and for failures.
 func (cl *Clouds) String() string {
-	return fmt.Sprintf("DO API %s, OCI API %s", cl.DOAPI, cl.OCIAPI)
+	return fmt.Sprintf("DO API %s, OCI API %s (on each node's loopback)", cl.DOAPI, cl.OCIAPI)
 }

@@ -142,7 +142,6 @@ func TestSeedFloatip(t *testing.T) {
 	cl.DO.AddDroplet(outsider, "outsider")
 	require.NoError(t, cl.DO.AddReservedIP(fip, 0))
 	c := Start(t, Options{Nodes: 2, Token: time.Second, Agents: []string{"floatip"}, OnBoot: cl.OnBoot})
-	require.NoError(t, cl.Serve(c))
 	runScenarios(t, c, stack{
 		agents: []string{"floatip"},
 		rsc:    "fip",
@@ -179,7 +178,6 @@ func TestSeedOcivip(t *testing.T) {
 		}
 		return n.ServeName(":8080")
 	}})
-	require.NoError(t, cl.Serve(c))
 	runScenarios(t, c, stack{
 		agents: []string{"ocivip"},
 		rsc:    "vip",
