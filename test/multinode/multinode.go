@@ -38,6 +38,11 @@ type Options struct {
 	Properties [][2]string
 	// Env is added to pacemakerd's environment on every node.
 	Env []string
+	// Private are directories (absolute paths, created if missing) that
+	// each node has its own copy of, at the same path: Node.PrivateDir
+	// is where the test fills a node's copy. Per-node state of fakes (the
+	// DRBD fake's world) and pid files live there.
+	Private []string
 	// OnBoot runs for each node at every boot, after its network is wired
 	// and before Corosync starts: the place to open the node's own
 	// services with Node.Listen (a metadata server at 169.254.169.254).
@@ -243,6 +248,17 @@ func (n *Node) layout(o Options) error {
 	if err := os.Chown(logs, uid, gid); err != nil {
 		return err
 	}
+	for _, p := range o.Private {
+		if !filepath.IsAbs(p) {
+			return fmt.Errorf("private directory %q is not absolute", p)
+		}
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			return err
+		}
+		if err := os.MkdirAll(n.PrivateDir(p), 0o755); err != nil {
+			return err
+		}
+	}
 	etc := filepath.Join(n.dir, "etc-corosync")
 	if err := os.WriteFile(filepath.Join(etc, "corosync.conf"), []byte(corosyncConf(o.Nodes, o.Token)), 0o644); err != nil {
 		return err
@@ -324,8 +340,12 @@ func (n *Node) boot() error {
 		return err
 	}
 	defer out.Close()
-	cmd := exec.Command(n.c.initBin, "-name", n.Name, "-dir", n.dir,
-		"-agents", filepath.Join(n.c.dir, "agents"), "-sbin", filepath.Join(n.c.dir, "sbin"))
+	args := []string{"-name", n.Name, "-dir", n.dir,
+		"-agents", filepath.Join(n.c.dir, "agents"), "-sbin", filepath.Join(n.c.dir, "sbin")}
+	for _, p := range n.c.opt.Private {
+		args = append(args, "-bind", n.PrivateDir(p)+"="+p)
+	}
+	cmd := exec.Command(n.c.initBin, args...)
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.Env = n.c.env()
 	cmd.Dir = "/"
@@ -422,6 +442,13 @@ func (n *Node) Reboot() error {
 	return n.boot()
 }
 
+// PrivateDir is the host path of the node's own copy of the private
+// directory p (see Options.Private): what the test writes there, the node
+// sees at p.
+func (n *Node) PrivateDir(p string) string {
+	return filepath.Join(n.dir, "private", strings.ReplaceAll(strings.Trim(p, "/"), "/", "-"))
+}
+
 // On reports whether the node has power.
 func (n *Node) On() bool {
 	n.mu.Lock()
@@ -467,6 +494,13 @@ func (n *Node) link(up bool) error {
 	}
 	n.cut = !up
 	return setPort(n.ID, up)
+}
+
+// LinkCut reports whether the node's cable is cut.
+func (n *Node) LinkCut() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.cut
 }
 
 // PID is the host pid of the node's PID 1, 0 when off.

@@ -22,6 +22,8 @@ type stack struct {
 	serves func(c *Cluster, node string) bool
 	// fail breaks the service on node behind Pacemaker's back.
 	fail func(t *testing.T, node string)
+	// rejoined checks a node that came back (DRBD resynced), if set.
+	rejoined func(t *testing.T, n *Node)
 }
 
 // runScenarios puts a stack through the failover scenarios on two nodes,
@@ -101,6 +103,9 @@ func runScenarios(t *testing.T, c *Cluster, s stack) {
 		})
 		time.Sleep(3 * time.Second) // monitors and probes on the rejoined node
 		assert.Equal(t, survivor.Name, where(), "the service stays on the survivor")
+		if s.rejoined != nil {
+			s.rejoined(t, victim)
+		}
 		samples := smp.Stop()
 		assert.Empty(t, DoubleHolders(samples))
 		t.Logf("power off of %s: %s serves after %s", victim.Name, survivor.Name, took.Round(10*time.Millisecond))
@@ -128,6 +133,9 @@ func runScenarios(t *testing.T, c *Cluster, s stack) {
 		assert.Equal(t, victim.Name, ev[0].Target)
 		assert.Equal(t, survivor.Name, ev[0].By)
 		assert.Equal(t, survivor.Name, where(), "the fenced node did not take the service back")
+		if s.rejoined != nil {
+			s.rejoined(t, victim)
+		}
 		t.Logf("cable of %s cut: fenced by %s at +%s; %s serves after %s", victim.Name, ev[0].By,
 			ev[0].At.Sub(cut).Round(10*time.Millisecond), survivor.Name, took.Round(10*time.Millisecond))
 	})

@@ -28,12 +28,14 @@ func main() {
 	dir := flag.String("dir", "", "the node's directory: its state trees live here")
 	agents := flag.String("agents", "", "directory laid over /usr/lib/ocf/resource.d")
 	sbin := flag.String("sbin", "", "directory laid over /usr/sbin (fence agents)")
+	var binds bindList
+	flag.Var(&binds, "bind", "src=dst: a directory of this node's own bound over a shared one (repeatable)")
 	flag.Parse()
 	if os.Getpid() != 1 || *name == "" || *dir == "" {
 		fmt.Fprintln(os.Stderr, "nodeinit: run by the multinode harness as PID 1 of a new PID namespace")
 		os.Exit(2)
 	}
-	if err := setup(*name, *dir, *agents, *sbin); err != nil {
+	if err := setup(*name, *dir, *agents, *sbin, binds); err != nil {
 		fmt.Fprintf(os.Stderr, "nodeinit: %v\n", err)
 		os.Exit(1)
 	}
@@ -74,7 +76,7 @@ func main() {
 }
 
 // setup builds the node's private view of the file system.
-func setup(name, dir, agents, sbin string) error {
+func setup(name, dir, agents, sbin string, binds bindList) error {
 	if err := syscall.Sethostname([]byte(name)); err != nil {
 		return fmt.Errorf("sethostname: %w", err)
 	}
@@ -110,6 +112,11 @@ func setup(name, dir, agents, sbin string) error {
 		}
 		if err := syscall.Mount(src, tree, "", syscall.MS_BIND, ""); err != nil {
 			return fmt.Errorf("bind %s on %s: %w", src, tree, err)
+		}
+	}
+	for _, b := range binds {
+		if err := syscall.Mount(b[0], b[1], "", syscall.MS_BIND, ""); err != nil {
+			return fmt.Errorf("bind %s on %s: %w", b[0], b[1], err)
 		}
 	}
 	// The test's agents and fence agents join the installed ones, for this
@@ -210,4 +217,18 @@ func (r *reaper) stop(pid int, grace time.Duration) {
 		syscall.Kill(pid, syscall.SIGKILL)
 		<-ch
 	}
+}
+
+// bindList collects -bind src=dst flags.
+type bindList [][2]string
+
+func (b *bindList) String() string { return fmt.Sprint(*b) }
+
+func (b *bindList) Set(v string) error {
+	src, dst, ok := strings.Cut(v, "=")
+	if !ok || !filepath.IsAbs(src) || !filepath.IsAbs(dst) {
+		return fmt.Errorf("want /src=/dst, got %q", v)
+	}
+	*b = append(*b, [2]string{src, dst})
+	return nil
 }
