@@ -63,7 +63,9 @@ func runScenarios(t *testing.T, c *Cluster, s stack) {
 		return time.Since(began)
 	}
 	var active string
+	began := time.Now()
 	c.WaitFor(t, 2*time.Minute, "the service up", func() bool { active = where(); return active != "" })
+	t.Logf("service up on %s after %s", active, time.Since(began).Round(10*time.Millisecond))
 
 	// (3) a failure moves it.
 	t.Run("failure", func(t *testing.T) {
