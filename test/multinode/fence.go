@@ -13,7 +13,8 @@ type FenceEvent struct {
 	Target string // the node fenced
 	Action string // off, on, reboot
 	By     string // the node that asked (its address on the bridge)
-	At     time.Time
+	At     time.Time // asked
+	Done   time.Time // carried out (the node off, or booting again)
 	OK     bool
 }
 
@@ -92,7 +93,7 @@ func (c *Cluster) fenceHandler(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "unknown action "+parts[0], http.StatusBadRequest)
 		return
 	}
-	ev.OK = err == nil
+	ev.OK, ev.Done = err == nil, time.Now()
 	c.mu.Lock()
 	c.fenced = append(c.fenced, ev)
 	c.mu.Unlock()

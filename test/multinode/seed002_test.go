@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -29,7 +30,10 @@ type Seed002 struct {
 	Page string
 	Mnt  string
 	DRBD *DRBD
-	loop string
+	// Prefer, when set, is a node the group prefers a little (50), so
+	// that a fresh cluster starts it there.
+	Prefer string
+	loop   string
 	web  *httpdtest.Server
 }
 
@@ -88,7 +92,7 @@ func (s *Seed002) Configure(t testing.TB, c *Cluster, n *Node, echo func(string)
 	n.Pcs(t, "cluster", "cib", cib)
 	pcs := func(args ...string) {
 		if echo != nil {
-			echo("pcs " + fmt.Sprint(args))
+			echo("pcs " + strings.Join(args, " "))
 		}
 		n.Pcs(t, append([]string{"-f", cib}, args...)...)
 	}
@@ -111,6 +115,12 @@ func (s *Seed002) Configure(t testing.TB, c *Cluster, n *Node, echo func(string)
 		"id=c_rg_httpd_on_drbd0")
 	pcs("constraint", "order", "promote", "ms_drbd0", "then", "start", "rg_httpd",
 		"id=o_drbd0_befor_rg_httpd")
+	if s.Prefer != "" {
+		pcs("constraint", "location", "rg_httpd", "prefers", s.Prefer+"=50")
+	}
+	if echo != nil {
+		echo("pcs cluster cib-push (all of the above at once)")
+	}
 	n.Pcs(t, "cluster", "cib-push", cib)
 }
 
