@@ -10,9 +10,9 @@ import (
 
 // FenceEvent is one power action a fence device asked the harness for.
 type FenceEvent struct {
-	Target string // the node fenced
-	Action string // off, on, reboot
-	By     string // the node that asked (its address on the bridge)
+	Target string    // the node fenced
+	Action string    // off, on, reboot
+	By     string    // the node that asked (its address on the bridge)
 	At     time.Time // asked
 	Done   time.Time // carried out (the node off, or booting again)
 	OK     bool

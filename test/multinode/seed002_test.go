@@ -34,7 +34,7 @@ type Seed002 struct {
 	// that a fresh cluster starts it there.
 	Prefer string
 	loop   string
-	web  *httpdtest.Server
+	web    *httpdtest.Server
 }
 
 // Seed002VIP is the stack's address on the bridge.
