@@ -46,7 +46,7 @@ func TestFenceAgent(t *testing.T) {
 	assert.Contains(t, out, "Status: OFF")
 }
 
-// TestCutLinkFenced is scenario 4 on heartbeat's agents: with fencing on,
+// TestCutLinkFenced is scenario 4 on ocfkit's IPaddr2: with fencing on,
 // the active node's cable is cut; the other node fences it (only it can
 // reach the fence device), then takes the address: at no 100 ms sample do
 // two nodes hold it. The fenced node reboots and rejoins, and the address
@@ -58,12 +58,12 @@ func TestCutLinkFenced(t *testing.T) {
 }
 
 func cutLinkFenced(t *testing.T, nodes int) {
-	c := Start(t, Options{Nodes: nodes, Token: time.Second})
+	c := Start(t, Options{Nodes: nodes, Token: time.Second, Agents: []string{"IPaddr2"}})
 	const vip = "10.213.0.51"
 	n1 := c.Nodes[0]
 	fenceAll(t, c, n1)
 	n1.Pcs(t, "resource", "defaults", "update", "resource-stickiness=100")
-	n1.Pcs(t, "resource", "create", "vip", "ocf:heartbeat:IPaddr2", "ip="+vip, "cidr_netmask=24",
+	n1.Pcs(t, "resource", "create", "vip", "ocf:ocfkit:IPaddr2", "ip="+vip, "cidr_netmask=24", "nic=eth0",
 		"op", "monitor", "interval=2s")
 	var active string
 	c.WaitFor(t, time.Minute, "vip started", func() bool {
