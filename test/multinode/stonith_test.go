@@ -51,10 +51,12 @@ func TestFenceAgent(t *testing.T) {
 // reach the fence device), then takes the address: at no 100 ms sample do
 // two nodes hold it. The fenced node reboots and rejoins, and the address
 // stays where it is (resource-stickiness).
+//
+// Two nodes go through the same with every seed stack (TestSeed002,
+// TestSeedFloatip, TestSeedOcivip); this is the three-node run, where the
+// isolated node also loses quorum.
 func TestCutLinkFenced(t *testing.T) {
-	for _, nodes := range []int{2, 3} {
-		t.Run(fmt.Sprintf("%dnodes", nodes), func(t *testing.T) { cutLinkFenced(t, nodes) })
-	}
+	cutLinkFenced(t, 3)
 }
 
 func cutLinkFenced(t *testing.T, nodes int) {
