@@ -109,3 +109,35 @@ func cutLinkFenced(t *testing.T, nodes int) {
 		nodes, victim.Name, ev[0].By, ev[0].At.Sub(cut).Round(10*time.Millisecond), survivor,
 		took.Round(10*time.Millisecond), len(samples))
 }
+
+// TestCutLinkWithoutFencing shows what fencing prevents: with
+// stonith-enabled=false, cutting the active node's cable leaves each side
+// sure the other is dead, and the address is held by both nodes at once.
+// When the cable is back, Pacemaker finds the address active twice and
+// leaves it on one node.
+func TestCutLinkWithoutFencing(t *testing.T) {
+	c := Start(t, Options{Nodes: 2, Token: time.Second, Agents: []string{"IPaddr2"}})
+	const vip = "10.213.0.52"
+	n1 := c.Nodes[0]
+	n1.Pcs(t, "resource", "create", "vip", "ocf:ocfkit:IPaddr2", "ip="+vip, "cidr_netmask=24", "nic=eth0",
+		"op", "monitor", "interval=2s")
+	var active string
+	c.WaitFor(t, time.Minute, "vip started", func() bool {
+		w := c.Status(t).Where("vip")
+		if len(w) == 1 {
+			active = w[0]
+		}
+		return len(w) == 1
+	})
+	victim := c.Node(active)
+	require.NoError(t, victim.CutLink())
+	c.WaitFor(t, time.Minute, "the address on both nodes (split brain)", func() bool {
+		return len(c.AddrHolders(vip)) == 2
+	})
+	require.NoError(t, victim.HealLink())
+	c.WaitFor(t, 2*time.Minute, "one cluster again, the address on one node", func() bool {
+		st := c.StatusOn(victim)
+		return st != nil && len(st.Online()) == 2 && len(st.Where("vip")) == 1 && len(c.AddrHolders(vip)) == 1
+	})
+	assert.Empty(t, c.Fenced(), "nobody was fenced")
+}
