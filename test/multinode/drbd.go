@@ -165,7 +165,7 @@ func (d *DRBD) loop() {
 		}
 		for _, n := range d.c.Nodes[:2] {
 			if err := d.reconcile(n, d.peerOf(n)); err != nil {
-				d.c.t.Logf("multinode: drbd: %s: %v", n.Name, err)
+				d.c.logf("multinode: drbd: %s: %v", n.Name, err)
 			}
 		}
 	}

@@ -96,8 +96,10 @@ func (c *Cluster) fenceHandler(w http.ResponseWriter, r *http.Request) {
 	ev.OK, ev.Done = err == nil, time.Now()
 	c.mu.Lock()
 	c.fenced = append(c.fenced, ev)
+	if !c.down { // t.Logf after the test has ended would panic
+		c.t.Logf("multinode: fence %s of %s asked by %s: ok=%v %v", ev.Action, ev.Target, ev.By, ev.OK, err)
+	}
 	c.mu.Unlock()
-	c.t.Logf("multinode: fence %s of %s asked by %s: ok=%v %v", ev.Action, ev.Target, ev.By, ev.OK, err)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return

@@ -61,6 +61,7 @@ type Cluster struct {
 	fenceURL string
 	fenced   []FenceEvent
 	closers  []io.Closer // the switch's listeners, closed at teardown
+	down     bool        // torn down: nothing may log any more
 	t        testing.TB
 }
 
@@ -335,6 +336,14 @@ func (n *Node) boot() error {
 	if n.pid != 0 {
 		return fmt.Errorf("%s is already on", n.Name)
 	}
+	n.c.mu.Lock()
+	down := n.c.down
+	n.c.mu.Unlock()
+	if down {
+		// A fence device's late reboot must not boot a node nobody
+		// would clean up.
+		return fmt.Errorf("the cluster is torn down")
+	}
 	out, err := os.OpenFile(filepath.Join(n.dir, "init.out"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
@@ -399,7 +408,7 @@ func (c *Cluster) remember(pid int, on bool) {
 	} else {
 		delete(c.rec.Inits, pid)
 	}
-	if err := c.rec.save(); err != nil {
+	if err := c.rec.save(); err != nil && !c.down {
 		c.t.Logf("multinode: %v", err)
 	}
 }
@@ -420,7 +429,7 @@ func (n *Node) killLocked() {
 	n.c.remember(n.pid, false)
 	n.pid = 0
 	if err := unplug(n.ID); err != nil {
-		n.c.t.Logf("multinode: %s: %v", n.Name, err)
+		n.c.logf("multinode: %s: %v", n.Name, err)
 	}
 }
 
@@ -518,12 +527,25 @@ func (n *Node) NetNS() string {
 	return ""
 }
 
+// logf logs unless the cluster is torn down (t.Logf after the test has
+// ended panics).
+func (c *Cluster) logf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.down {
+		c.t.Logf(format, args...)
+	}
+}
+
 // teardown kills every node, removes the namespaces and the run directory.
 func (c *Cluster) teardown(t testing.TB) {
 	if t.Failed() {
 		c.explain(t)
 	}
 	began := time.Now()
+	c.mu.Lock()
+	c.down = true
+	c.mu.Unlock()
 	var wg sync.WaitGroup
 	for _, n := range c.Nodes {
 		wg.Add(1)
