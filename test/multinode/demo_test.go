@@ -31,7 +31,7 @@ func TestDemo(t *testing.T) {
 	a := newAllStacks(t, time.Second, func(s string) { fmt.Println("  # " + s) })
 	c := a.c
 	n1, n2 := c.Nodes[0], c.Nodes[1]
-	say("Two nodes online after %s", time.Since(began).Round(100*time.Millisecond))
+	say("Two nodes online (%s, with building the agents and preparing the fakes)", time.Since(began).Round(100*time.Millisecond))
 	show("crm_mon -1 on node1", n1.Run(t, "crm_mon", "-1"))
 	show("crm_mon -1 on node2", n2.Run(t, "crm_mon", "-1"))
 
