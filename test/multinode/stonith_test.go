@@ -46,10 +46,11 @@ func TestFenceAgent(t *testing.T) {
 	assert.Contains(t, out, "Status: OFF")
 }
 
-// TestCutLinkFenced is scenario 4 on ocfkit's IPaddr2: with fencing on,
-// the active node's cable is cut; the other node fences it (only it can
-// reach the fence device), then takes the address: at no 100 ms sample do
-// two nodes hold it. The fenced node reboots and rejoins, and the address
+// TestCutLinkFenced is scenario 4 on ocfkit's IPaddr2 and floatip (a
+// group of both): with fencing on, the active node's cable is cut; another
+// node fences it (only they can reach the fence device), then takes the
+// address and the reserved IP: at no 100 ms sample do two nodes hold
+// either. The fenced node reboots and rejoins, and the address
 // stays where it is (resource-stickiness).
 //
 // Two nodes go through the same with every seed stack (TestSeed002,
@@ -60,31 +61,42 @@ func TestCutLinkFenced(t *testing.T) {
 }
 
 func cutLinkFenced(t *testing.T, nodes int) {
-	c := Start(t, Options{Nodes: nodes, Token: time.Second, Agents: []string{"IPaddr2"}})
+	const fip = "203.0.113.11"
+	cl := NewClouds(t, nodes)
+	require.NoError(t, cl.DO.AddReservedIP(fip, 0))
+	c := Start(t, Options{Nodes: nodes, Token: time.Second, Agents: []string{"IPaddr2", "floatip"}, OnBoot: cl.OnBoot})
 	const vip = "10.213.0.51"
 	n1 := c.Nodes[0]
 	fenceAll(t, c, n1)
 	n1.Pcs(t, "resource", "defaults", "update", "resource-stickiness=100")
 	n1.Pcs(t, "resource", "create", "vip", "ocf:ocfkit:IPaddr2", "ip="+vip, "cidr_netmask=24", "nic=eth0",
-		"op", "monitor", "interval=2s")
+		"op", "monitor", "interval=2s", "--group", "g")
+	n1.Pcs(t, "resource", "create", "fip", "ocf:ocfkit:floatip", "floating_ip="+fip,
+		"token_file="+cl.TokenFile, "api_url="+cl.DOAPI, "op", "monitor", "interval=2s", "timeout=20s",
+		"--group", "g")
 	var active string
-	c.WaitFor(t, time.Minute, "vip started", func() bool {
+	c.WaitFor(t, time.Minute, "vip and fip started", func() bool {
 		w := c.Status(t).Where("vip")
-		if len(w) == 1 {
+		if len(w) == 1 && cl.DOHolder(fip) == w[0] {
 			active = w[0]
+			return true
 		}
-		return len(w) == 1
+		return false
 	})
 	victim := c.Node(active)
 	s := StartSampler(100*time.Millisecond, func() map[string][]string {
-		return map[string][]string{"vip": c.AddrHolders(vip)}
+		h := map[string][]string{"vip": c.AddrHolders(vip)}
+		if n := cl.DOHolder(fip); n != "" {
+			h["reserved-ip"] = []string{n}
+		}
+		return h
 	})
 	cut := time.Now()
 	require.NoError(t, victim.CutLink())
 	var survivor string
-	c.WaitFor(t, 2*time.Minute, "vip on another node", func() bool {
+	c.WaitFor(t, 2*time.Minute, "vip and fip on another node", func() bool {
 		for _, n := range c.Nodes {
-			if n != victim && n.HasAddr(vip) {
+			if n != victim && n.HasAddr(vip) && cl.DOHolder(fip) == n.Name {
 				survivor = n.Name
 				return true
 			}
@@ -105,7 +117,8 @@ func cutLinkFenced(t *testing.T, nodes int) {
 	assert.NotEqual(t, victim.Name, ev[0].By)
 	assert.True(t, ev[0].OK)
 	assert.Equal(t, []string{survivor}, c.Status(t).Where("vip"), "the rejoined node did not take the address back")
-	t.Logf("%d nodes: cable of %s cut; fenced by %s at +%s; address on %s at +%s; %d samples",
+	assert.Equal(t, survivor, cl.DOHolder(fip), "nor the reserved IP")
+	t.Logf("%d nodes: cable of %s cut; fenced by %s at +%s; address and reserved IP on %s at +%s; %d samples",
 		nodes, victim.Name, ev[0].By, ev[0].At.Sub(cut).Round(10*time.Millisecond), survivor,
 		took.Round(10*time.Millisecond), len(samples))
 }
