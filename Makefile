@@ -4,7 +4,8 @@
 #   make bench      each agent against its anchor, side by side
 #   make install    agents into $(DESTDIR)$(OCFDIR)/resource.d/ocfkit
 #   make packages   .deb and .rpm in dist/
-#   make demo       the seed clusters on a single-node Pacemaker (as root)
+#   make demo       the seed clusters failing over between two Pacemaker nodes,
+#                   then on a single node (as root)
 
 PREFIX  ?= /usr
 OCFDIR  ?= $(PREFIX)/lib/ocf
@@ -47,10 +48,12 @@ unit:
 	$(GO) test -short -count=1 ./ocf/... ./providers/...
 
 # Each agent against its anchor, then the seeds' recovery times under a
-# real Pacemaker (median of 5 injected failures each).
+# real Pacemaker (median of 5 injected failures each), then failover times
+# between two nodes (median of 5 power cuts, default token and token 1000).
 bench: build
 	OCFKIT_BENCH=1 $(GO) test -count=1 -timeout 60m -run . -v ./test/bench/ 2>&1 | tee bench.out | grep -E '^(BENCH|--- FAIL|FAIL|ok)'
 	OCFKIT_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestSeedsRecovery$$' -v ./test/e2e/ 2>&1 | tee -a bench.out | grep -E '^(BENCH|--- FAIL|FAIL|ok)'
+	OCFKIT_BENCH=1 $(GO) test -count=1 -timeout 30m -run '^TestFailoverBench$$' -v ./test/multinode/ 2>&1 | tee -a bench.out | grep -E '^(BENCH|--- FAIL|FAIL|ok)'
 
 install: build
 	install -d -m 0755 $(DESTDIR)$(OCFDIR)/resource.d/ocfkit

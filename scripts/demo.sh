@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# make demo: the seed clusters on a single-node Pacemaker, on this machine.
+# make demo: the seed clusters on real Pacemaker clusters, on this machine.
 #
-# As root on Debian or Ubuntu: installs the packages it needs, starts fake
-# DigitalOcean and OCI APIs and a fake DRBD, a single-node Corosync +
-# Pacemaker on 127.0.0.1, creates the seed 002 stack (DRBD, VIP, Filesystem,
-# apache) plus a floatip and an ocivip resource, breaks each in turn while
+# As root on Debian or Ubuntu: installs the packages it needs, then
+#   act one: two Corosync + Pacemaker nodes in namespaces (node1, node2, a
+#     client, fake clouds), every seed stack created with pcs on node1, node1
+#     powered off, node2 serving, node1 back;
+#   act two: a single-node cluster on 127.0.0.1 with the same stacks, broken
+#     in each way the seeds' authors planned for;
 # printing what Pacemaker does, then removes everything. See docs/demo.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,10 +29,14 @@ pcs, apache2, e2fsprogs and iproute2 and run:
 # under the lock the test harness holds while a test cluster runs, so a
 # test cluster of this repository is waited for, not taken for someone's.
 refuse() {
-	if [ -e /var/tmp/ocfkit-test-cluster.json ]; then
+	if [ -e /var/tmp/ocfkit-test-cluster.json ] || [ -e /var/tmp/ocfkit-test-multinode.json ]; then
 		echo "make demo: a test cluster left by an interrupted test will be stopped and cleaned up first"
 		return 0
 	fi
+	for ns in ocfkit-mn-switch ocfkit-mn-client; do
+		[ ! -e "/run/netns/$ns" ] || die "the network namespace $ns exists and no record explains it
+(a multinode test cluster that was not cleaned up?). Remove it (ip netns del $ns) and run again."
+	done
 	local running="" d p
 	for d in corosync pacemakerd pacemaker-controld pacemaker-based; do
 		if p=$(pidof "$d" 2>/dev/null); then running="$running $d[$p]"; fi
@@ -95,14 +101,21 @@ trap 'rm -rf "$bin"' EXIT
 echo "make demo: building the agents and the demo"
 go build ./agents/... ./test/... || die "the build failed (Go $need or newer is needed; this is $(go version))"
 go test -c -o "$bin/e2e.test" ./test/e2e
+go test -c -o "$bin/multinode.test" ./test/multinode
 
-# The demo is an end-to-end test with a narrator: its cleanups stop the
-# cluster and remove what it made, also on failure or Ctrl-C.
-cd test/e2e
+# The demo is two end-to-end tests with a narrator: their cleanups stop the
+# clusters and remove what they made, also on failure or Ctrl-C.
 set +e
-OCFKIT_DEMO=1 "$bin/e2e.test" -test.run '^TestDemo$' -test.v -test.count=1 -test.timeout 20m 2>&1 |
-	grep -v -E '^(=== RUN|--- PASS|PASS$)'
+(cd test/multinode && OCFKIT_DEMO=1 "$bin/multinode.test" -test.run '^TestDemo$' -test.v -test.count=1 -test.timeout 20m 2>&1 |
+	grep -v -E '^(=== RUN|--- PASS|PASS$)')
 status=${PIPESTATUS[0]}
+if [ "$status" = 0 ]; then
+	echo
+	echo "==> ocfkit demo, act two: the single-node failures"
+	(cd test/e2e && OCFKIT_DEMO=1 "$bin/e2e.test" -test.run '^TestDemo$' -test.v -test.count=1 -test.timeout 20m 2>&1 |
+		grep -v -E '^(=== RUN|--- PASS|PASS$)')
+	status=${PIPESTATUS[0]}
+fi
 set -e
 if [ "$status" = 0 ]; then
 	echo
