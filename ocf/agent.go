@@ -347,6 +347,9 @@ func (a *Agent) readParams(value func(string) string, e *Env) error {
 			continue
 		}
 		e.values[p.Name], e.set[p.Name] = v, true
+		if w := p.BoolWarning(v); w != "" {
+			e.Log.Warnf("%s", w)
+		}
 		err := p.check(v)
 		switch {
 		case err == nil:

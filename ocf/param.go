@@ -65,15 +65,58 @@ type Param struct {
 	Strict bool
 }
 
-// ParseBool accepts the spellings ocf-shellfuncs' ocf_is_true accepts.
+// ParseBool reads a boolean as ocf-shellfuncs' ocf_is_true does: exactly
+// yes, true, 1, YES, TRUE, True, ja, on and ON are true, and every other
+// value is false. ocf_is_true refuses no value, so the error is always
+// nil (the signature stays for the callers that check it); a value that
+// is neither a true nor a usual false spelling, a typo such as "Yes" or
+// "enabled", is worth a warning: see OddBool.
 func ParseBool(v string) (bool, error) {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "yes", "true", "1", "on", "y", "t":
-		return true, nil
-	case "no", "false", "0", "off", "n", "f", "":
-		return false, nil
+	return IsTrue(v), nil
+}
+
+// OddBool says why v, which reads as false, is not a usual false spelling;
+// nil for a true or a usual false spelling.
+func OddBool(v string) error {
+	if IsTrue(v) || usualFalse(v) {
+		return nil
 	}
-	return false, fmt.Errorf("%q is not a boolean (use true or false)", v)
+	return fmt.Errorf("%q reads as false, as ocf_is_true reads it (true is one of %s)",
+		v, strings.Join(trueSpellings, ", "))
+}
+
+// trueSpellings are ocf_is_true's, case and all.
+var trueSpellings = []string{"yes", "true", "1", "YES", "TRUE", "True", "ja", "on", "ON"}
+
+// IsTrue is ocf_is_true.
+func IsTrue(v string) bool {
+	for _, t := range trueSpellings {
+		if v == t {
+			return true
+		}
+	}
+	return false
+}
+
+// usualFalse are the false spellings that need no warning.
+func usualFalse(v string) bool {
+	switch v {
+	case "", "no", "false", "0", "off", "NO", "FALSE", "False", "nein", "OFF":
+		return true
+	}
+	return false
+}
+
+// BoolWarning is the warning for a boolean parameter set to a value that is
+// neither a true nor a usual false spelling, "" for any other.
+func (p *Param) BoolWarning(v string) string {
+	if p.Type != Boolean {
+		return ""
+	}
+	if err := OddBool(v); err != nil {
+		return "parameter " + p.Name + ": " + err.Error()
+	}
+	return ""
 }
 
 // check validates a set value against the declared type and Check.
@@ -84,9 +127,7 @@ func (p *Param) check(v string) error {
 			return fmt.Errorf("parameter %s=%q is not an integer", p.Name, v)
 		}
 	case Boolean:
-		if _, err := ParseBool(v); err != nil {
-			return fmt.Errorf("parameter %s: %v", p.Name, err)
-		}
+		// Every value is a boolean to ocf_is_true (BoolWarning).
 	case Select:
 		ok := false
 		for _, o := range p.Options {
