@@ -17,6 +17,7 @@ type Found struct {
 	Link      string
 	Bits      int
 	Broadcast netip.Addr
+	Metric    int // of the covering route; 0 when none was needed
 }
 
 // ErrNoRoute means no connected route covers the address, so neither the
@@ -34,6 +35,25 @@ var ErrNoRoute = fault.Class(fault.ErrNotFound, "no connected route covers the a
 // The broadcast address costs one more netlink dump; only a caller that is
 // about to add the address asks for it (withBroadcast).
 func (h *Handle) FindIf(ip netip.Addr, nic string, bits int, withBroadcast bool) (Found, error) {
+	return h.Find(Query{IP: ip, Nic: nic, Bits: bits, Broadcast: withBroadcast, Proto: -1})
+}
+
+// Query is what Find looks for.
+type Query struct {
+	IP        netip.Addr
+	Nic       string
+	Bits      int
+	Broadcast bool
+	// Proto, when 0-255, counts only routes of that protocol (upstream
+	// IPaddr2's proto, as `ip route list match <ip> proto <p>`); -1 any.
+	Proto int
+}
+
+// Find is FindIf with the route protocol of upstream findif.sh. Among the
+// covering routes it prefers, as upstream does since 4.13, the lowest
+// metric, then the longest prefix.
+func (h *Handle) Find(q Query) (Found, error) {
+	ip, nic, bits, withBroadcast := q.IP, q.Nic, q.Bits, q.Broadcast
 	f := Found{Link: nic, Bits: bits}
 	var link Link
 	if nic != "" {
@@ -49,12 +69,12 @@ func (h *Handle) FindIf(ip netip.Addr, nic string, bits int, withBroadcast bool)
 		// them.
 		return f, nil
 	}
-	best, err := h.bestRoute(ip, link.Index, bits, unix.RT_TABLE_MAIN)
+	best, err := h.bestRoute(ip, link.Index, bits, unix.RT_TABLE_MAIN, q.Proto)
 	if err != nil {
 		return f, err
 	}
 	if best == nil && ip.Is4() && ip.IsLoopback() {
-		if best, err = h.bestRoute(ip, link.Index, bits, unix.RT_TABLE_LOCAL); err != nil {
+		if best, err = h.bestRoute(ip, link.Index, bits, unix.RT_TABLE_LOCAL, q.Proto); err != nil {
 			return f, err
 		}
 	}
@@ -65,6 +85,7 @@ func (h *Handle) FindIf(ip netip.Addr, nic string, bits int, withBroadcast bool)
 		return f, ErrNoRoute
 	}
 	dst, _ := prefixOf(best.Dst)
+	f.Metric = best.Priority
 	if f.Bits == 0 {
 		f.Bits = dst.Bits()
 	}
@@ -81,7 +102,7 @@ func (h *Handle) FindIf(ip netip.Addr, nic string, bits int, withBroadcast bool)
 	return f, nil
 }
 
-func (h *Handle) bestRoute(ip netip.Addr, linkIndex, bits, table int) (*netlink.Route, error) {
+func (h *Handle) bestRoute(ip netip.Addr, linkIndex, bits, table, proto int) (*netlink.Route, error) {
 	routes, err := h.routeList(family(ip), table, linkIndex)
 	if err != nil {
 		return nil, fmt.Errorf("list routes: %w", err)
@@ -102,8 +123,10 @@ func (h *Handle) bestRoute(ip netip.Addr, linkIndex, bits, table int) (*netlink.
 			continue
 		case table == unix.RT_TABLE_LOCAL && r.Scope != netlink.SCOPE_HOST:
 			continue
+		case proto >= 0 && int(r.Protocol) != proto:
+			continue
 		}
-		if dst.Bits() >= bestBits {
+		if best == nil || r.Priority < best.Priority || r.Priority == best.Priority && dst.Bits() >= bestBits {
 			best, bestBits = r, dst.Bits()
 		}
 	}

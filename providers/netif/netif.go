@@ -64,6 +64,11 @@ type Link struct {
 	MAC      net.HardwareAddr
 	Loopback bool
 	Up       bool
+	// LinkDown: the operational state is DOWN or LOWERLAYERDOWN (no
+	// carrier, the veth peer or the lower device down), what `ip addr
+	// show` prints as "state DOWN" and upstream IPaddr2's
+	// check_link_status looks for.
+	LinkDown bool
 }
 
 // ErrNoLink is returned (wrapped) when an interface does not exist.
@@ -88,6 +93,7 @@ func linkOf(l netlink.Link) Link {
 		Name: a.Name, Index: a.Index, MAC: a.HardwareAddr,
 		Loopback: a.Flags&net.FlagLoopback != 0,
 		Up:       a.Flags&net.FlagUp != 0,
+		LinkDown: a.OperState == netlink.OperDown || a.OperState == netlink.OperLowerLayerDown,
 	}
 }
 

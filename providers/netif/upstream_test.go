@@ -1,0 +1,99 @@
+package netif_test
+
+import (
+	"net/netip"
+	"os/exec"
+	"testing"
+
+	"github.com/ocfkit/ocfkit/providers/netif"
+	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// check_link_status reads the operational state from the link itself: a
+// veth whose peer is down has lost its carrier (LOWERLAYERDOWN), an
+// interface set down is DOWN.
+func TestLinkDown(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"198.18.31.1/24"}, nil)
+	h := open(t, "")
+	l, err := h.Link(v.Host)
+	require.NoError(t, err)
+	assert.False(t, l.LinkDown, "both ends up")
+
+	require.NoError(t, exec.Command("ip", "-n", v.NS, "link", "set", v.Peer, "down").Run())
+	l, err = h.Link(v.Host)
+	require.NoError(t, err)
+	assert.True(t, l.LinkDown, "peer down: no carrier")
+	assert.True(t, l.Up, "still administratively up")
+
+	require.NoError(t, exec.Command("ip", "-n", v.NS, "link", "set", v.Peer, "up").Run())
+	require.NoError(t, exec.Command("ip", "link", "set", v.Host, "down").Run())
+	l, err = h.Link(v.Host)
+	require.NoError(t, err)
+	assert.True(t, l.LinkDown, "set down")
+}
+
+// proto counts only covering routes of that protocol, as
+// `ip route list match <ip> proto <p>` in upstream findif.sh.
+func TestFindProto(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"198.18.32.1/24"}, nil)
+	h := open(t, "")
+	ip := netip.MustParseAddr("198.18.32.20")
+	kernel, err := netif.ParseProto("kernel")
+	require.NoError(t, err)
+	f, err := h.Find(netif.Query{IP: ip, Proto: kernel})
+	require.NoError(t, err)
+	assert.Equal(t, v.Host, f.Link)
+	assert.Equal(t, 24, f.Bits)
+
+	static, err := netif.ParseProto("static")
+	require.NoError(t, err)
+	_, err = h.Find(netif.Query{IP: ip, Proto: static})
+	assert.ErrorIs(t, err, netif.ErrNoRoute, "the connected route is proto kernel")
+
+	require.NoError(t, exec.Command("ip", "route", "add", "198.18.32.0/28", "dev", v.Host, "proto", "static", "scope", "link").Run())
+	f, err = h.Find(netif.Query{IP: netip.MustParseAddr("198.18.32.5"), Proto: static})
+	require.NoError(t, err)
+	assert.Equal(t, 28, f.Bits)
+	f, err = h.Find(netif.Query{IP: netip.MustParseAddr("198.18.32.5"), Proto: kernel})
+	require.NoError(t, err)
+	assert.Equal(t, 24, f.Bits, "the /28 is not proto kernel")
+}
+
+func TestParseProto(t *testing.T) {
+	for s, want := range map[string]int{"kernel": 2, "static": 4, "dhcp": 16, "0": 0, "255": 255, "boot": 3} {
+		n, err := netif.ParseProto(s)
+		require.NoError(t, err, s)
+		assert.Equal(t, want, n, s)
+	}
+	for _, s := range []string{"bogus", "256", "-1", ""} {
+		_, err := netif.ParseProto(s)
+		assert.Error(t, err, s)
+	}
+}
+
+// An IPv6 address label is set and removed through netlink, and reads back
+// as `ip addrlabel list` shows it.
+func TestAddressLabel(t *testing.T) {
+	netiftest.NewVeth(t, nil, nil) // root, and the ip command
+	h := open(t, "")
+	ip := netip.MustParseAddr("2001:db8:33::10")
+	t.Cleanup(func() { h.DelLabel(ip, 99) })
+	require.NoError(t, h.AddLabel(ip, 99))
+	require.NoError(t, h.AddLabel(ip, 99), "a label already there is no error")
+	labels, err := h.Labels()
+	require.NoError(t, err)
+	assert.Equal(t, uint32(99), labels[ip])
+	out, err := exec.Command("ip", "addrlabel", "list").CombinedOutput()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "prefix 2001:db8:33::10/128 label 99")
+
+	require.NoError(t, h.DelLabel(ip, 99))
+	require.NoError(t, h.DelLabel(ip, 99), "a label already gone is no error")
+	labels, err = h.Labels()
+	require.NoError(t, err)
+	_, has := labels[ip]
+	assert.False(t, has)
+	assert.Error(t, h.AddLabel(netip.MustParseAddr("198.18.33.1"), 99))
+}
