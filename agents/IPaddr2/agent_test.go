@@ -56,7 +56,8 @@ func TestBadInput(t *testing.T) {
 		{"unique_clone_address without globally_unique", reskeys("ip", "198.18.20.10", "unique_clone_address", "true"), 6, "globally_unique"},
 		{"lvs_support on IPv6", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "lvs_support", "true"), 6, "IPv6 does not support lvs_support"},
 		{"lvs_support in a clone", reskeys("ip", "198.18.20.10", "lvs_support", "true").With("CRM_meta_clone_max", "2"), 6, "LVS and load sharing"},
-		{"lvs_ipv6_addrlabel set", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "lvs_ipv6_addrlabel", "true"), 6, "lvs_ipv6_addrlabel is not supported by ocfkit"},
+		{"clusterip_firewall set", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "clusterip_firewall", "nft"), 6, "clusterip_firewall is not supported by ocfkit"},
+		{"proto unknown", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "proto", "bogus"), 6, "not a route protocol"},
 		{"arp_sender other", reskeys("ip", "198.18.20.10", "arp_sender", "iputils_arping"), 6, "only send_arp"},
 		{"network namespace missing", reskeys("ip", "198.18.20.10", "network_namespace", "ocfkit-none"), 6, "ocfkit-none"},
 	} {

@@ -19,7 +19,7 @@ type target struct {
 // resolve finds the interface and netmask as findif does; the broadcast
 // address is looked up only for start (withBroadcast).
 func resolve(h *netif.Handle, c *resource, withBroadcast bool) (*target, error) {
-	f, err := h.FindIf(c.ip, c.nic, c.bits, withBroadcast)
+	f, err := h.Find(netif.Query{IP: c.ip, Nic: c.nic, Bits: c.bits, Broadcast: withBroadcast, Proto: c.proto})
 	if err != nil {
 		return nil, err
 	}

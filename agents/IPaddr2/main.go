@@ -18,7 +18,7 @@ var agent = &ocf.Agent{
 		"announces it to the neighbours with gratuitous ARP (IPv4) or unsolicited neighbour " +
 		"advertisements (IPv6). ocfkit's drop-in for ocf:heartbeat:IPaddr2: the same parameters, " +
 		"addresses managed through netlink and packets sent from Go, so a monitor forks nothing.",
-	Params:   declared,
+	Params:   append(declared, upstreamParams...),
 	Resource: kind,
 	Actions: []ocf.Action{
 		{Name: "start", Timeout: 20 * time.Second, Run: kind.Do(start)},

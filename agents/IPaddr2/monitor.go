@@ -19,6 +19,16 @@ func monitor(ctx context.Context, e *ocf.Env, c *resource) error {
 	if !up {
 		return ocf.Exit(ocf.NotRunning)
 	}
+	if linkDown(c, t) {
+		// Upstream says 7. A probe says 1 instead: the address is here, and
+		// a 7 would let Pacemaker start it elsewhere without removing it
+		// here, where it comes back with the carrier.
+		if e.IsProbe() {
+			return ocf.Errorf(ocf.ErrGeneric, "IP %s is on %s, but the device has status down (check_link_status)", c.ip, t.link.Name)
+		}
+		e.Log.Infof("IP %s is on %s, but the device has status down (check_link_status)", c.ip, t.link.Name)
+		return ocf.Exit(ocf.NotRunning)
+	}
 	if n := c.p.ARPCountRefresh; n > 0 && t.prefix.Addr().Is4() {
 		interval := time.Duration(c.p.ARPInterval) * time.Millisecond
 		if err := h.Announce(ctx, t.link, t.prefix.Addr(), n, interval, false); err != nil {

@@ -16,7 +16,10 @@ type params struct {
 	Broadcast             string `ocf:"broadcast"`
 	IfLabel               string `ocf:"iflabel"`
 	LVS                   bool   `ocf:"lvs_support"`
+	LVSIPv6Addrlabel      bool   `ocf:"lvs_ipv6_addrlabel"`
 	LVSIPv6AddrlabelValue int    `ocf:"lvs_ipv6_addrlabel_value"`
+	Proto                 string `ocf:"proto"`
+	CheckLinkStatus       bool   `ocf:"check_link_status"`
 	UniqueCloneAddress    bool   `ocf:"unique_clone_address"`
 	ARPInterval           int    `ocf:"arp_interval"` // milliseconds
 	ARPCount              int    `ocf:"arp_count"`
@@ -43,8 +46,9 @@ var declared = []ocf.Param{
 		Longdesc: "The interface to put the address on (the base interface, not an alias such as eth0:1). " +
 			"Empty: the interface whose connected route covers ip, as findif finds it. " +
 			"The interface should carry a static address of its own, or set net.ipv4.conf.all.promote_secondaries=1."},
-	{Name: "cidr_netmask", Shortdesc: "CIDR netmask",
-		Longdesc: "The prefix length, e.g. 24 (a dotted quad is converted with a warning). Empty: taken from the covering route."},
+	{Name: "cidr_netmask", Alias: "netmask", Shortdesc: "CIDR netmask",
+		Longdesc: "The prefix length, e.g. 24 (a dotted quad is converted with a warning). Empty: taken from the covering route. " +
+			"The legacy name netmask is read when cidr_netmask is not set."},
 	{Name: "broadcast", Shortdesc: "Broadcast address",
 		Longdesc: "IPv4 broadcast address, or + (set the host bits) or - (clear them). Empty: that of the interface's own address on the network.",
 		Strict:   true, // the default would configure another broadcast address
@@ -54,10 +58,12 @@ var declared = []ocf.Param{
 	{Name: "lvs_support", Type: ocf.Boolean, Default: "false", Shortdesc: "LVS direct routing support",
 		Longdesc: "IPv4, for LVS direct routing: a /32 copy of ip on the loopback interface (so the node keeps serving " +
 			"it while it is not the director) is moved out of the way on start and put back on stop."},
-	{Name: "lvs_ipv6_addrlabel", Type: ocf.Boolean, Default: "false", Shortdesc: "IPv6 address label for LVS",
-		Unsupported: "IPv6 address labels are not implemented"},
+	{Name: "lvs_ipv6_addrlabel", Type: ocf.Boolean, Default: "true", Shortdesc: "Enable adding IPv6 address label.",
+		Longdesc: "IPv6: give the address its own address label (ip addrlabel, RFC 6724) while it is up, so that the node does not " +
+			"choose it as the source of its own connections (LVS direct routing). On by default, as in upstream IPaddr2 since 4.13."},
 	{Name: "lvs_ipv6_addrlabel_value", Type: ocf.Integer, Default: "99", Shortdesc: "IPv6 address label value",
-		Longdesc: "The label used with lvs_ipv6_addrlabel."},
+		Longdesc: "The label used with lvs_ipv6_addrlabel.",
+		Check:    func(v string) error { return nonNegative(v) }},
 	{Name: "mac", Shortdesc: "Cluster IP MAC address",
 		Unsupported: "it only serves the iptables CLUSTERIP mode, which is not implemented"},
 	{Name: "clusterip_hash", Default: "sourceip-sourceport", Shortdesc: "Cluster IP hashing function",
@@ -96,6 +102,13 @@ var declared = []ocf.Param{
 func positive(v string) error {
 	if n, err := strconv.Atoi(v); err != nil || n <= 0 {
 		return fmt.Errorf("must be a positive integer")
+	}
+	return nil
+}
+
+func nonNegative(v string) error {
+	if n, err := strconv.Atoi(v); err != nil || n < 0 {
+		return fmt.Errorf("should be positive integer")
 	}
 	return nil
 }

@@ -25,6 +25,7 @@ type resource struct {
 	broadcast string
 	arpBG     bool
 	reply     bool
+	proto     int // route protocol findif matches, -1 any
 }
 
 // parseConfig checks what can be checked without the kernel: it is cheap
@@ -35,6 +36,7 @@ func parseConfig(e *ocf.Env) (*resource, error) {
 		return nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
 	c.nic, c.label, c.broadcast = c.p.NIC, c.p.IfLabel, c.p.Broadcast
+	c.proto = routeProto(c.p.Proto)
 	ipStr := c.p.IP
 	ip, err := parseIP(ipStr)
 	if err != nil {

@@ -22,6 +22,9 @@ func start(ctx context.Context, e *ocf.Env, c *resource) error {
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
+	if up && linkDown(c, t) {
+		return ocf.Errorf(ocf.ErrInstalled, "IP %s available, but device has status down", c.ip)
+	}
 	if up {
 		return nil
 	}
@@ -44,6 +47,7 @@ func start(ctx context.Context, e *ocf.Env, c *resource) error {
 	if lft := c.p.PreferredLft; lft != "forever" {
 		t.addr.PreferredLft, _ = strconv.Atoi(lft) // checked at dispatch
 	}
+	setAddrLabel(e, h, c)
 	e.Log.Infof("Adding %s to device %s", describe(t), t.link.Name)
 	if err := h.Add(t.link, t.addr); err != nil && !errors.Is(err, netif.ErrExists) {
 		return ocf.Errorf(ocf.ErrGeneric, "Failed to add %s: %v", t.prefix.Addr(), err)

@@ -48,6 +48,7 @@ func stop(ctx context.Context, e *ocf.Env, c *resource) error {
 	if c.p.FlushRoutes {
 		flushRouteCache(e, t.prefix.Addr().Is4())
 	}
+	clearAddrLabel(e, h, c)
 	return nil
 }
 
