@@ -1,0 +1,100 @@
+package main
+
+import (
+	"net/netip"
+	"os/exec"
+	"testing"
+
+	"github.com/ocfkit/ocfkit/providers/netif"
+	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// check_link_status (upstream, default true): with the address up and the
+// carrier gone, a recurring monitor says 7 and start says 5, as upstream; a
+// probe says 1 (upstream 7), so that Pacemaker removes the address here
+// before it starts it elsewhere.
+func TestCheckLinkStatus(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"198.18.41.1/24"}, nil)
+	env := reskeys("ip", "198.18.41.10", "arp_count", "1")
+	recurring := env.With("CRM_meta_interval", "10000")
+	probe := env.With("CRM_meta_interval", "0")
+	require.Equal(t, 0, run(t, "start", env).Code)
+	assert.Equal(t, 0, run(t, "monitor", recurring).Code)
+
+	require.NoError(t, exec.Command("ip", "-n", v.NS, "link", "set", v.Peer, "down").Run())
+	r := run(t, "monitor", recurring)
+	assert.Equal(t, 7, r.Code, r.Stderr)
+	r = run(t, "monitor", probe)
+	assert.Equal(t, 1, r.Code, r.Stderr)
+	assert.Contains(t, r.Reason(), "status down")
+	r = run(t, "start", env)
+	assert.Equal(t, 5, r.Code, r.Stderr)
+	assert.Contains(t, r.Reason(), "device has status down")
+	for _, off := range []string{"false", "maybe", "Yes"} { // ocf_is_true: all false
+		assert.Equal(t, 0, run(t, "monitor", recurring.With("check_link_status", off)).Code, off)
+	}
+	assert.Equal(t, 7, run(t, "monitor", recurring.With("check_link_status", "ja")).Code, "ja is true")
+
+	assert.Equal(t, 0, run(t, "stop", env).Code)
+	assert.False(t, hostHas(t, v.Host, "198.18.41.10/24"), "stop removes it all the same")
+	assert.Equal(t, 7, run(t, "monitor", probe).Code)
+}
+
+// netmask is the legacy name of cidr_netmask.
+func TestNetmaskAlias(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"198.18.42.1/24"}, nil)
+	env := reskeys("ip", "198.18.42.10", "netmask", "28", "arp_count", "1")
+	require.Equal(t, 0, run(t, "start", env).Code)
+	assert.True(t, hostHas(t, v.Host, "198.18.42.10/28"))
+	assert.Equal(t, 0, run(t, "stop", env).Code)
+	env = env.With("cidr_netmask", "27")
+	require.Equal(t, 0, run(t, "start", env).Code)
+	assert.True(t, hostHas(t, v.Host, "198.18.42.10/27"), "cidr_netmask wins")
+	assert.Equal(t, 0, run(t, "stop", env).Code)
+}
+
+// lvs_ipv6_addrlabel (upstream default true): the address gets label
+// lvs_ipv6_addrlabel_value while it is up.
+func TestIPv6AddressLabel(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"2001:db8:43::1/64"}, nil)
+	ip := netip.MustParseAddr("2001:db8:43::10")
+	labels := func() map[netip.Addr]uint32 {
+		h, err := netif.Open("")
+		require.NoError(t, err)
+		defer h.Close()
+		l, err := h.Labels()
+		require.NoError(t, err)
+		return l
+	}
+	env := reskeys("ip", ip.String(), "nic", v.Host, "cidr_netmask", "64", "nodad", "true", "arp_count", "1")
+	require.Equal(t, 0, run(t, "start", env).Code)
+	assert.Equal(t, uint32(99), labels()[ip])
+	require.Equal(t, 0, run(t, "stop", env).Code)
+	_, has := labels()[ip]
+	assert.False(t, has, "stop removes the label")
+
+	env2 := env.With("lvs_ipv6_addrlabel_value", "77")
+	require.Equal(t, 0, run(t, "start", env2).Code)
+	assert.Equal(t, uint32(77), labels()[ip])
+	require.Equal(t, 0, run(t, "stop", env2).Code)
+
+	off := env.With("lvs_ipv6_addrlabel", "false")
+	require.Equal(t, 0, run(t, "start", off).Code)
+	_, has = labels()[ip]
+	assert.False(t, has, "lvs_ipv6_addrlabel=false")
+	require.Equal(t, 0, run(t, "stop", off).Code)
+}
+
+// proto: only a covering route of that protocol names the network.
+func TestProto(t *testing.T) {
+	netiftest.NewVeth(t, []string{"198.18.44.1/24"}, nil)
+	assert.Equal(t, 0, run(t, "validate-all", reskeys("ip", "198.18.44.10", "proto", "kernel")).Code)
+	r := run(t, "validate-all", reskeys("ip", "198.18.44.10", "proto", "static"))
+	assert.Equal(t, 6, r.Code, r.Stderr)
+	assert.Contains(t, r.Reason(), "Unable to find nic or netmask")
+	r = run(t, "validate-all", reskeys("ip", "198.18.44.10", "proto", "bogus", "check_link_status", "maybe"))
+	assert.Equal(t, 6, r.Code, r.Stderr)
+	assert.Contains(t, r.Reason(), "proto")
+}
