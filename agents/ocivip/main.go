@@ -7,6 +7,8 @@
 package main
 
 import (
+	"os"
+
 	"time"
 
 	"github.com/ocfkit/ocfkit/ocf"
@@ -50,8 +52,11 @@ log, a command line or an exit reason.`,
 		{Name: "stop", Timeout: 30 * time.Second, Run: kind.Do(stop)},
 		{Name: "monitor", Timeout: 30 * time.Second, Interval: 20 * time.Second, Run: kind.Do(monitor)},
 		{Name: "validate-all", Timeout: 10 * time.Second},
-		{Name: "migrate_to", Timeout: 30 * time.Second, Undeclared: true, Run: kind.Do(stop)},
-		{Name: "migrate_from", Timeout: 30 * time.Second, Undeclared: true, Run: kind.Do(start)},
+		{Name: "migrate_to", Timeout: 30 * time.Second, Run: kind.Do(stop)},
+		{Name: "migrate_from", Timeout: 30 * time.Second, Run: kind.Do(start)},
+		// The anchor accepts reload and does nothing; declaring it would
+		// make Pacemaker reload instead of restarting on a parameter change.
+		{Name: "reload", Timeout: 30 * time.Second, Undeclared: true, Run: kind.Do(reload)},
 		{Name: "status", Timeout: 30 * time.Second, Undeclared: true, Run: kind.Do(monitor)},
 	},
 }
@@ -63,5 +68,6 @@ func main() {
 	// Keys, tokens and signatures the provider reads or derives never
 	// reach a log line or an exit reason, even when a server echoes them.
 	oci.OnSecret = ocf.RegisterSecret
+	os.Args = anchorActions(os.Args)
 	agent.Main()
 }
