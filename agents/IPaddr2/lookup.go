@@ -29,6 +29,9 @@ func resolve(h *netif.Handle, c *resource, withBroadcast bool) (*target, error) 
 	}
 	p := netip.PrefixFrom(c.ip, f.Bits)
 	t := &target{link: link, prefix: p, addr: netif.Address{Prefix: p, PreferredLft: -1}}
+	if c.ip.Is6() {
+		t.addr.Metric = f.Metric // the covering route's, as upstream
+	}
 	if c.ip.Is4() {
 		t.addr.Broadcast = broadcastFor(c.broadcast, p, f.Broadcast)
 		if c.label != "" {

@@ -98,3 +98,18 @@ func TestProto(t *testing.T) {
 	assert.Equal(t, 6, r.Code, r.Stderr)
 	assert.Contains(t, r.Reason(), "proto")
 }
+
+// IPv6: the address's prefix route gets the metric of the route that
+// covers it, as upstream passes findif's metric to ip addr add.
+func TestIPv6Metric(t *testing.T) {
+	v := netiftest.NewVeth(t, nil, nil)
+	require.NoError(t, exec.Command("ip", "addr", "add", "2001:db8:45::1/64", "dev", v.Host, "metric", "700").Run())
+	env := reskeys("ip", "2001:db8:45::10", "nodad", "true", "arp_count", "1", "lvs_ipv6_addrlabel", "false")
+	require.Equal(t, 0, run(t, "start", env).Code)
+	out, err := exec.Command("ip", "-6", "route", "show", "2001:db8:45::/64", "dev", v.Host).CombinedOutput()
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), "metric 256", "no second route with the default metric: %s", out)
+	assert.Contains(t, string(out), "metric 700")
+	assert.True(t, hostHas(t, v.Host, "2001:db8:45::10/64"))
+	require.Equal(t, 0, run(t, "stop", env).Code)
+}

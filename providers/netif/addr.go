@@ -105,6 +105,9 @@ type Address struct {
 	NoPrefixRoute bool
 	// PreferredLft (IPv6) in seconds; negative means forever.
 	PreferredLft int
+	// Metric (IPv6) of the prefix route the kernel adds with the address,
+	// as `ip addr add ... metric N`; 0 leaves the kernel's default.
+	Metric int
 }
 
 // ErrExists is returned (wrapped) when the address is already there.
@@ -133,7 +136,11 @@ func (h *Handle) Add(link Link, a Address) error {
 		na.Flags |= unix.IFA_F_NOPREFIXROUTE
 	}
 	l := &netlink.Dummy{LinkAttrs: netlink.LinkAttrs{Index: link.Index, Name: link.Name}}
-	if err := h.nl.AddrAdd(l, na); err != nil {
+	add := func() error { return h.nl.AddrAdd(l, na) }
+	if a.Metric > 0 && a.Prefix.Addr().Is6() {
+		add = func() error { return h.addWithMetric(link, na, a.Metric) }
+	}
+	if err := add(); err != nil {
 		if errors.Is(err, unix.EEXIST) {
 			return fmt.Errorf("add %s to %s: %w", a.Prefix, link.Name, ErrExists)
 		}

@@ -97,3 +97,37 @@ func TestAddressLabel(t *testing.T) {
 	assert.False(t, has)
 	assert.Error(t, h.AddLabel(netip.MustParseAddr("198.18.33.1"), 99))
 }
+
+// An IPv6 address added with a metric gets its prefix route with that
+// metric, as `ip addr add ... metric N` (upstream IPaddr2 passes the
+// covering route's metric).
+func TestAddIPv6Metric(t *testing.T) {
+	v := netiftest.NewVeth(t, []string{"2001:db8:34::1/64"}, nil)
+	h := open(t, "")
+	link, err := h.Link(v.Host)
+	require.NoError(t, err)
+	f, err := h.Find(netif.Query{IP: netip.MustParseAddr("2001:db8:34::10"), Proto: -1})
+	require.NoError(t, err)
+	assert.Equal(t, 256, f.Metric, "the kernel's default IPv6 metric")
+
+	vip := netip.MustParsePrefix("2001:db8:35::10/64")
+	require.NoError(t, h.Add(link, netif.Address{Prefix: vip, NoDAD: true, PreferredLft: -1, Metric: 1024}))
+	assert.ErrorIs(t, h.Add(link, netif.Address{Prefix: vip, Metric: 1024}), netif.ErrExists)
+	has, err := h.Has(link, vip)
+	require.NoError(t, err)
+	assert.True(t, has)
+	out, err := exec.Command("ip", "-6", "route", "show", "2001:db8:35::/64", "dev", v.Host).CombinedOutput()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "metric 1024")
+	out, err = exec.Command("ip", "-6", "addr", "show", "dev", v.Host).CombinedOutput()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "2001:db8:35::10/64")
+	assert.Contains(t, string(out), "nodad")
+	require.NoError(t, h.Del(link, vip))
+
+	lft := netip.MustParsePrefix("2001:db8:35::11/64")
+	require.NoError(t, h.Add(link, netif.Address{Prefix: lft, NoDAD: true, PreferredLft: 0, Metric: 300}))
+	out, _ = exec.Command("ip", "-6", "addr", "show", "dev", v.Host).CombinedOutput()
+	assert.Contains(t, string(out), "deprecated", "preferred_lft 0")
+	require.NoError(t, h.Del(link, lft))
+}
