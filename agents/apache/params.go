@@ -117,7 +117,10 @@ use IPv6 (::1) for a host name such as localhost.`},
 		Longdesc: `Whether the monitor verifies the server's certificate when the status URL (or
 test URL) is https. Set it to false for a self-signed certificate, or better give
 the certificate in tls_cafile. (ocfkit only; the heartbeat agent's wget and curl
-always verified unless told otherwise in client_opts.)`},
+always verified unless told otherwise in client_opts.)`,
+		// ocfkit's own parameter, whose false is the unsafe side: a typo
+		// ("Yes") must not turn verification off, as ocf_is_true would.
+		Check: ocf.OddBool},
 	{Name: "tls_cafile", Shortdesc: "extra trusted certificates (PEM)",
 		Longdesc: `A PEM file of certificates to trust, besides the system's, when verifying the
 server's certificate: the certificate of a self-signed server, or its private CA.
