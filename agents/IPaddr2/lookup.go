@@ -29,8 +29,10 @@ func resolve(h *netif.Handle, c *resource, withBroadcast bool) (*target, error) 
 	}
 	p := netip.PrefixFrom(c.ip, f.Bits)
 	t := &target{link: link, prefix: p, addr: netif.Address{Prefix: p, PreferredLft: -1}}
-	if c.ip.Is6() {
-		t.addr.Metric = f.Metric // the covering route's, as upstream
+	if c.ip.Is6() && f.Metric != ipv6DefaultMetric {
+		// The covering route's, as upstream; the kernel's default is
+		// left implicit, so the address looks as 4.12 leaves it.
+		t.addr.Metric = f.Metric
 	}
 	if c.ip.Is4() {
 		t.addr.Broadcast = broadcastFor(c.broadcast, p, f.Broadcast)

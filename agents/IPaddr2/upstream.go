@@ -30,6 +30,10 @@ var upstreamParams = []ocf.Param{
 		Unsupported: cloneMode},
 }
 
+// ipv6DefaultMetric is the metric the kernel gives an address's prefix
+// route (IP6_RT_PRIO_ADDRCONF).
+const ipv6DefaultMetric = 256
+
 const cloneMode = "the load-sharing clone mode (firewall cluster match) is not implemented"
 
 // routeProto is the proto parameter as a route protocol, -1 for any (unset,

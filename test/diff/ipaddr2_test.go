@@ -70,6 +70,17 @@ func TestIPaddr2(t *testing.T) {
 			State: state, Teardown: teardown, Want: []int{0, 0}},
 		{Name: "IPv6 start, lvs_ipv6_addrlabel unset", Params: base6, Actions: []string{"start"}, State: state, Teardown: teardown,
 			Differs: "lvs_ipv6_addrlabel defaults to true, as in upstream IPaddr2 since 4.13 (4.12: false): the address gets label 99"},
+		{Name: "IPv6 start, covering route with metric 700", Params: base6.With("ip", "2001:db8:51::10", "lvs_ipv6_addrlabel", "true"),
+			Actions: []string{"start"}, State: state,
+			Setup: func(t testing.TB, _ Agent) {
+				exec.Command("ip", "addr", "add", "2001:db8:51::1/64", "dev", v.Host, "metric", "700").Run()
+			},
+			Teardown: func(testing.TB) {
+				exec.Command("ip", "addr", "del", "2001:db8:51::10/64", "dev", v.Host).Run()
+				exec.Command("ip", "addr", "del", "2001:db8:51::1/64", "dev", v.Host).Run()
+				exec.Command("ip", "addrlabel", "del", "prefix", "2001:db8:51::10", "label", "99").Run()
+			},
+			Differs: "the address's prefix route gets the covering route's metric, as upstream (4.12: a second route with metric 256)"},
 		{Name: "validate-all proto=bogus check_link_status=maybe", Params: base.With("proto", "bogus", "check_link_status", "maybe"),
 			Actions: []string{"validate-all"}, Want: []int{6},
 			Differs: "proto is upstream's (4.13); an unknown route protocol is refused (4.12 ignores proto, upstream fails findif with 1)"},
@@ -155,9 +166,17 @@ func addrState(dev string) string {
 		}
 		lines = append(lines, strings.TrimSpace(s))
 	}
+	for _, fam := range []string{"-4", "-6"} {
+		routes, _ := exec.Command("ip", fam, "route", "show", "dev", dev).Output()
+		for _, l := range strings.Split(string(routes), "\n") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "fe80:") {
+				lines = append(lines, "route "+l)
+			}
+		}
+	}
 	labels, _ := exec.Command("ip", "addrlabel", "list").Output()
 	for _, l := range strings.Split(string(labels), "\n") {
-		if strings.Contains(l, "2001:db8:50:") {
+		if strings.Contains(l, "2001:db8:5") {
 			lines = append(lines, "addrlabel "+strings.TrimSpace(l))
 		}
 	}
