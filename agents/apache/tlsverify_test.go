@@ -12,9 +12,9 @@ import (
 // ("Yes") never turns certificate verification off.
 func TestTLSVerifyOddSpelling(t *testing.T) {
 	var p *ocf.Param
-	for i := range params {
-		if params[i].Name == "tls_verify" {
-			p = &params[i]
+	for i := range declared {
+		if declared[i].Name == "tls_verify" {
+			p = &declared[i]
 		}
 	}
 	if assert.NotNil(t, p) {
