@@ -131,3 +131,21 @@ func TestAddIPv6Metric(t *testing.T) {
 	assert.Contains(t, string(out), "deprecated", "preferred_lft 0")
 	require.NoError(t, h.Del(link, lft))
 }
+
+// In a named namespace the label goes to that namespace, not to ours.
+func TestAddressLabelInNamespace(t *testing.T) {
+	v := netiftest.NewVeth(t, nil, nil)
+	h := open(t, v.NS)
+	ip := netip.MustParseAddr("2001:db8:36::10")
+	require.NoError(t, h.AddLabel(ip, 98))
+	out, err := exec.Command("ip", "-n", v.NS, "addrlabel", "list").CombinedOutput()
+	require.NoError(t, err)
+	assert.Contains(t, string(out), "prefix 2001:db8:36::10/128 label 98")
+	out, err = exec.Command("ip", "addrlabel", "list").CombinedOutput()
+	require.NoError(t, err)
+	assert.NotContains(t, string(out), "2001:db8:36::10")
+	labels, err := h.Labels()
+	require.NoError(t, err)
+	assert.Equal(t, uint32(98), labels[ip])
+	require.NoError(t, h.DelLabel(ip, 98))
+}
