@@ -175,6 +175,20 @@ func init() {
 		eqCase{name: "8.3 primary, peer unknown", kernel: v83, volumes: 1, peers: 1, change: all(primary, peerDown), code: 8, score: "10000"},
 		eqCase{name: "8.3 Outdated, peer UpToDate", kernel: v83, volumes: 1, peers: 1, change: disks("Outdated"), code: 0, score: "10"},
 	)
+	// A malformed adjust_master_score is a logged fallback to the default
+	// scores in both (issue 14), and ocf_is_true spellings of a boolean.
+	for _, bad := range []string{"5 10 1000", "abc", "5 1000 10 10000"} {
+		eqCases = append(eqCases, eqCase{name: "adjust_master_score " + bad, kernel: v9, volumes: 1, peers: 1, change: peerDown,
+			env: []string{"OCF_RESKEY_adjust_master_score=" + bad}, code: 0, score: "1000"})
+	}
+	for v, removed := range map[string]bool{"ja": true, "Yes": false, "enabled": false} {
+		want := "10000"
+		if removed {
+			want = ""
+		}
+		eqCases = append(eqCases, eqCase{name: "8.4 peer Primary, policy " + v, kernel: v84, volumes: 1, peers: 1, change: peerPrimary,
+			env: []string{"OCF_RESKEY_remove_master_score_if_peer_primary=" + v}, prior: "10000", code: 0, score: want})
+	}
 }
 
 // TestEqualToAnchor monitors each state with ocf:linbit:drbd and with
