@@ -99,8 +99,8 @@ func TestIPaddr2(t *testing.T) {
 	t.Log(tally.String())
 }
 
-// carrierCase runs start, takes the veth peer down, then monitors: the
-// situation check_link_status is about.
+// carrierCase runs start, takes the veth peer down, then monitors, probes,
+// starts again and stops: the situation check_link_status is about.
 func carrierCase(t *testing.T, r Runner, c Case, v *netiftest.Veth) Verdict {
 	var codes [2][]int
 	var st [2]string
@@ -114,14 +114,16 @@ func carrierCase(t *testing.T, r Runner, c Case, v *netiftest.Veth) Verdict {
 					t.Fatalf("peer down: %v %s", err, out)
 				}
 				mon := agenttest.Exec(t, agenttest.Command(t, side.Path, "monitor", c.Params.With("CRM_meta_interval", "10000"), "HA_RSCTMP="+dir))
+				probe := agenttest.Exec(t, agenttest.Command(t, side.Path, "monitor", c.Params.With("CRM_meta_interval", "0"), "HA_RSCTMP="+dir))
+				restart := agenttest.Exec(t, agenttest.Command(t, side.Path, "start", c.Params, "HA_RSCTMP="+dir))
 				stop := agenttest.Exec(t, agenttest.Command(t, side.Path, "stop", c.Params, "HA_RSCTMP="+dir))
-				codes[i] = []int{start.Code, mon.Code, stop.Code}
+				codes[i] = []int{start.Code, mon.Code, probe.Code, restart.Code, stop.Code}
 				st[i] = c.State(t)
 			}()
 		}
 		t.Logf("anchor %v, ocfkit %v", codes[0], codes[1])
-		if !equal(codes[1], []int{0, 7, 0}) {
-			t.Errorf("ocfkit: %v, want start 0, monitor 7, stop 0", codes[1])
+		if !equal(codes[1], []int{0, 7, 1, 5, 0}) {
+			t.Errorf("ocfkit: %v, want start 0, monitor 7, probe 1, start again 5, stop 0", codes[1])
 		}
 		if equal(codes[0], codes[1]) && st[0] == st[1] {
 			t.Errorf("documented as differing (%s), but both agents answer the same", c.Differs)
