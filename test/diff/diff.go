@@ -13,10 +13,13 @@
 package diff
 
 import (
+	"context"
 	"fmt"
 	"os/exec"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/testenv"
@@ -46,6 +49,9 @@ type Case struct {
 	Name   string
 	Params agenttest.Params
 	Env    []string // extra environment (OCF_RESOURCE_INSTANCE=..., OCF_CHECK_LEVEL=...)
+	// Dir is the working directory of the agents ("" the test's own): the
+	// anchors resolve relative paths against it.
+	Dir string
 	// Steps run in order on each side; Actions is the short form when
 	// every step uses the case's parameters. Steps wins when both are set.
 	Steps   []Step
@@ -118,7 +124,14 @@ type Runner struct {
 	// Prefix runs every action under a command (e.g. "ip", "netns",
 	// "exec", "ns1"); empty runs the agent directly.
 	Prefix []string
+	// Timeout, when set, ends an action that runs longer (with its
+	// process group), as Pacemaker does at the action's timeout; the step
+	// then reads TimedOut. The anchors' starts loop until killed.
+	Timeout time.Duration
 }
+
+// TimedOut is the code of a step the Runner's Timeout ended.
+const TimedOut = -1
 
 // Installed returns the path of an installed anchor agent,
 // /usr/lib/ocf/resource.d/<provider>/<name>, skipping (or failing in CI)
@@ -209,11 +222,15 @@ func (r Runner) side(t *testing.T, c Case, ag Agent) Outcome {
 		env := append(append(append([]string{}, c.Env...), s.Env...), ag.Env...)
 		env = append(env, "HA_RSCTMP="+state)
 		cmd := agenttest.Command(t, ag.Path, s.Action, p, env...)
+		cmd.Dir = c.Dir
 		if len(r.Prefix) > 0 {
 			args := append(append(append([]string{}, r.Prefix[1:]...), ag.Path), cmd.Args[1:]...)
 			wrapped := exec.Command(r.Prefix[0], args...)
-			wrapped.Env = cmd.Env
+			wrapped.Env, wrapped.Dir = cmd.Env, cmd.Dir
 			cmd = wrapped
+		}
+		if r.Timeout > 0 {
+			cmd = withTimeout(cmd, r.Timeout)
 		}
 		out.Results = append(out.Results, agenttest.Exec(t, cmd))
 	}
@@ -270,4 +287,18 @@ func tail(s string) string {
 		return "..." + s[len(s)-max:]
 	}
 	return s
+}
+
+// withTimeout is cmd in its own process group, killed whole after d.
+func withTimeout(cmd *exec.Cmd, d time.Duration) *exec.Cmd {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	c := exec.CommandContext(ctx, cmd.Path, cmd.Args[1:]...)
+	c.Env, c.Dir = cmd.Env, cmd.Dir
+	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	c.Cancel = func() error { return syscall.Kill(-c.Process.Pid, syscall.SIGKILL) }
+	// Children that outlive the group kill (daemons) may hold the output
+	// pipes: do not wait for them.
+	c.WaitDelay = time.Second
+	time.AfterFunc(d+2*time.Second, cancel)
+	return c
 }

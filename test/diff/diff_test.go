@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -56,4 +57,15 @@ func TestPrefix(t *testing.T) {
 	}
 	tally := r.Run(t, []Case{{Name: "wrapped", Actions: []string{"monitor"}, Want: []int{7}}})
 	assert.Equal(t, 1, tally.Agree)
+}
+
+// TestTimeout ends an agent that loops, as Pacemaker would at the action's
+// timeout, with what it started.
+func TestTimeout(t *testing.T) {
+	r := Runner{Agent: "fake", Timeout: 300 * time.Millisecond,
+		Anchor: Agent{Path: script(t, `sleep 30 & while :; do sleep 1; done`)},
+		Ocfkit: Agent{Path: script(t, `exit 1`)},
+	}
+	tally := r.Run(t, []Case{{Name: "loops", Actions: []string{"start"}, Want: []int{1}, Differs: "the anchor loops until killed"}})
+	assert.Equal(t, 1, tally.OnPurpose)
 }
