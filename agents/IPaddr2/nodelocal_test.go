@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/netip"
 	"testing"
 
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
@@ -90,6 +91,8 @@ func TestIPv6DuplicateAddress(t *testing.T) {
 	assert.Equal(t, 1, r.Code, r.Stderr)
 	assert.Contains(t, r.Stderr, "ocf-exit-reason:IPv6 address collision 2001:db8:32::5 [DAD]")
 	assert.False(t, hostHas(t, v.Host, "2001:db8:32::5/64"), "the failed address is removed")
+	_, labelled := addrLabels(t)[netip.MustParseAddr("2001:db8:32::5")]
+	assert.False(t, labelled, "and its address label")
 	assert.Equal(t, 7, run(t, "monitor", taken).Code)
 
 	free := reskeys("ip", "2001:db8:32::6", "nic", v.Host, "arp_count", "1")

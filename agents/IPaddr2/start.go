@@ -50,6 +50,7 @@ func start(ctx context.Context, e *ocf.Env, c *resource) error {
 	setAddrLabel(e, h, c)
 	e.Log.Infof("Adding %s to device %s", describe(t), t.link.Name)
 	if err := h.Add(t.link, t.addr); err != nil && !errors.Is(err, netif.ErrExists) {
+		clearAddrLabel(e, h, c)
 		return ocf.Errorf(ocf.ErrGeneric, "Failed to add %s: %v", t.prefix.Addr(), err)
 	}
 	if !t.addr.NoDAD {
@@ -57,6 +58,7 @@ func start(ctx context.Context, e *ocf.Env, c *resource) error {
 		if err := h.WaitDAD(ctx, t.link, t.prefix); err != nil {
 			if errors.Is(err, netif.ErrDuplicate) {
 				h.Del(t.link, t.prefix)
+				clearAddrLabel(e, h, c)
 				return ocf.Errorf(ocf.ErrGeneric, "IPv6 address collision %s [DAD]: another host uses it", t.prefix.Addr())
 			}
 			return ocf.Errorf(ocf.ErrGeneric, "%v", err)

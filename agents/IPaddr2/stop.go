@@ -39,6 +39,8 @@ func stop(ctx context.Context, e *ocf.Env, c *resource) error {
 		defer restoreLoopback(e, h, t.prefix.Addr())
 	}
 	if !up {
+		// A start that failed after setting the label (DAD) leaves it.
+		clearAddrLabel(e, h, c)
 		return nil
 	}
 	e.Log.Infof("Removing %s from device %s", t.prefix, t.link.Name)

@@ -60,14 +60,7 @@ func TestNetmaskAlias(t *testing.T) {
 func TestIPv6AddressLabel(t *testing.T) {
 	v := netiftest.NewVeth(t, []string{"2001:db8:43::1/64"}, nil)
 	ip := netip.MustParseAddr("2001:db8:43::10")
-	labels := func() map[netip.Addr]uint32 {
-		h, err := netif.Open("")
-		require.NoError(t, err)
-		defer h.Close()
-		l, err := h.Labels()
-		require.NoError(t, err)
-		return l
-	}
+	labels := func() map[netip.Addr]uint32 { return addrLabels(t) }
 	env := reskeys("ip", ip.String(), "nic", v.Host, "cidr_netmask", "64", "nodad", "true", "arp_count", "1")
 	require.Equal(t, 0, run(t, "start", env).Code)
 	assert.Equal(t, uint32(99), labels()[ip])
@@ -112,4 +105,15 @@ func TestIPv6Metric(t *testing.T) {
 	assert.Contains(t, string(out), "metric 700")
 	assert.True(t, hostHas(t, v.Host, "2001:db8:45::10/64"))
 	require.Equal(t, 0, run(t, "stop", env).Code)
+}
+
+// addrLabels are the IPv6 address labels of single addresses on this host.
+func addrLabels(t *testing.T) map[netip.Addr]uint32 {
+	t.Helper()
+	h, err := netif.Open("")
+	require.NoError(t, err)
+	defer h.Close()
+	l, err := h.Labels()
+	require.NoError(t, err)
+	return l
 }
