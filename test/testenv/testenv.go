@@ -34,7 +34,8 @@ func NeedRoot(t testing.TB) {
 	}
 }
 
-// NeedCmd returns the path of a command, skipping (or failing in CI) when absent.
+// NeedCmd returns the path of a command, skipping (or failing in CI) when
+// absent with the package that provides it and the command that installs it.
 func NeedCmd(t testing.TB, name string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
@@ -44,16 +45,17 @@ func NeedCmd(t testing.TB, name string) string {
 				return c
 			}
 		}
-		Skip(t, name+" not installed")
+		Skip(t, name+" not installed"+MissingHint(name))
 	}
 	return p
 }
 
-// NeedFile skips (or fails in CI) when path does not exist.
+// NeedFile skips (or fails in CI) when path does not exist, naming the
+// package that provides it as NeedCmd does.
 func NeedFile(t testing.TB, path string) {
 	t.Helper()
 	if _, err := os.Stat(path); err != nil {
-		Skip(t, path+" not present")
+		Skip(t, path+" not present"+MissingHint(path))
 	}
 }
 

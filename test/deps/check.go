@@ -1,0 +1,293 @@
+package deps
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/ocfkit/ocfkit/test/testenv"
+)
+
+// NotInstalled are commands the code may run that no package of the list
+// provides, each with the reason.
+var NotInstalled = map[string]string{
+	"go":        "the Go toolchain, from go.dev: README names it as the prerequisite (Debian's golang is older)",
+	"gofmt":     "comes with the Go toolchain",
+	"apt-get":   "the installer that scripts/test-deps.sh and .ci/run run, present wherever they install with it",
+	"dnf":       "Fedora/RHEL's installer, run only there",
+	"systemctl": "run only where systemd runs, after command -v systemctl",
+	// providers/httpd looks for apache's binary under the names the
+	// distributions give it, as the heartbeat agent does; Debian's is
+	// /usr/sbin/apache2.
+	"/usr/sbin/httpd":  "apache's binary on RHEL and Fedora, looked for as the heartbeat agent does",
+	"/usr/sbin/httpd2": "apache's binary on SUSE, looked for as the heartbeat agent does",
+	"/usr/sbin/apache": "apache's binary on old distributions, looked for as the heartbeat agent does",
+	"/sbin/httpd":      "apache's binary on RHEL before /usr was merged",
+	"/sbin/httpd2":     "apache's binary on SUSE before /usr was merged",
+	// ocivip replaces the OCI CLI; its ocicli parameter is accepted for
+	// compatibility and ignored.
+	"/usr/local/bin/oci": "the OCI CLI, which ocivip does not run (ocicli is accepted and ignored)",
+	"/usr/bin/oci":       "the OCI CLI, which ocivip does not run (ocicli is accepted and ignored)",
+}
+
+// Implied are commands that the toolchain runs for the tests rather than
+// the code: no scan can find them.
+var Implied = map[string]string{
+	"gcc": "Makefile (go test -race needs cgo)",
+}
+
+// Problem is a command that no package of the list provides here.
+type Problem struct {
+	Cmd   string
+	Where []string
+	Msg   string
+	// Machine: the problem is this machine's (the command is not
+	// installed from a package), not the list's. On a laptop such a
+	// problem skips; in CI it fails.
+	Machine bool
+}
+
+func (p Problem) String() string {
+	where := p.Where
+	if len(where) > 3 {
+		where = append(where[:3:3], fmt.Sprintf("and %d more", len(p.Where)-3))
+	}
+	return fmt.Sprintf("%s (used at %s): %s", p.Cmd, strings.Join(where, ", "), p.Msg)
+}
+
+// Resolver tells where a command is on this machine and which packages
+// own a path.
+type Resolver interface {
+	// Locate returns the path of cmd (a name or an absolute path), and
+	// whether it exists.
+	Locate(cmd string) (string, bool)
+	// Owners returns, for each path, the packages that own it (under any
+	// of its names: as found, resolved, and /usr-merged).
+	Owners(paths []string) (map[string][]string, error)
+	// Essential reports whether a package is Essential (on every Debian
+	// system, so never missing from the list).
+	Essential(pkg string) bool
+}
+
+// Check returns a problem for each used command that no package of list
+// provides: one that a package outside the list provides, one that is not
+// installed, and one that the list's provides column does not name (so a
+// skip could not name its package).
+func Check(list testenv.PackageList, uses Uses, r Resolver) ([]Problem, error) {
+	var problems []Problem
+	found := map[string]string{}
+	var paths []string
+	for _, cmd := range uses.Sorted() {
+		if _, ok := NotInstalled[cmd]; ok {
+			continue
+		}
+		prov := list.Provider(cmd)
+		p, ok := r.Locate(cmd)
+		if !ok {
+			pr := Problem{Cmd: cmd, Where: uses[cmd]}
+			if prov != nil {
+				pr.Machine = true
+				pr.Msg = fmt.Sprintf("not installed; package %s provides it", prov.Debian)
+			} else {
+				pr.Msg = "not installed, and no package of the list names it in its provides column: add the package that provides it"
+			}
+			problems = append(problems, pr)
+			continue
+		}
+		found[cmd] = p
+		paths = append(paths, p)
+	}
+	owners, err := r.Owners(paths)
+	if err != nil {
+		return nil, err
+	}
+	for _, cmd := range uses.Sorted() {
+		p, ok := found[cmd]
+		if !ok {
+			continue
+		}
+		pr := Problem{Cmd: cmd, Where: uses[cmd]}
+		own := owners[p]
+		var listed, essential []string
+		for _, o := range own {
+			if list.Has(o) {
+				listed = append(listed, o)
+			}
+			if r.Essential(o) {
+				essential = append(essential, o)
+			}
+		}
+		prov := list.Provider(cmd)
+		switch {
+		case len(own) == 0:
+			pr.Machine = true
+			pr.Msg = fmt.Sprintf("%s belongs to no package (installed by hand?)", p)
+			if prov != nil {
+				pr.Msg += fmt.Sprintf("; the list has it from %s", prov.Debian)
+			}
+		case prov != nil && !contains(own, prov.Debian):
+			pr.Msg = fmt.Sprintf("the list names it under %s, but %s belongs to %s", prov.Debian, p, strings.Join(own, ", "))
+		case len(listed) > 0 && prov == nil:
+			pr.Msg = fmt.Sprintf("%s belongs to %s, whose provides column does not name it: add it there", p, strings.Join(listed, ", "))
+		case len(listed) > 0 || len(essential) > 0:
+			continue
+		default:
+			pr.Msg = fmt.Sprintf("%s belongs to %s, which is not on the list: add it", p, strings.Join(own, ", "))
+		}
+		problems = append(problems, pr)
+	}
+	sort.SliceStable(problems, func(i, j int) bool { return problems[i].Cmd < problems[j].Cmd })
+	return problems, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Dpkg resolves commands on a Debian or Ubuntu machine with dpkg-query.
+type Dpkg struct {
+	essential map[string]bool
+}
+
+// NewDpkg reads the Essential packages; it fails where dpkg-query is absent.
+func NewDpkg() (*Dpkg, error) {
+	out, err := exec.Command("dpkg-query", "-W", "-f", "${Package} ${Essential}\n").Output()
+	if err != nil {
+		return nil, fmt.Errorf("dpkg-query -W: %w", err)
+	}
+	d := &Dpkg{essential: map[string]bool{}}
+	for _, line := range strings.Split(string(out), "\n") {
+		if name, ess, ok := strings.Cut(line, " "); ok && ess == "yes" {
+			d.essential[name] = true
+		}
+	}
+	return d, nil
+}
+
+// packageDirs are where packages put programs, in the order Pacemaker's
+// PATH has them. /usr/local is left out on purpose: nothing there comes
+// from a package.
+var packageDirs = []string{"/usr/sbin", "/usr/bin", "/sbin", "/bin"}
+
+// Locate finds a name in the package directories first, then in PATH (a
+// command found only there belongs to no package, which Check reports).
+func (d *Dpkg) Locate(cmd string) (string, bool) {
+	if filepath.IsAbs(cmd) {
+		_, err := os.Stat(cmd)
+		return cmd, err == nil
+	}
+	for _, dir := range packageDirs {
+		p := filepath.Join(dir, cmd)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() && st.Mode()&0o111 != 0 {
+			return p, true
+		}
+	}
+	p, err := exec.LookPath(cmd)
+	return p, err == nil
+}
+
+// Owners runs one dpkg-query -S for every name of every path.
+func (d *Dpkg) Owners(paths []string) (map[string][]string, error) {
+	names := map[string][]string{} // path → its names
+	var args []string
+	seen := map[string]bool{}
+	for _, p := range paths {
+		for _, n := range Aliases(p) {
+			names[p] = append(names[p], n)
+			if !seen[n] {
+				seen[n] = true
+				args = append(args, n)
+			}
+		}
+	}
+	owned := map[string][]string{}
+	if len(args) > 0 {
+		cmd := exec.Command("dpkg-query", append([]string{"-S"}, args...)...)
+		cmd.Env = append(os.Environ(), "LC_ALL=C")
+		// dpkg-query exits 1 when one of the names has no owner, which
+		// is the usual case for one of a path's aliases.
+		out, err := cmd.Output()
+		if _, ok := err.(*exec.ExitError); err != nil && !ok {
+			return nil, fmt.Errorf("dpkg-query -S: %w", err)
+		}
+		for n, pkgs := range ParseDpkgS(string(out)) {
+			owned[n] = pkgs
+		}
+	}
+	res := map[string][]string{}
+	for _, p := range paths {
+		for _, n := range names[p] {
+			for _, o := range owned[n] {
+				if !contains(res[p], o) {
+					res[p] = append(res[p], o)
+				}
+			}
+		}
+		sort.Strings(res[p])
+	}
+	return res, nil
+}
+
+// Essential reports whether dpkg marks pkg Essential.
+func (d *Dpkg) Essential(pkg string) bool { return d.essential[pkg] }
+
+// ParseDpkgS reads dpkg-query -S output ("pkg1, pkg2:amd64: /path") into
+// path → packages, without architecture qualifiers; diversion lines are
+// skipped.
+func ParseDpkgS(out string) map[string][]string {
+	res := map[string][]string{}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "diversion by ") {
+			continue
+		}
+		i := strings.Index(line, ": /")
+		if i < 0 {
+			continue
+		}
+		p := line[i+2:]
+		for _, pkg := range strings.Split(line[:i], ", ") {
+			pkg, _, _ = strings.Cut(strings.TrimSpace(pkg), ":")
+			if pkg != "" && !contains(res[p], pkg) {
+				res[p] = append(res[p], pkg)
+			}
+		}
+	}
+	return res
+}
+
+// Aliases are the names under which dpkg may know the file at p: p
+// itself and its target with symlinks resolved, each also under the other
+// side of the /usr merge (/bin and /usr/bin, /sbin and /usr/sbin, /lib and
+// /usr/lib), since a package may have shipped it under either.
+func Aliases(p string) []string {
+	var out []string
+	add := func(s string) {
+		if !contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	bases := []string{p}
+	if r, err := filepath.EvalSymlinks(p); err == nil && r != p {
+		bases = append(bases, r)
+	}
+	for _, b := range bases {
+		add(b)
+		for _, d := range []string{"/bin/", "/sbin/", "/lib/"} {
+			if rest, ok := strings.CutPrefix(b, d); ok {
+				add("/usr" + d + rest)
+			}
+			if rest, ok := strings.CutPrefix(b, "/usr"+d); ok {
+				add(d + rest)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,40 @@
+// A fixture for TestScanGo: each way the repository runs a command.
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+
+	"github.com/ocfkit/ocfkit/helper"
+)
+
+const anchor = "/usr/lib/ocf/resource.d/heartbeat/Dummy"
+
+func main() {
+	exec.Command("alpha", "x").Run()
+	helper.Run(nil, "bravo")
+	for _, n := range []string{"charlie", "delta"} {
+		exec.LookPath(n)
+	}
+	t := tools{}
+	exec.CommandContext(nil, t.bin())
+	exec.Command("sh", "-c", "echo; foxtrot | golf").Run()
+	exec.Command(filepath.Join("/usr/sbin", "hotel")).Run()
+	name := "india"
+	exec.Command(name).Run()
+	_ = anchor
+	var dynamic string
+	exec.Command(dynamic).Run()
+	exec.Command("scripts/local.sh").Run()
+	helper.Other("notacommand")
+	_ = "/usr/lib/ocf/resource.d/ocfkit/IPaddr2"
+}
+
+type tools struct{ path string }
+
+func (t tools) bin() string {
+	if t.path != "" {
+		return t.path
+	}
+	return "juliet"
+}
