@@ -1,6 +1,6 @@
 # ocfkit: Pacemaker OCF resource agents in Go.
 #   make            static agents in bin/
-#   make test       everything CI runs (needs root and the packages in .ci/run)
+#   make test       everything CI runs (installs test/packages.txt as root)
 #   make bench      each agent against its anchor, side by side
 #   make install    agents into $(DESTDIR)$(OCFDIR)/resource.d/ocfkit
 #   make packages   .deb and .rpm in dist/
@@ -22,7 +22,7 @@ LDFLAGS := -s -w -X github.com/ocfkit/ocfkit/ocf.Version=$(VERSION)
 BUILDTAGS := $(shell cat packaging/buildtags)
 TESTFLAGS ?= -race -count=1 -timeout 25m
 
-.PHONY: all build test lint unit bench install uninstall packages demo clean
+.PHONY: all build test deps lint unit bench install uninstall packages demo clean
 
 all: build
 
@@ -39,10 +39,17 @@ lint:
 	$(GO) vet ./...
 
 # The whole suite: unit tests, system tests (veth, loop devices, apache,
-# a real Pacemaker), ocf-tester. OCFKIT_REQUIRE_SYSTEM=1 makes a test that
-# cannot run (not root, package missing) fail instead of skip.
-test: lint build
+# a real Pacemaker), ocf-tester. First the packages of test/packages.txt
+# that are missing: installed as root on Debian/Ubuntu and Fedora/RHEL,
+# else named with the command that installs them, and the system tests
+# skip. OCFKIT_REQUIRE_SYSTEM=1 makes a test that cannot run (not root,
+# package missing) fail instead of skip.
+test: deps
+	$(MAKE) lint build
 	$(GO) test $(TESTFLAGS) ./...
+
+deps:
+	bash scripts/test-deps.sh
 
 unit:
 	$(GO) test -short -count=1 ./ocf/... ./providers/...

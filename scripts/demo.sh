@@ -20,8 +20,9 @@ die() {
 a loop device and an apache instance (all removed at the end)."
 
 command -v apt-get >/dev/null && command -v dpkg-query >/dev/null ||
-	die "this demo knows Debian and Ubuntu (apt-get); on other systems install pacemaker, corosync,
-pcs, apache2, e2fsprogs and iproute2 and run:
+	die "this demo knows Debian and Ubuntu (apt-get); on other systems install what
+  bash scripts/test-deps.sh --demo --check
+names and run:
   OCFKIT_DEMO=1 go test -count=1 -v -run '^TestDemo\$' ./test/e2e"
 
 # Never next to a real cluster: the demo would have to replace its
@@ -61,34 +62,10 @@ else
 	refuse
 fi
 
-# Packages: only the missing ones, and without starting their services
-# (Debian would otherwise start corosync and pacemaker with the example
-# configuration at once).
-want="pacemaker corosync pcs resource-agents apache2 e2fsprogs iproute2 util-linux mount ca-certificates"
-missing=""
-for p in $want; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-	echo "make demo: installing$missing"
-	policy=""
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		policy=/usr/sbin/policy-rc.d
-		printf '#!/bin/sh\nexit 101\n' >"$policy"
-		chmod 755 "$policy"
-		trap 'rm -f "$policy"' EXIT
-	fi
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq
-	# shellcheck disable=SC2086
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
-	if [ -n "$policy" ]; then rm -f "$policy"; trap - EXIT; fi
-	# Installed just now for the demo: do not start a cluster at boot.
-	if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
-		for s in corosync pacemaker pcsd; do
-			case " $missing " in *" $s "*) systemctl disable --now "$s" >/dev/null 2>&1 || true ;; esac
-		done
-	fi
-fi
+# Packages: the demo's of test/packages.txt, only the missing ones, and
+# without starting their services (Debian would otherwise start corosync
+# and pacemaker with the example configuration at once, and at every boot).
+bash scripts/test-deps.sh --demo || die "installing the packages failed"
 
 export PATH="$PATH:/usr/local/go/bin:/usr/sbin:/sbin"
 need=$(sed -n 's/^go \([0-9.]*\).*/\1/p' go.mod)

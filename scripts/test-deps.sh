@@ -119,7 +119,7 @@ esac
 
 [ ${#missing[@]} -gt 0 ] || exit 0
 
-line="ocfkit tests: missing packages: ${missing[*]}; install them with: $how"
+line="missing packages of test/packages.txt: ${missing[*]}; install them with: $how"
 if [ "$mode" = check ]; then
 	echo "$line"
 	exit 1
@@ -131,7 +131,7 @@ if [ "$family" = unknown ] || [ -n "$sudo" ]; then
 	exit 0
 fi
 
-echo "ocfkit tests: installing ${missing[*]}"
+echo "scripts/test-deps.sh: installing ${missing[*]}"
 case $family in
 debian)
 	export DEBIAN_FRONTEND=noninteractive
