@@ -309,14 +309,21 @@ func (s *goScan) callee(pkg *goPkg, f *goFile, call *ast.CallExpr) []sink {
 func (s *goScan) collect() {
 	for _, pkg := range s.pkgs {
 		for _, f := range pkg.files {
+			// A test's inputs hold paths that nothing runs (a fake
+			// binary name, a parameter to refuse): in a test file only
+			// package-level constants and variables count, besides
+			// what reaches a sink.
+			test := strings.HasSuffix(f.rel, "_test.go")
+			for _, d := range f.ast.Decls {
+				if g, ok := d.(*ast.GenDecl); ok && test {
+					ast.Inspect(g, s.pathLiteral(f))
+				}
+			}
 			ast.Inspect(f.ast, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.BasicLit:
-					if n.Kind == token.STRING {
-						if v, err := strconv.Unquote(n.Value); err == nil && pathRe.MatchString(v) &&
-							!strings.HasPrefix(v, "/usr/lib/ocf/resource.d/ocfkit/") {
-							s.uses.add(v, s.where(f, n))
-						}
+					if !test {
+						s.pathLiteral(f)(n)
 					}
 				case *ast.CallExpr:
 					s.collectCall(pkg, f, n)
@@ -324,6 +331,22 @@ func (s *goScan) collect() {
 				return true
 			})
 		}
+	}
+}
+
+// pathLiteral records a string literal that is the absolute path of a
+// program or file that a package installs.
+func (s *goScan) pathLiteral(f *goFile) func(ast.Node) bool {
+	return func(n ast.Node) bool {
+		lit, ok := n.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return true
+		}
+		if v, err := strconv.Unquote(lit.Value); err == nil && pathRe.MatchString(v) &&
+			!strings.HasPrefix(v, "/usr/lib/ocf/resource.d/ocfkit/") {
+			s.uses.add(v, s.where(f, lit))
+		}
+		return true
 	}
 }
 
