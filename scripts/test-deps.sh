@@ -16,7 +16,8 @@
 # Exit status: 0, also when nothing could be installed here (the line says
 # what is missing); 1 with --check when something is missing; 2 when an
 # install failed.
-# OCFKIT_TEST_PACKAGES names another list (the tests use it).
+# OCFKIT_TEST_PACKAGES names another list, OCFKIT_OS_RELEASE another
+# os-release file (test/deps uses both).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
