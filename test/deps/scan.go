@@ -94,7 +94,8 @@ func Scan(root string) (Uses, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := scanGo(root, goFiles, uses); err != nil {
+	ours, err := scanGo(root, goFiles, uses)
+	if err != nil {
 		return nil, err
 	}
 	for _, f := range shFiles {
@@ -111,8 +112,18 @@ func Scan(root string) (Uses, error) {
 			uses.add(c.Name, rel+":"+strconv.Itoa(c.Line))
 		}
 	}
+	// The repository's own programs (agents, fence agents, fakes): the
+	// tests build them; by name or under /usr/sbin they are what the
+	// package installs, not a dependency.
+	for cmd := range uses {
+		if dir, name := path.Split(cmd); ours[name] && (dir == "" || binDir[dir]) {
+			delete(uses, cmd)
+		}
+	}
 	return uses, nil
 }
+
+var binDir = map[string]bool{"/usr/sbin/": true, "/usr/bin/": true, "/sbin/": true, "/bin/": true}
 
 func isShellScript(p string) bool {
 	f, err := os.Open(p)
@@ -163,7 +174,9 @@ type goScan struct {
 	uses  Uses
 }
 
-func scanGo(root string, files []string, uses Uses) error {
+// scanGo adds the commands of the Go files to uses and returns the names of
+// the repository's main packages (their directories' names).
+func scanGo(root string, files []string, uses Uses) (map[string]bool, error) {
 	s := &goScan{fset: token.NewFileSet(), pkgs: map[string]*goPkg{}, uses: uses, sinks: map[sink]int{
 		{"os/exec", "Command", false}:        0,
 		{"os/exec", "CommandContext", false}: 1,
@@ -175,7 +188,7 @@ func scanGo(root string, files []string, uses Uses) error {
 	for _, f := range files {
 		af, err := parser.ParseFile(s.fset, f, nil, 0)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rel, _ := filepath.Rel(root, f)
 		dir := filepath.ToSlash(filepath.Dir(rel))
@@ -216,7 +229,15 @@ func scanGo(root string, files []string, uses Uses) error {
 	}
 	s.findSinks()
 	s.collect()
-	return nil
+	ours := map[string]bool{}
+	for dir, pkg := range s.pkgs {
+		for _, f := range pkg.files {
+			if f.ast.Name.Name == "main" {
+				ours[path.Base(dir)] = true
+			}
+		}
+	}
+	return ours, nil
 }
 
 // findSinks adds, until nothing changes, every function that passes one of

@@ -38,3 +38,9 @@ func (t tools) bin() string {
 	}
 	return "juliet"
 }
+
+// The fixture's own program, by name and where a package would put it.
+func self() {
+	exec.Command("scan").Run()
+	exec.Command("/usr/sbin/scan").Run()
+}
