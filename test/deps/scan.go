@@ -233,7 +233,8 @@ func scanGo(root string, files []string, uses Uses) (map[string]bool, error) {
 	for dir, pkg := range s.pkgs {
 		for _, f := range pkg.files {
 			if f.ast.Name.Name == "main" {
-				ours[path.Base(dir)] = true
+				abs, _ := filepath.Abs(filepath.Join(root, dir))
+				ours[filepath.Base(abs)] = true
 			}
 		}
 	}
