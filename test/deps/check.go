@@ -67,15 +67,18 @@ type Resolver interface {
 	// Owners returns, for each path, the packages that own it (under any
 	// of its names: as found, resolved, and /usr-merged).
 	Owners(paths []string) (map[string][]string, error)
-	// Essential reports whether a package is Essential (on every Debian
-	// system, so never missing from the list).
+	// Essential reports whether a package is Essential: on every Debian
+	// system, so a skip never needs to name it, and its commands need not
+	// be in the provides column. It must be on the list all the same
+	// (Fedora's minimal images lack some of them).
 	Essential(pkg string) bool
 }
 
 // Check returns a problem for each used command that no package of list
 // provides: one that a package outside the list provides, one that is not
 // installed, and one that the list's provides column does not name (so a
-// skip could not name its package).
+// skip could not name its package; Essential packages' commands need not
+// be named, they never skip).
 func Check(list testenv.PackageList, uses Uses, r Resolver) ([]Problem, error) {
 	var problems []Problem
 	found := map[string]string{}
@@ -130,9 +133,9 @@ func Check(list testenv.PackageList, uses Uses, r Resolver) ([]Problem, error) {
 			}
 		case prov != nil && !contains(own, prov.Debian):
 			pr.Msg = fmt.Sprintf("the list names it under %s, but %s belongs to %s", prov.Debian, p, strings.Join(own, ", "))
-		case len(listed) > 0 && prov == nil:
+		case len(listed) > 0 && prov == nil && len(essential) == 0:
 			pr.Msg = fmt.Sprintf("%s belongs to %s, whose provides column does not name it: add it there", p, strings.Join(listed, ", "))
-		case len(listed) > 0 || len(essential) > 0:
+		case len(listed) > 0:
 			continue
 		default:
 			pr.Msg = fmt.Sprintf("%s belongs to %s, which is not on the list: add it", p, strings.Join(own, ", "))

@@ -94,6 +94,7 @@ const fakeList = `
 pacemaker           =             demo pacemakerd
 pacemaker-cli-utils pacemaker-cli demo crm_mon,crm_resource
 apache2-bin         httpd         demo apache2
+coreutils           =             demo -
 `
 
 func fakeMachine() fake {
@@ -135,6 +136,16 @@ func TestCheckFailsWhenAPackageIsMissingFromTheList(t *testing.T) {
 	assert.False(t, problems[0].Machine, "a list problem fails on every machine")
 	assert.Contains(t, problems[0].String(), "pacemaker-cli-utils, which is not on the list")
 	assert.Contains(t, problems[0].String(), "test/cluster/cluster.go:62")
+}
+
+// Essential packages are always installed on Debian, but not on Fedora:
+// they are on the list too, only their commands need no naming.
+func TestCheckWantsEssentialPackagesListed(t *testing.T) {
+	list := parse(t, strings.ReplaceAll(fakeList, "coreutils           =             demo -\n", ""))
+	problems, err := Check(list, Uses{"sleep": {"c.sh:3"}}, fakeMachine())
+	require.NoError(t, err)
+	require.Len(t, problems, 1)
+	assert.Contains(t, problems[0].Msg, "coreutils, which is not on the list")
 }
 
 func TestCheckNamesThePackageOfAMissingCommand(t *testing.T) {
