@@ -8,7 +8,8 @@
 // and every function of the repository that passes one of its parameters on
 // to such a call (mount's run, cluster's Run, testenv.NeedCmd, ...), is a
 // sink; the string constants that reach a sink's command argument are the
-// commands. The shell scan reads scripts, .ci/run and the Makefile's
+// commands, with what they run in turn (sh -c, nsenter, ip netns exec, env:
+// see Argv). The shell scan reads scripts, .ci/run and the Makefile's
 // recipes for the commands in command position.
 package deps
 
@@ -112,18 +113,28 @@ func Scan(root string) (Uses, error) {
 			uses.add(c.Name, rel+":"+strconv.Itoa(c.Line))
 		}
 	}
-	// The repository's own programs (agents, fence agents, fakes): the
-	// tests build them; by name or under /usr/sbin they are what the
-	// package installs, not a dependency.
 	for cmd := range uses {
-		if dir, name := path.Split(cmd); ours[name] && (dir == "" || binDir[dir]) {
+		dir, name := path.Split(cmd)
+		switch {
+		// The repository's own programs: the tests build them, and
+		// under /usr/sbin (the fence agents) they are what the package
+		// installs, not a dependency. The OCF agents (agents/) install
+		// elsewhere; /usr/sbin/apache is someone else's.
+		case dir == "" && ours[name] != "", binDir[dir] && ours[name] != "" && ours[name] != "agents":
+			delete(uses, cmd)
+		// A program the test made (a memfd, a temporary file): no
+		// package has it.
+		case strings.HasPrefix(cmd, "/") && !packagePath.MatchString(cmd):
 			delete(uses, cmd)
 		}
 	}
 	return uses, nil
 }
 
-var binDir = map[string]bool{"/usr/sbin/": true, "/usr/bin/": true, "/sbin/": true, "/bin/": true}
+var (
+	binDir      = map[string]bool{"/usr/sbin/": true, "/usr/bin/": true, "/sbin/": true, "/bin/": true}
+	packagePath = regexp.MustCompile(`^/(usr|bin|sbin|lib|lib64|etc|opt)/`)
+)
 
 func isShellScript(p string) bool {
 	f, err := os.Open(p)
@@ -175,8 +186,9 @@ type goScan struct {
 }
 
 // scanGo adds the commands of the Go files to uses and returns the names of
-// the repository's main packages (their directories' names).
-func scanGo(root string, files []string, uses Uses) (map[string]bool, error) {
+// the repository's main packages (their directories' names) with the top
+// directory they are in.
+func scanGo(root string, files []string, uses Uses) (map[string]string, error) {
 	s := &goScan{fset: token.NewFileSet(), pkgs: map[string]*goPkg{}, uses: uses, sinks: map[sink]int{
 		{"os/exec", "Command", false}:        0,
 		{"os/exec", "CommandContext", false}: 1,
@@ -229,12 +241,13 @@ func scanGo(root string, files []string, uses Uses) (map[string]bool, error) {
 	}
 	s.findSinks()
 	s.collect()
-	ours := map[string]bool{}
+	ours := map[string]string{}
 	for dir, pkg := range s.pkgs {
 		for _, f := range pkg.files {
 			if f.ast.Name.Name == "main" {
 				abs, _ := filepath.Abs(filepath.Join(root, dir))
-				ours[filepath.Base(abs)] = true
+				top, _, _ := strings.Cut(dir, "/")
+				ours[filepath.Base(abs)] = top
 			}
 		}
 	}
@@ -373,27 +386,37 @@ func (s *goScan) pathLiteral(f *goFile) func(ast.Node) bool {
 }
 
 func (s *goScan) collectCall(pkg *goPkg, f *goFile, call *ast.CallExpr) {
+	line := s.fset.Position(call.Pos()).Line
 	for _, k := range s.callee(pkg, f, call) {
 		idx, ok := s.sinks[k]
 		if !ok || idx >= len(call.Args) {
 			continue
+		}
+		// The words after the command, where they are constants: what a
+		// wrapper (nsenter, ip netns exec, env) or sh -c runs.
+		var rest []Arg
+		for i, a := range call.Args[idx+1:] {
+			if call.Ellipsis.IsValid() && i == len(call.Args)-idx-2 {
+				break // args...: words unknown, and how many
+			}
+			if v := s.eval(pkg, f, a, 0); len(v) == 1 {
+				rest = append(rest, Arg{v[0], true})
+			} else {
+				rest = append(rest, Arg{})
+			}
 		}
 		for _, cmd := range s.eval(pkg, f, call.Args[idx], 0) {
 			// A relative path is one of the repository's scripts.
 			if cmd == "" || (!filepath.IsAbs(cmd) && strings.Contains(cmd, "/")) {
 				continue
 			}
-			s.uses.add(cmd, s.where(f, call))
-			// sh -c 'script': the script's commands run too.
-			base := path.Base(cmd)
-			if (base == "sh" || base == "bash") && idx+2 < len(call.Args) {
-				if flag := s.eval(pkg, f, call.Args[idx+1], 0); len(flag) == 1 && flag[0] == "-c" {
-					line := s.fset.Position(call.Pos()).Line
-					for _, script := range s.eval(pkg, f, call.Args[idx+2], 0) {
-						for _, c := range ScanShell(script) {
-							s.uses.add(c.Name, f.rel+":"+strconv.Itoa(line+c.Line-1))
-						}
-					}
+			if k.dir == "test/testenv" && k.name == "NeedFile" || !cmdNameRe.MatchString(cmd) {
+				s.uses.add(cmd, f.rel+":"+strconv.Itoa(line))
+				continue
+			}
+			for _, c := range Argv(append([]Arg{{cmd, true}}, rest...)) {
+				if !shBuiltins[c.Name] {
+					s.uses.add(c.Name, f.rel+":"+strconv.Itoa(line+c.Line-1))
 				}
 			}
 		}

@@ -57,6 +57,7 @@ type shTok struct {
 	kind  int
 	s     string // a word without its quotes, or the operator
 	plain bool   // a word with no quotes, escapes or expansions
+	lit   bool   // a word with no expansions: its value is s
 	line  int
 }
 
@@ -153,7 +154,7 @@ func (l *shLexer) skipHeredocs() {
 
 func (l *shLexer) word() {
 	var b strings.Builder
-	plain := true
+	plain, lit := true, true
 	line := l.line
 	for l.i < len(l.src) {
 		c := l.src[l.i]
@@ -166,7 +167,7 @@ func (l *shLexer) word() {
 			if c == '(' && strings.HasSuffix(b.String(), "=") {
 				l.i++
 				l.matching(')')
-				plain = false
+				plain, lit = false, false
 				continue
 			}
 			break
@@ -184,7 +185,9 @@ func (l *shLexer) word() {
 			plain = false
 		case '"':
 			l.i++
-			l.dquote(&b)
+			if l.dquote(&b) {
+				lit = false
+			}
 			plain = false
 		case '\\':
 			if l.i+1 < len(l.src) {
@@ -194,12 +197,12 @@ func (l *shLexer) word() {
 			plain = false
 		case '$':
 			l.dollar(&b)
-			plain = false
+			plain, lit = false, false
 		case '`':
 			l.i++
 			l.subst('`')
 			b.WriteByte('$')
-			plain = false
+			plain, lit = false, false
 		default:
 			b.WriteByte(c)
 			l.i++
@@ -209,16 +212,18 @@ func (l *shLexer) word() {
 		l.heredoc = false
 		l.pending = append(l.pending, b.String())
 	}
-	l.toks = append(l.toks, shTok{kind: tWord, s: b.String(), plain: plain, line: line})
+	l.toks = append(l.toks, shTok{kind: tWord, s: b.String(), plain: plain, lit: lit, line: line})
 }
 
-func (l *shLexer) dquote(b *strings.Builder) {
+// dquote reads a double-quoted string and reports whether it expands
+// something.
+func (l *shLexer) dquote(b *strings.Builder) (expands bool) {
 	for l.i < len(l.src) {
 		c := l.src[l.i]
 		switch c {
 		case '"':
 			l.i++
-			return
+			return expands
 		case '\\':
 			if l.i+1 < len(l.src) {
 				b.WriteByte(l.src[l.i+1])
@@ -226,10 +231,12 @@ func (l *shLexer) dquote(b *strings.Builder) {
 			l.i += 2
 		case '$':
 			l.dollar(b)
+			expands = true
 		case '`':
 			l.i++
 			l.subst('`')
 			b.WriteByte('$')
+			expands = true
 		default:
 			if c == '\n' {
 				l.line++
@@ -238,6 +245,7 @@ func (l *shLexer) dquote(b *strings.Builder) {
 			l.i++
 		}
 	}
+	return expands
 }
 
 // dollar reads an expansion at l.i ('$'): $((...)) and ${...} are skipped,
@@ -343,9 +351,22 @@ func (p *shParser) parse(toks []shTok) {
 	forHead := false  // for x in ...: words up to do
 	caseHead := false // case word in
 	casePat := false  // patterns up to )
-	caseDepth := 0    //
-	prefix := ""      // the command before this word: exec, env, command, trap, sh
+	caseDepth := 0
 	funcName := false // function NAME
+	var argv []shTok  // the simple command being read
+	flush := func() {
+		if len(argv) == 0 {
+			return
+		}
+		args := make([]Arg, len(argv))
+		for i, w := range argv {
+			args[i] = Arg{w.s, w.lit}
+		}
+		for _, c := range Argv(args) {
+			p.cmds = append(p.cmds, ShellCmd{c.Name, argv[0].line + c.Line - 1})
+		}
+		argv = nil
+	}
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
 		if t.kind == tOp {
@@ -362,11 +383,10 @@ func (p *shParser) parse(toks []shTok) {
 					continue
 				}
 			case ")":
-				if casePat {
-					casePat = false
-				}
+				casePat = false
 			}
-			cmdPos, prefix = true, ""
+			flush()
+			cmdPos = true
 			continue
 		}
 		switch {
@@ -394,9 +414,8 @@ func (p *shParser) parse(toks []shTok) {
 			funcName = false
 			p.funcs[t.s] = true
 			continue
-		}
-		if !cmdPos {
-			p.argument(t, &prefix)
+		case !cmdPos:
+			argv = append(argv, t)
 			continue
 		}
 		if t.plain {
@@ -428,49 +447,9 @@ func (p *shParser) parse(toks []shTok) {
 			continue
 		}
 		cmdPos = false
-		prefix = ""
-		if t.plain && cmdNameRe.MatchString(t.s) {
-			p.cmds = append(p.cmds, ShellCmd{t.s, t.line})
-			prefix = t.s
-		}
+		argv = []shTok{t}
 	}
-}
-
-// argument handles a word after the command word: most are plain
-// arguments, but some commands take a command (exec, env, xargs, command
-// -v) or a script (trap, sh -c) as one.
-func (p *shParser) argument(t shTok, prefix *string) {
-	switch *prefix {
-	case "exec", "env", "sudo", "nohup", "nice", "xargs", "command", "-v":
-		if strings.HasPrefix(t.s, "-") {
-			if *prefix == "command" && (t.s == "-v" || t.s == "-V") {
-				*prefix = "-v"
-			}
-			return
-		}
-		if *prefix == "env" && assignRe.MatchString(t.s) {
-			return
-		}
-		if t.plain && cmdNameRe.MatchString(t.s) {
-			p.cmds = append(p.cmds, ShellCmd{t.s, t.line})
-			*prefix = t.s
-			return
-		}
-	case "trap":
-		for _, c := range ScanShell(t.s) {
-			p.cmds = append(p.cmds, ShellCmd{c.Name, t.line + c.Line - 1})
-		}
-	case "sh", "bash", "/bin/sh", "/bin/bash":
-		if t.s == "-c" {
-			*prefix = "-c"
-			return
-		}
-	case "-c":
-		for _, c := range ScanShell(t.s) {
-			p.cmds = append(p.cmds, ShellCmd{c.Name, t.line + c.Line - 1})
-		}
-	}
-	*prefix = ""
+	flush()
 }
 
 // makeRecipes turns a Makefile into a shell script of its recipes, line for

@@ -51,6 +51,33 @@ nineteen
 		"fourteen", "fifteen", "/usr/sbin/sixteen", "seventeen", "eighteen", "twenty"}, names(ScanShell(src)))
 }
 
+func TestArgv(t *testing.T) {
+	k := func(words ...string) []Arg {
+		var out []Arg
+		for _, w := range words {
+			out = append(out, Arg{w, w != "?"})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		argv []Arg
+		want []string
+	}{
+		{k("nsenter", "--net=/run/netns/x", "-t", "?", "ip", "addr"), []string{"nsenter", "ip"}},
+		{k("ip", "-n", "x", "netns", "exec", "?", "sysctl", "-w"), []string{"ip", "sysctl"}},
+		{k("ip", "netns", "add", "x"), []string{"ip"}},
+		{k("timeout", "5", "sleep", "1"), []string{"timeout", "sleep"}},
+		{k("env", "-u", "X", "A=1", "corosync", "-f"), []string{"env", "corosync"}},
+		{k("setpriv", "--reuid", "65534", "--clear-groups", "bash", "-c", "id; whoami"), []string{"setpriv", "bash", "id", "whoami"}},
+		{k("flock", "9"), []string{"flock"}},
+		{k("strace", "-f", "-o", "x", "?", "arg"), []string{"strace"}},
+		{k("command", "-v", "dnf"), []string{"command", "dnf"}},
+		{k("?", "ip"), nil},
+	} {
+		assert.Equal(t, c.want, names(Argv(c.argv)), "%v", c.argv)
+	}
+}
+
 func TestScanShellLines(t *testing.T) {
 	cmds := ScanShell("a\n\nb \\\n  --x\nc $(\nd)\n")
 	assert.Equal(t, []ShellCmd{{"a", 1}, {"b", 3}, {"c", 5}, {"d", 6}}, cmds)
@@ -73,7 +100,8 @@ func TestScanGo(t *testing.T) {
 		return
 	}
 	assert.Equal(t, []string{"/usr/lib/ocf/resource.d/heartbeat/Dummy", "/usr/sbin/hotel", "alpha", "bravo",
-		"charlie", "delta", "foxtrot", "golf", "india", "juliet", "kilo", "lima", "sh"}, uses.Sorted())
+		"charlie", "delta", "env", "foxtrot", "golf", "india", "ip", "juliet", "kilo", "lima", "mike",
+		"november", "nsenter", "oscar", "papa", "sh", "unshare"}, uses.Sorted())
 	assert.Equal(t, []string{"main.go:15"}, uses["bravo"], "where the constant is given to the helper")
 	assert.Equal(t, []string{"run:2"}, uses["kilo"])
 }

@@ -44,3 +44,11 @@ func self() {
 	exec.Command("scan").Run()
 	exec.Command("/usr/sbin/scan").Run()
 }
+
+// Programs that wrappers run.
+func wrapped(pid, ns string) {
+	exec.Command("nsenter", "-t", pid, "-n", "mike", "-x").Run()
+	exec.Command("ip", "netns", "exec", ns, "november").Run()
+	exec.Command("unshare", "-m", "--propagation", "private", "oscar").Run()
+	helper.Run(nil, "env", "A=b", "papa")
+}
