@@ -47,9 +47,8 @@ type goScan struct {
 }
 
 // scanGo adds the commands of the Go files to uses and returns the names of
-// the repository's main packages (their directories' names) with the top
-// directory they are in.
-func scanGo(root string, files []string, uses Uses) (map[string]string, error) {
+// the repository's main packages (their directories' names).
+func scanGo(root string, files []string, uses Uses) (map[string]bool, error) {
 	s := &goScan{fset: token.NewFileSet(), pkgs: map[string]*goPkg{}, uses: uses, sinks: map[sink]int{
 		{"os/exec", "Command", false}:        0,
 		{"os/exec", "CommandContext", false}: 1,
@@ -102,13 +101,12 @@ func scanGo(root string, files []string, uses Uses) (map[string]string, error) {
 	}
 	s.findSinks()
 	s.collect()
-	ours := map[string]string{}
+	ours := map[string]bool{}
 	for dir, pkg := range s.pkgs {
 		for _, f := range pkg.files {
 			if f.ast.Name.Name == "main" {
 				abs, _ := filepath.Abs(filepath.Join(root, dir))
-				top, _, _ := strings.Cut(dir, "/")
-				ours[filepath.Base(abs)] = top
+				ours[filepath.Base(abs)] = true
 			}
 		}
 	}

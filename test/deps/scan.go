@@ -115,9 +115,8 @@ func Scan(root string) (Uses, error) {
 		switch {
 		// The repository's own programs: the tests build them, and
 		// under /usr/sbin (the fence agents) they are what the package
-		// installs, not a dependency. The OCF agents (agents/) install
-		// elsewhere; /usr/sbin/apache is someone else's.
-		case dir == "" && ours[name] != "", binDir[dir] && ours[name] != "" && ours[name] != "agents":
+		// installs, not a dependency.
+		case ours[name] && (dir == "" || binDir[dir]):
 			delete(uses, cmd)
 		// A program the test made (a memfd, a temporary file): no
 		// package has it.
