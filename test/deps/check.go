@@ -16,7 +16,7 @@ var NotInstalled = map[string]string{
 	"apt-get":   "the installer that scripts/test-deps.sh and .ci/run run, present wherever they install with it",
 	"dnf":       "Fedora/RHEL's installer, run only there",
 	"systemctl": "run only where systemd runs, after command -v systemctl",
-	// providers/httpd looks for apache's binary under the names the
+	// agents/apache looks for apache's binary under the names the
 	// distributions give it, as the heartbeat agent does; Debian's is
 	// /usr/sbin/apache2.
 	"/usr/sbin/httpd":  "apache's binary on RHEL and Fedora, looked for as the heartbeat agent does",
