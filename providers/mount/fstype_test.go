@@ -42,13 +42,18 @@ func TestCloneSafe(t *testing.T) {
 
 func TestParseForce(t *testing.T) {
 	for in, want := range map[string]Force{"": ForceTrue, "true": ForceTrue, "yes": ForceTrue, "1": ForceTrue,
-		"safe": ForceSafe, "false": ForceFalse, "no": ForceFalse, "0": ForceFalse} {
+		"safe": ForceSafe, "false": ForceFalse, "no": ForceFalse} {
 		got, err := ParseForce(in)
 		require.NoError(t, err, in)
 		assert.Equal(t, want, got, in)
 	}
-	_, err := ParseForce("sometimes")
-	assert.Error(t, err)
+	// Words the anchor does not know are ignored with a warning; with
+	// nothing else said, nothing is signalled.
+	for _, in := range []string{"sometimes", "0", "Yes"} {
+		got, err := ParseForce(in)
+		assert.Error(t, err, in)
+		assert.Equal(t, ForceFalse, got, in)
+	}
 }
 
 func TestKnown(t *testing.T) {

@@ -2,9 +2,11 @@ package mount
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/ocfkit/ocfkit/test/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 func TestMain(m *testing.M) {
@@ -311,4 +314,63 @@ func TestSystemUnmountNoForce(t *testing.T) {
 	require.ErrorIs(t, err, ErrBusy)
 	assert.Contains(t, err.Error(), "protected")
 	assert.True(t, h.Wait(5*time.Second), "the other holder was signalled")
+}
+
+// term_signals, kill_signals: a holder that ignores SIGTERM survives a
+// stop that only sends TERM, and goes at once with term_signals="TERM
+// KILL" (the advice of the anchor's maintainers in their issue 1907).
+func TestSystemUnmountSignals(t *testing.T) {
+	needSystem(t)
+	dir := mounttest.Dir(t, "sigs")
+	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-sigs", dir)
+	h := mounttest.Hold(t, mounttest.HoldIgnoreTerm, dir)
+	tab, err := ReadTable()
+	require.NoError(t, err)
+	termOnly := &Signals{Term: []syscall.Signal{unix.SIGTERM}, Delay: 100 * time.Millisecond}
+	err = Unmount(context.Background(), tab.At(dir), UnmountOptions{Budget: time.Second, Signals: termOnly})
+	require.ErrorIs(t, err, ErrBusy)
+	assert.True(t, h.Alive(), "TERM is ignored and no kill signal is configured")
+
+	var log []string
+	both := &Signals{Term: []syscall.Signal{unix.SIGTERM, unix.SIGKILL}, Delay: time.Second}
+	opts := UnmountOptions{Budget: 20 * time.Second, Signals: both, PS: true,
+		Log: func(f string, a ...any) { log = append(log, fmt.Sprintf(f, a...)) }}
+	require.NoError(t, Unmount(context.Background(), tab.At(dir), opts))
+	assert.True(t, h.Wait(5*time.Second))
+	assert.False(t, mounttest.Mounted(t, dir))
+	assert.Contains(t, strings.Join(log, "\n"), "sending SIGKILL to process")
+	assert.Contains(t, strings.Join(log, "\n"), ", uid 0, parent ", "ps adds the user and the parent")
+}
+
+// force_unmount=move: the mount and its submounts move to .<name> beside
+// the directory, in one step.
+func TestSystemMoveAside(t *testing.T) {
+	needSystem(t)
+	parent := mounttest.Dir(t, "moveparent")
+	// The kernel moves nothing out of a shared mount: make the parent a
+	// private one, as the anchor's documentation asks.
+	mounttest.Mount(t, "--bind", parent, parent)
+	mounttest.Run(t, "mount", "--make-private", parent)
+	dir := filepath.Join(parent, "data")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-move", dir)
+	sub := filepath.Join(dir, "sub")
+	require.NoError(t, os.Mkdir(sub, 0o755))
+	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-movesub", sub)
+
+	to, err := MoveAside(dir)
+	require.NoError(t, err)
+	t.Cleanup(func() { mounttest.UnmountAll(t, to) })
+	assert.Equal(t, filepath.Join(parent, ".data"), to)
+	assert.False(t, mounttest.Mounted(t, dir))
+	assert.True(t, mounttest.Mounted(t, to))
+	assert.True(t, mounttest.Mounted(t, filepath.Join(to, "sub")))
+
+	// A link planted where the mount would go is never followed.
+	require.NoError(t, os.Mkdir(dir+"2", 0o755))
+	require.NoError(t, os.Symlink("/tmp", filepath.Join(parent, ".data2")))
+	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-move2", dir+"2")
+	_, err = MoveAside(dir + "2")
+	assert.ErrorContains(t, err, "not a directory")
+	assert.True(t, mounttest.Mounted(t, dir+"2"))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sort"
 	"strings"
 	"syscall"
@@ -28,20 +29,6 @@ const (
 	ForceFalse
 )
 
-// ParseForce accepts true, safe and false, and the boolean spellings the
-// OCF shell functions accept (yes, 1, on / no, 0, off).
-func ParseForce(s string) (Force, error) {
-	switch strings.ToLower(s) {
-	case "", "true", "yes", "y", "1", "on":
-		return ForceTrue, nil
-	case "safe":
-		return ForceSafe, nil
-	case "false", "no", "n", "0", "off":
-		return ForceFalse, nil
-	}
-	return 0, fmt.Errorf("force_unmount must be true, safe or false, not %q", s)
-}
-
 // UnmountOptions tune Unmount.
 type UnmountOptions struct {
 	Force Force
@@ -54,15 +41,20 @@ type UnmountOptions struct {
 	Log func(format string, args ...any)
 	// Scanner finds holders; the zero value reads /proc.
 	Scanner Scanner
+	// Signals are sent to the holders; nil means DefaultSignals.
+	Signals *Signals
+	// PS adds each holder's user and parent to the log line.
+	PS bool
 }
 
 // ErrBusy is wrapped by Unmount's error when the mount stayed busy.
 var ErrBusy = fault.Class(fault.ErrBusy, "mount is busy")
 
 // Unmount unmounts the mount e. When it is busy and Force allows, the
-// processes holding it get SIGTERM for the first half of the remaining
-// time and SIGKILL for the rest, and umount is retried as soon as they
-// are gone. Protected processes are never signalled.
+// processes holding it get the term signals (SIGTERM) for the first half
+// of the remaining time and the kill signals (SIGKILL) for the rest, sent
+// again every signal delay to a holder still there, and umount is retried
+// as soon as they are gone. Protected processes are never signalled.
 func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
 	logf := o.Log
 	if logf == nil {
@@ -86,6 +78,10 @@ func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
 	ctx, cancel := context.WithDeadline(ctx, deadline)
 	defer cancel()
 	killFrom := start.Add(deadline.Sub(start) / 2)
+	sigs := DefaultSignals()
+	if o.Signals != nil {
+		sigs = *o.Signals
+	}
 
 	signalled := map[int]*target{}
 	defer func() {
@@ -109,9 +105,9 @@ func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
 		if current != nil {
 			holders = current // kept for the error should the next round time out
 		}
-		sig := unix.SIGTERM
+		phase, phaseSigs := 0, sigs.Term
 		if time.Now().After(killFrom) {
-			sig = unix.SIGKILL
+			phase, phaseSigs = 1, sigs.Kill
 		}
 		var waitOn []*target
 		for _, h := range current {
@@ -137,13 +133,16 @@ func Unmount(ctx context.Context, e *Entry, o UnmountOptions) error {
 					continue
 				}
 			}
-			if t.sent[sig] && sig == unix.SIGTERM {
+			if last, ok := t.sentAt[phase]; ok && time.Since(last) < sigs.Delay {
 				waitOn = append(waitOn, t)
 				continue
 			}
-			logf("sending %s to process %d (%s) holding %s (%s)", unix.SignalName(sig), h.PID, h.Comm, e.Mountpoint, h.Why)
-			if err := t.signal(sig); err != nil && !errors.Is(err, syscall.ESRCH) {
-				logf("cannot signal process %d: %v", h.PID, err)
+			t.sentAt[phase] = time.Now()
+			for _, sig := range phaseSigs {
+				logf("sending %s to process %d (%s%s) holding %s (%s)", signalName(sig), h.PID, h.Comm, psInfo(o.PS, h.PID), e.Mountpoint, h.Why)
+				if err := t.signal(sig); err != nil && !errors.Is(err, syscall.ESRCH) {
+					logf("cannot signal process %d: %v", h.PID, err)
+				}
 			}
 			waitOn = append(waitOn, t)
 		}
@@ -205,9 +204,11 @@ func describe(hs []Holder) string {
 // target is a process being signalled, through a pidfd when the kernel
 // has them, so that a pid reused after the holder exited is never hit.
 type target struct {
-	pid  int
-	fd   int // -1 without pidfd
-	sent map[syscall.Signal]bool
+	pid int
+	fd  int // -1 without pidfd
+	// sentAt is when the signals of each phase (0 term, 1 kill) were
+	// last sent: they are sent again signal_delay later.
+	sentAt map[int]time.Time
 }
 
 // openTarget pins pid with a pidfd. ok is false when the process is gone;
@@ -221,11 +222,10 @@ func openTarget(pid int) (t *target, ok bool) {
 	default:
 		return nil, false
 	}
-	return &target{pid: pid, fd: fd, sent: map[syscall.Signal]bool{}}, true
+	return &target{pid: pid, fd: fd, sentAt: map[int]time.Time{}}, true
 }
 
 func (t *target) signal(sig syscall.Signal) error {
-	t.sent[sig] = true
 	if t.fd >= 0 {
 		return unix.PidfdSendSignal(t.fd, sig, nil, 0)
 	}
@@ -296,4 +296,36 @@ func (s Scanner) holdersWithin(ctx context.Context, e *Entry) ([]Holder, map[[2]
 	case <-ctx.Done():
 		return nil, nil
 	}
+}
+
+// signalName is SIGTERM for 15, "signal 40" for one without a name.
+func signalName(sig syscall.Signal) string {
+	if n := unix.SignalName(sig); n != "" {
+		return n
+	}
+	return fmt.Sprintf("signal %d", int(sig))
+}
+
+// psInfo is ", user U, parent P" of a process, as ps -f would show them,
+// when ps is on; "" otherwise or when the process is gone.
+func psInfo(ps bool, pid int) string {
+	if !ps {
+		return ""
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return ""
+	}
+	var uid, ppid string
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "Uid:"); ok {
+			if f := strings.Fields(v); len(f) > 0 {
+				uid = f[0]
+			}
+		}
+		if v, ok := strings.CutPrefix(l, "PPid:"); ok {
+			ppid = strings.TrimSpace(v)
+		}
+	}
+	return fmt.Sprintf(", uid %s, parent %s", uid, ppid)
 }
