@@ -12,21 +12,35 @@ import (
 // The anchor's lists, kept so that a switch of provider changes nothing.
 
 // network filesystems: no block device, no fsck, `umount -f` on stop.
-var networkTypes = set("nfs", "nfs4", "efs", "cifs", "smbfs")
+var networkTypes = set("nfs", "nfs4", "aznfs", "efs", "cifs", "smbfs")
 
 // filesystems that never sit on a local block device of their own.
-var noBlockTypes = set("nfs4", "nfs", "efs", "smbfs", "cifs", "none", "glusterfs",
+var noBlockTypes = set("nfs4", "nfs", "aznfs", "efs", "smbfs", "cifs", "none", "glusterfs",
 	"ceph", "tmpfs", "overlay", "overlayfs", "rozofs", "zfs", "cvfs", "lustre")
 
 // filesystems that need no fsck before mount under run_fsck=auto
 // (journalled, network or virtual).
 var noFsckTypes = set("ext4", "ext4dev", "ext3", "reiserfs", "reiser4", "nss", "xfs",
-	"jfs", "vfat", "fat", "nfs4", "nfs", "efs", "cifs", "smbfs", "ocfs2", "gfs2", "none",
+	"jfs", "vfat", "fat", "nfs4", "nfs", "aznfs", "efs", "cifs", "smbfs", "ocfs2", "gfs2", "none",
 	"lustre", "glusterfs", "ceph", "tmpfs", "overlay", "overlayfs", "rozofs", "zfs", "cvfs")
 
 // filesystems that several nodes may mount at once.
-var sharedTypes = set("nfs4", "nfs", "efs", "smbfs", "cifs", "none", "gfs2", "glusterfs",
+var sharedTypes = set("nfs4", "nfs", "aznfs", "efs", "smbfs", "cifs", "none", "gfs2", "glusterfs",
 	"ceph", "ocfs2", "overlay", "overlayfs", "tmpfs", "cvfs", "lustre")
+
+// filesystems whose mount needs the network (or a cluster stack that
+// does) at shutdown: the newest anchor orders Pacemaker after
+// remote-fs.target for them, and for the local types it lets run as clones
+// (force_clones), which are typically glusterfs bricks.
+var remoteTypes = set("nfs4", "nfs", "aznfs", "efs", "smbfs", "cifs", "gfs2", "glusterfs",
+	"ceph", "ocfs2", "cvfs", "lustre")
+var forcedCloneTypes = set("ext4", "ext4dev", "ext3", "reiserfs", "reiser4", "xfs", "jfs")
+
+// NeedsRemoteFS reports whether the newest anchor writes its
+// After=remote-fs.target drop-in at start for fstype.
+func NeedsRemoteFS(fstype string, forceClones bool) bool {
+	return remoteTypes[fstype] || forceClones && forcedCloneTypes[fstype]
+}
 
 func set(names ...string) map[string]bool {
 	m := make(map[string]bool, len(names))
@@ -101,7 +115,7 @@ func kernelName(fstype string) string {
 	switch {
 	case strings.HasPrefix(fstype, "fuse."), fstype == "glusterfs", fstype == "rozofs":
 		return "fuse"
-	case fstype == "efs":
+	case fstype == "efs", fstype == "aznfs":
 		return "nfs4"
 	}
 	return fstype

@@ -65,3 +65,23 @@ func TestKnown(t *testing.T) {
 	assert.False(t, IsNetwork("ext4"))
 	assert.True(t, NoBlockDevice("tmpfs"))
 }
+
+// aznfs (Azure's NFS helper) is in every list nfs is in, as upstream.
+func TestAznfsIsNFS(t *testing.T) {
+	assert.True(t, IsNetwork("aznfs"))
+	assert.True(t, NoBlockDevice("aznfs"))
+	assert.False(t, FsckAuto.NeedsFsck("aznfs"))
+	assert.Equal(t, CloneShared, CloneSafe("aznfs", false, false))
+	assert.Equal(t, "nfs4", kernelName("aznfs"))
+}
+
+func TestNeedsRemoteFS(t *testing.T) {
+	for _, fs := range []string{"nfs", "nfs4", "aznfs", "efs", "cifs", "smbfs", "glusterfs", "ceph", "gfs2", "ocfs2", "cvfs", "lustre"} {
+		assert.True(t, NeedsRemoteFS(fs, false), fs)
+	}
+	for _, fs := range []string{"ext4", "xfs", "tmpfs", "none", "overlay", "btrfs", "vfat"} {
+		assert.False(t, NeedsRemoteFS(fs, false), fs)
+	}
+	assert.True(t, NeedsRemoteFS("xfs", true), "a forced clone of a local type")
+	assert.False(t, NeedsRemoteFS("tmpfs", true))
+}
