@@ -19,6 +19,19 @@ type Config struct {
 	Port       string // the last Port directive (Apache 1.x), "" when none
 	StatusPath string // the last <Location> handled by server-status, "" when none
 	Files      []string
+	// ErrorLog is the server's error log file, absolute; "" when it goes
+	// to a pipe or syslog (then httpd's early errors are on stderr).
+	ErrorLog string
+	// Modules are the modules LoadModule loads, by name (status_module).
+	// Empty for a build with its modules compiled in, where a module's
+	// absence cannot be told from the configuration.
+	Modules map[string]bool
+}
+
+// StatusModuleMissing reports whether the configuration loads modules but
+// not mod_status, so that its server-status handler answers 404.
+func (c *Config) StatusModuleMissing() bool {
+	return len(c.Modules) > 0 && !c.Modules["status_module"]
 }
 
 // Listen is one Listen directive: "[addr:]port" and an optional protocol.
@@ -85,6 +98,13 @@ func ParseConfig(path string, opt ParseOptions) (*Config, error) {
 			p.cfg.PidFile = filepath.Join(p.root, p.pidFile)
 		}
 	}
+	switch l := p.errorLog; {
+	case l == "", strings.HasPrefix(l, "|"), strings.HasPrefix(l, "syslog"):
+	case filepath.IsAbs(l):
+		p.cfg.ErrorLog = l
+	default:
+		p.cfg.ErrorLog = filepath.Join(p.root, l)
+	}
 	return &p.cfg, nil
 }
 
@@ -105,7 +125,17 @@ type parser struct {
 	defines   map[string]string
 	root      string
 	pidFile   string
+	errorLog  string
 	seenListn bool
+}
+
+func inVirtualHost(stack []section) bool {
+	for _, s := range stack {
+		if s.name == "virtualhost" {
+			return true
+		}
+	}
+	return false
 }
 
 // section is one open <Tag args> block.
@@ -190,6 +220,19 @@ func (p *parser) directive(name string, a []string, stack []section, depth int) 
 			if len(a) > 1 {
 				p.cfg.Listen.Proto = strings.ToLower(a[1])
 			}
+		}
+	case "errorlog":
+		// The server's own, not a virtual host's (which httpd opens too,
+		// but reports its start-up failures in the main one).
+		if len(a) > 0 && !inVirtualHost(stack) {
+			p.errorLog = a[0]
+		}
+	case "loadmodule":
+		if len(a) > 0 {
+			if p.cfg.Modules == nil {
+				p.cfg.Modules = map[string]bool{}
+			}
+			p.cfg.Modules[a[0]] = true
 		}
 	case "port":
 		if len(a) > 0 {

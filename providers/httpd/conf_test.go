@@ -216,3 +216,55 @@ func (regular) Mode() fs.FileMode { return 0o644 }
 func TestDefines(t *testing.T) {
 	assert.Equal(t, []string{"SSL", "X"}, Defines(SplitArgs(`-D SSL -c "ServerName x" -DX -D`)))
 }
+
+// mod_status is missing when modules are loaded but status_module is not;
+// a build with nothing loaded (modules compiled in) tells nothing.
+func TestStatusModuleMissing(t *testing.T) {
+	for _, c := range []struct {
+		conf    string
+		missing bool
+	}{
+		{"LoadModule mpm_event_module m/mod_mpm_event.so\nLoadModule status_module m/mod_status.so\n", false},
+		{"LoadModule mpm_event_module m/mod_mpm_event.so\nInclude @ROOT@/mods/*.load\n", true},
+		{"Listen 80\n", false},
+	} {
+		dir := writeTree(t, map[string]string{"httpd.conf": c.conf, "mods/authz.load": "LoadModule authz_core_module m/x.so\n"})
+		cfg, err := ParseConfig(filepath.Join(dir, "httpd.conf"), ParseOptions{ServerRoot: dir})
+		require.NoError(t, err)
+		assert.Equal(t, c.missing, cfg.StatusModuleMissing(), c.conf)
+	}
+}
+
+func TestErrorLog(t *testing.T) {
+	for conf, want := range map[string]string{
+		"ErrorLog logs/error_log\n": "@ROOT@/logs/error_log",
+		"ErrorLog /var/log/x.log\n<VirtualHost *:80>\nErrorLog /v\n</VirtualHost>\n": "/var/log/x.log",
+		"ErrorLog \"|/usr/bin/rotatelogs x\"\n":                                      "",
+		"ErrorLog syslog:local1\n":                                                   "",
+		"Listen 80\n":                                                                "",
+	} {
+		dir := writeTree(t, map[string]string{"httpd.conf": conf})
+		cfg, err := ParseConfig(filepath.Join(dir, "httpd.conf"), ParseOptions{ServerRoot: dir})
+		require.NoError(t, err)
+		assert.Equal(t, strings.ReplaceAll(want, "@ROOT@", dir), cfg.ErrorLog, conf)
+	}
+}
+
+// A failed start quotes what httpd appended to its error log since the mark.
+func TestLogMarkSince(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "error.log")
+	require.NoError(t, os.WriteFile(p, []byte("old line\n"), 0o644))
+	m := MarkLog(p)
+	assert.Equal(t, "", m.Since())
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	require.NoError(t, err)
+	f.WriteString("a\nb\n\nc\nAH01596: could not open mime types config file\n")
+	f.Close()
+	assert.Equal(t, "b | c | AH01596: could not open mime types config file", m.Since())
+	assert.Equal(t, "", MarkLog("").Since())
+	// A log created by the start itself is read whole.
+	q := filepath.Join(t.TempDir(), "new.log")
+	m = MarkLog(q)
+	require.NoError(t, os.WriteFile(q, []byte("born\n"), 0o644))
+	assert.Equal(t, "born", m.Since())
+}

@@ -73,7 +73,9 @@ func (e *Env) Environ() []string {
 }
 
 // SourceFiles reads each file that exists and is readable, in order, as
-// source_envfiles does; missing files are skipped.
+// source_envfiles does; missing files are skipped, and so is anything that
+// is not a regular file (/dev/null, a directory, a fifo), which the
+// anchor's [ -f "$f" ] skips silently: a note says so.
 func (e *Env) SourceFiles(paths []string) error {
 	for _, p := range paths {
 		if p == os.DevNull {
@@ -82,6 +84,10 @@ func (e *Env) SourceFiles(paths []string) error {
 		data, err := readRegular(p)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
+				continue
+			}
+			if errors.Is(err, errNotRegular) {
+				e.notes = append(e.notes, Note{Text: fmt.Sprintf("%s is not a regular file: skipped", p)})
 				continue
 			}
 			return err
@@ -345,6 +351,8 @@ func (e *Env) test(cond []string) (bool, error) {
 	return r != neg, nil
 }
 
+var errNotRegular = errors.New("not a regular file")
+
 // readRegular reads a regular file of sane size (never a device or fifo).
 func readRegular(path string) ([]byte, error) {
 	st, err := os.Stat(path)
@@ -352,7 +360,7 @@ func readRegular(path string) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
+		return nil, fmt.Errorf("%s: %w", path, errNotRegular)
 	}
 	return readBounded(path)
 }

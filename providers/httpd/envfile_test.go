@@ -124,3 +124,26 @@ func FuzzEnvSource(f *testing.F) {
 		_ = e.Environ()
 	})
 }
+
+// Anything but a regular file is skipped, as the anchor's [ -f ] does,
+// with a note (the agent logs it at debug level); the files around it are
+// still read.
+func TestSourceFilesSkipsNonRegular(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a")
+	require.NoError(t, os.WriteFile(a, []byte("export A=1\n"), 0o644))
+	b := filepath.Join(dir, "b")
+	require.NoError(t, os.WriteFile(b, []byte("export B=2\n"), 0o644))
+	e := NewEnv(nil)
+	require.NoError(t, e.SourceFiles([]string{a, os.DevNull, dir, b}))
+	v, _ := e.Get("A")
+	assert.Equal(t, "1", v)
+	v, _ = e.Get("B")
+	assert.Equal(t, "2", v)
+	var notes []string
+	for _, n := range e.Notes() {
+		assert.False(t, n.Warn)
+		notes = append(notes, n.Text)
+	}
+	assert.Equal(t, []string{os.DevNull + " is not a regular file: skipped", dir + " is not a regular file: skipped"}, notes)
+}

@@ -79,7 +79,7 @@ func (p *Probe) Check(ctx context.Context) error {
 		return nil
 	}
 	if resp.code < 200 || resp.code > 299 {
-		return fmt.Errorf("GET %s: %s", u.Redacted(), resp.status)
+		return &StatusError{Text: fmt.Sprintf("GET %s: %s", u.Redacted(), resp.status), Code: resp.code}
 	}
 	if p.Match != nil && !p.Match.Match(resp.body) {
 		if p.QuietMatch {
@@ -105,3 +105,11 @@ func LoadCAFile(path string) (*x509.CertPool, error) {
 	}
 	return pool, nil
 }
+
+// StatusError is an answer outside 2xx to a GET.
+type StatusError struct {
+	Text string
+	Code int
+}
+
+func (e *StatusError) Error() string { return e.Text }
