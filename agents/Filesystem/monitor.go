@@ -18,6 +18,9 @@ func monitor(ctx context.Context, e *ocf.Env, c *resource) error {
 	if c.fs.Dir == "" {
 		return ocf.Exit(ocf.NotRunning) // nothing identifies a mount (loadForStop)
 	}
+	if err := checkMoved(c); err != nil {
+		return err
+	}
 	found, via, err := c.fs.Lookup(ctx)
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
@@ -25,7 +28,16 @@ func monitor(ctx context.Context, e *ocf.Env, c *resource) error {
 	e.Log.Debugf("%s looked up by %s", c.fs.Dir, via)
 	if found.Mine == nil {
 		if o := found.Other; o != nil {
-			e.Log.Infof("%s is not mounted on %s: %s (%s) is", c.fs.Device.Raw, c.fs.Dir, o.Source, o.FSType)
+			// Another filesystem is never reported as this one. A probe
+			// says "not running" (this resource is not mounted here); a
+			// recurring monitor says the resource failed, as the newest
+			// anchor does, so that Pacemaker recovers it (stop leaves the
+			// other filesystem alone, and start refuses to hide it).
+			if e.IsProbe() {
+				e.Log.Infof("%s is not mounted on %s: %s (%s) is", c.fs.Device.Raw, c.fs.Dir, o.Source, o.FSType)
+				return ocf.Exit(ocf.NotRunning)
+			}
+			return ocf.Errorf(ocf.ErrGeneric, "Another device (%s) is already mounted on %s", o.Source, c.fs.Dir)
 		}
 		return ocf.Exit(ocf.NotRunning)
 	}
@@ -52,6 +64,25 @@ func monitor(ctx context.Context, e *ocf.Env, c *resource) error {
 		if err := c.status.Check(c.fs.Dir, found.Mine, e.Instance, e.Log.Warnf); err != nil {
 			return ocf.Errorf(ocf.ErrGeneric, "%v", err)
 		}
+	}
+	return nil
+}
+
+// checkMoved is the newest anchor's check under force_unmount=move: a mount
+// on the moved-aside directory is a stop cut short after the move, so the
+// resource is in error (every monitor and start says so) until a stop
+// unmounts it there. The mount table is read only with move set.
+func checkMoved(c *resource) error {
+	if !c.forceOpts.Move {
+		return nil
+	}
+	tab, err := mount.ReadTable()
+	if err != nil {
+		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+	}
+	moved := mount.MovedPath(c.fs.Dir)
+	if o := tab.At(moved); o != nil {
+		return ocf.Errorf(ocf.ErrGeneric, "force_unmount=move and something is mounted on %s (%s, %s): stop the resource to unmount it", moved, o.Source, o.FSType)
 	}
 	return nil
 }

@@ -16,6 +16,9 @@ type params struct {
 	FastStop         bool   `ocf:"fast_stop"`
 	ForceClones      bool   `ocf:"force_clones"`
 	ForceUnmount     string `ocf:"force_unmount"`
+	TermSignals      string `ocf:"term_signals"`
+	KillSignals      string `ocf:"kill_signals"`
+	SignalDelay      string `ocf:"signal_delay"`
 }
 
 // device and directory name the filesystem (identities); a run_fsck or
@@ -52,10 +55,33 @@ whole stop timeout.`},
 corrupted, so running it as a clone is refused unless it is mounted read-only or
 this is true (e.g. one local brick per node in a glusterfs setup).`},
 	{Name: "force_unmount", Default: "true", Shortdesc: "Kill processes before unmount",
-		Check: func(v string) error { _, err := mount.ParseForce(v); return err },
-		Longdesc: `What to do with processes that keep the mount busy on stop:
-"true": signal them (TERM, then KILL), "safe": the same (ocfkit scans /proc instead
+		Longdesc: `What to do with processes that keep the mount busy on stop, as a comma-separated
+list of a policy and modifiers (the last of two contradicting words wins):
+"true" (or another spelling ocf_is_true accepts: yes, 1, on, ja...): signal them
+(term_signals, then kill_signals); "safe": the same (ocfkit scans /proc instead
 of running fuser, and a scan blocked by an unresponsive NFS server is abandoned at
-the deadline, which is what safe is for in the anchor),
-"false": signal nothing; the stop fails if the mount stays busy.`},
+the deadline, which is what safe is for in the anchor); "false" or "no": signal nothing,
+the stop fails if the mount stays busy.
+Modifiers: "move" moves the mount (with its submounts) to .<name> beside the directory
+before looking for its users, so that whatever keeps spawning new ones no longer finds
+it, then signals the users and unmounts the moved mount; the directory's parent must be
+a private mount ("mount -o bind,private /parent /parent"). "nomove" undoes it.
+"xargs"/"noxargs" and "ps"/"nops" are accepted: ocfkit always signals every holder in
+one pass, and "ps" (the default without move) adds each holder's user and parent to the
+log line.
+A word that is none of these is ignored with a warning, and a value with no known word
+means false, as in the anchor ("Yes" signals nothing).`},
+	{Name: "term_signals", Default: "TERM", Strict: true, Shortdesc: "Signals to send processes during graceful termination phase in stop-action",
+		Check: func(v string) error { _, err := mount.ParseSignals(v); return err },
+		Longdesc: `Signals (names or numbers, whitespace separated) sent to the processes keeping the
+mount busy during the first half of the stop time, again every signal_delay to a
+process still there. "TERM KILL" kills at once a process that ignores TERM.`},
+	{Name: "kill_signals", Default: "KILL", Strict: true, Shortdesc: "Signals to send processes during forceful killing phase in stop-action",
+		Check: func(v string) error { _, err := mount.ParseSignals(v); return err },
+		Longdesc: `Signals (names or numbers, whitespace separated) sent to the processes still keeping
+the mount busy during the second half of the stop time.`},
+	{Name: "signal_delay", Default: "1", Strict: true, Shortdesc: "How many seconds to wait after sending term/kill signals to processes in stop-action",
+		Check: func(v string) error { _, err := mount.ParseSignalDelay(v); return err },
+		Longdesc: `Seconds (a decimal number) between two rounds of signals to a process that still
+keeps the mount busy. umount is retried as soon as the signalled processes are gone.`},
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/ocfkit/ocfkit/ocf"
 	"github.com/ocfkit/ocfkit/providers/mount"
@@ -16,6 +17,8 @@ type resource struct {
 	fs          mount.FS // fs.Dir is "" when nothing identifies a mount (loadForStop)
 	fsck        mount.FsckPolicy
 	force       mount.Force
+	forceOpts   mount.ForceUnmount // the modifiers of force_unmount (move, ps)
+	signals     mount.Signals
 	fastStop    bool
 	forceClones bool
 	// status is the depth-20 status file; statusErr says why the
@@ -49,12 +52,10 @@ func load(ctx context.Context, e *ocf.Env) (*resource, error) {
 	if err != nil {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "%v", err)
 	}
-	// run_fsck and force_unmount were checked at dispatch: a value that
-	// does not parse reads as the default, as in the anchor.
+	// run_fsck was checked at dispatch: a value that does not parse reads
+	// as the default, as in the anchor.
 	r.fsck, _ = mount.ParseFsckPolicy(r.p.RunFsck)
-	if r.force, err = mount.ParseForce(r.p.ForceUnmount); err != nil {
-		r.force = mount.ForceTrue
-	}
+	r.readStop(e)
 	r.fs = mount.FS{Device: dev, Dir: canon, FSType: r.p.FSType, Options: r.p.Options}
 	r.fastStop, r.forceClones, r.tab = r.p.FastStop, r.p.ForceClones, tab
 	r.status, r.statusErr = mount.ParseStatusFile(r.p.StatusfilePrefix, statusName(e))
@@ -66,7 +67,8 @@ func load(ctx context.Context, e *ocf.Env) (*resource, error) {
 	return r, nil
 }
 
-// loadForStop never fails. A directory that is unset, relative or the root
+// loadForStop never fails. A relative directory is taken relative to the
+// working directory, as the anchor does. A directory that is unset or the root
 // cannot be a mount point of this resource: the mount point is then the
 // one the device is mounted on, when it is mounted on exactly one (the
 // anchor looks the mount point up by device in the same case); otherwise
@@ -80,9 +82,7 @@ func loadForStop(ctx context.Context, e *ocf.Env) *resource {
 		e.Log.Warnf("%v", err)
 	}
 	r.fastStop = r.p.FastStop
-	if f, err := mount.ParseForce(r.p.ForceUnmount); err == nil {
-		r.force = f
-	}
+	r.readStop(e)
 	dev, err := mount.ParseDevice(r.p.Device, r.p.FSType, r.p.Options)
 	if err != nil {
 		e.Log.Warnf("%v: stopping whatever is mounted on the directory", err)
@@ -90,7 +90,21 @@ func loadForStop(ctx context.Context, e *ocf.Env) *resource {
 	}
 	r.fs = mount.FS{Device: dev, FSType: r.p.FSType, Options: r.p.Options}
 	r.status, r.statusErr = mount.ParseStatusFile(r.p.StatusfilePrefix, statusName(e))
-	tab, canon, err := resolveDir(r.p.Directory)
+	dir := r.p.Directory
+	if dir != "" && !filepath.IsAbs(dir) {
+		// The anchor takes a relative directory relative to its working
+		// directory (readlink -f) when it exists there: so does this, so
+		// that a probe and a stop answer as the anchor's. When it does
+		// not, the device's mount point is looked up below (the anchor
+		// would match nothing and leave the device mounted).
+		if abs, err := filepath.Abs(dir); err == nil {
+			if _, err := os.Stat(abs); err == nil {
+				e.Log.Warnf("directory %q is relative: taken as %s, as the anchor does", dir, abs)
+				dir = abs
+			}
+		}
+	}
+	tab, canon, err := resolveDir(dir)
 	if err == nil {
 		r.fs.Dir, r.tab = canon, tab
 		return r
@@ -109,6 +123,28 @@ func loadForStop(ctx context.Context, e *ocf.Env) *resource {
 		e.Log.Warnf("directory %q is unusable and %s is mounted on %d directories: cannot tell which is this resource's", r.p.Directory, r.p.Device, len(on))
 	}
 	return r
+}
+
+// readStop reads how stop frees a busy mount: force_unmount as the anchor
+// reads it (unknown words ignored with a warning), and the signals, which
+// the runtime has checked (a value that does not parse is refused outside
+// stop and reads as the default in stop).
+func (r *resource) readStop(e *ocf.Env) {
+	r.forceOpts = mount.ParseForceUnmount(r.p.ForceUnmount)
+	r.force = r.forceOpts.Force
+	if len(r.forceOpts.Ignored) > 0 && e.Action != "monitor" {
+		e.Log.Warnf("force_unmount: unknown modifier %s ignored", strings.Join(r.forceOpts.Ignored, ", "))
+	}
+	r.signals = mount.DefaultSignals()
+	if s, err := mount.ParseSignals(r.p.TermSignals); err == nil {
+		r.signals.Term = s
+	}
+	if s, err := mount.ParseSignals(r.p.KillSignals); err == nil {
+		r.signals.Kill = s
+	}
+	if d, err := mount.ParseSignalDelay(r.p.SignalDelay); err == nil {
+		r.signals.Delay = d
+	}
 }
 
 // statusName is <instance>[_<clone>]_<node>: the status file is

@@ -19,6 +19,10 @@ func start(ctx context.Context, e *ocf.Env, c *resource) error {
 	if err := checkStatusFile(c); err != nil {
 		return err
 	}
+	if err := checkMoved(c); err != nil {
+		return err
+	}
+	remoteFSDropIn(ctx, e, c)
 	tab, err := mount.ReadTable()
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "%v", err)

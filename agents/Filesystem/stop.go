@@ -30,34 +30,42 @@ func stop(ctx context.Context, e *ocf.Env, c *resource) error {
 		return nil // nothing identifies a mount of this resource (loadForStop)
 	}
 	tab := c.tab
-	opts := mount.UnmountOptions{
-		Force:     c.force,
-		ForceFlag: mount.IsNetwork(c.fs.FSType),
-		Log:       e.Log.Infof,
-	}
-	if c.fastStop {
-		opts.Budget = fastStopBudget
-	}
-	unmounted := false
-	for round := 0; ; round++ {
-		plan := c.fs.StopPlan(ctx, tab)
-		if len(plan) == 0 {
-			break
-		}
-		if round == stopRounds {
-			return ocf.Errorf(ocf.ErrGeneric, "%s is still mounted on %s after %d rounds of unmounting", plan[len(plan)-1].Source, c.fs.Dir, stopRounds)
-		}
-		for _, t := range plan {
-			e.Log.Infof("unmounting %s (%s, %s)", t.Mountpoint, t.Source, t.FSType)
-			if err := mount.Unmount(ctx, t, opts); err != nil {
-				return ocf.Errorf(ocf.ErrGeneric, "%v", err)
-			}
-		}
-		unmounted = true
+	if tab == nil {
 		var err error
 		if tab, err = mount.ReadTable(); err != nil {
 			return ocf.Errorf(ocf.ErrGeneric, "%v", err)
 		}
+	}
+	dirs := []string{c.fs.Dir}
+	if c.forceOpts.Move {
+		// force_unmount=move: this filesystem leaves the directory in one
+		// step, with its submounts, so that whatever keeps opening files
+		// there finds none; its users are then signalled and it is
+		// unmounted where it went. A stop cut short after the move finds
+		// it there next time, as the anchor's does.
+		moved := mount.MovedPath(c.fs.Dir)
+		if found := c.fs.Find(ctx, tab, true); found.Mine != nil {
+			if _, err := mount.MoveAside(c.fs.Dir); err != nil {
+				e.Log.Warnf("%v: unmounting in place", err)
+			} else {
+				e.Log.Infof("moved %s to %s", c.fs.Dir, moved)
+				var err error
+				if tab, err = mount.ReadTable(); err != nil {
+					return ocf.Errorf(ocf.ErrGeneric, "%v", err)
+				}
+			}
+		}
+		dirs = []string{moved, c.fs.Dir}
+	}
+	unmounted := false
+	for _, dir := range dirs {
+		fs := c.fs
+		fs.Dir = dir
+		did, t, err := unmountAll(ctx, e, c, fs, tab)
+		if err != nil {
+			return err
+		}
+		unmounted, tab = unmounted || did, t
 	}
 	if !unmounted {
 		if o := tab.At(c.fs.Dir); o != nil {
@@ -71,4 +79,42 @@ func stop(ctx context.Context, e *ocf.Env, c *resource) error {
 		}
 	}
 	return nil
+}
+
+// unmountAll unmounts what StopPlan finds for fs, starting over while
+// something was mounted again meanwhile. It reports whether it unmounted
+// anything and the table as it left it.
+func unmountAll(ctx context.Context, e *ocf.Env, c *resource, fs mount.FS, tab mount.Table) (bool, mount.Table, error) {
+	signals := c.signals
+	opts := mount.UnmountOptions{
+		Force:     c.force,
+		ForceFlag: mount.IsNetwork(c.fs.FSType),
+		Log:       e.Log.Infof,
+		Signals:   &signals,
+		PS:        c.forceOpts.PS,
+	}
+	if c.fastStop {
+		opts.Budget = fastStopBudget
+	}
+	unmounted := false
+	for round := 0; ; round++ {
+		plan := fs.StopPlan(ctx, tab)
+		if len(plan) == 0 {
+			return unmounted, tab, nil
+		}
+		if round == stopRounds {
+			return unmounted, tab, ocf.Errorf(ocf.ErrGeneric, "%s is still mounted on %s after %d rounds of unmounting", plan[len(plan)-1].Source, fs.Dir, stopRounds)
+		}
+		for _, t := range plan {
+			e.Log.Infof("unmounting %s (%s, %s)", t.Mountpoint, t.Source, t.FSType)
+			if err := mount.Unmount(ctx, t, opts); err != nil {
+				return unmounted, tab, ocf.Errorf(ocf.ErrGeneric, "%v", err)
+			}
+		}
+		unmounted = true
+		var err error
+		if tab, err = mount.ReadTable(); err != nil {
+			return unmounted, tab, ocf.Errorf(ocf.ErrGeneric, "%v", err)
+		}
+	}
 }
