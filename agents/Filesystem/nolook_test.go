@@ -71,7 +71,7 @@ func TestNothingLooksAtTheMount(t *testing.T) {
 			}
 			code := ocf.Success
 			if tc.p["stack"] != "" {
-				code = ocf.NotRunning
+				code = ocf.ErrGeneric // another filesystem on the directory
 			}
 			for _, action := range []string{"monitor", "stop"} {
 				pp := p

@@ -13,7 +13,8 @@ import (
 )
 
 // TestStopUnmountsOursUnderAForeignMount: a tmpfs mounted over the
-// filesystem makes the monitor say "not running", and then the stop must
+// filesystem makes the recurring monitor fail (another filesystem is on the
+// directory, as the newest anchor says), and then the stop must
 // still take the filesystem away: left mounted, the shared disk would be
 // mounted on the other node as well.
 func TestStopUnmountsOursUnderAForeignMount(t *testing.T) {
@@ -32,7 +33,7 @@ func TestStopUnmountsOursUnderAForeignMount(t *testing.T) {
 	mounttest.Mount(t, "-t", "tmpfs", "ocfkit-above", above)
 	h := mounttest.Hold(t, mounttest.HoldCwd, dir)
 
-	expect(t, p.With("OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.NotRunning)
+	expect(t, p.With("OCF_RESKEY_CRM_meta_interval", "10000"), "monitor", ocf.ErrGeneric)
 	expect(t, p, "stop", ocf.Success)
 	for _, d := range []string{above, below, dir} {
 		assert.False(t, mounttest.Mounted(t, d), "%s is still mounted", d)
