@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/ocfkit/ocfkit/ocf"
@@ -87,7 +88,19 @@ func (in *resource) check(ctx context.Context, e *ocf.Env) error {
 			return nil
 		}
 	}
-	return ocf.Errorf(ocf.ErrGeneric, "Failed to access httpd status page: %v", err)
+	return ocf.Errorf(ocf.ErrGeneric, "Failed to access httpd status page: %v%s", err, in.statusHint(err))
+}
+
+// statusHint explains a 404 from the status page when the configuration
+// loads modules but not mod_status. The anchor enables the module itself
+// on Debian (a2enmod status); ocfkit never changes the system's
+// configuration, so it names the command instead.
+func (in *resource) statusHint(err error) string {
+	var se *httpd.StatusError
+	if !errors.As(err, &se) || se.Code != 404 || in.conf == nil || !in.conf.StatusModuleMissing() {
+		return ""
+	}
+	return " (mod_status is not loaded by " + in.conf.File + ": enable it with \"a2enmod status\" on Debian, or a \"LoadModule status_module\" line)"
 }
 
 // check10 is the depth-10 test: testconffile, else testurl and testregex10.

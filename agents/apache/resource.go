@@ -104,9 +104,20 @@ func loadConfig(e *ocf.Env) (*resource, error) {
 		return nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
 	bin := p.HTTPD
+	if !isExecutable(bin) && p.HTTPDSet {
+		// The anchor falls back to the httpd it finds (find_httpd_prog)
+		// and says which: an httpd parameter written for another
+		// distribution (/usr/sbin/httpd on Debian) still runs the server.
+		if found := firstExisting(httpdList, true); isExecutable(found) {
+			if e.Action != "monitor" {
+				e.Log.Warnf("httpd %s not found or is not an executable: using %s", bin, found)
+			}
+			bin = found
+		}
+	}
 	if !isExecutable(bin) {
 		if p.HTTPDSet {
-			return nil, ocf.Errorf(ocf.ErrInstalled, "HTTPD %s not found or is not an executable", bin)
+			return nil, ocf.Errorf(ocf.ErrInstalled, "HTTPD %s not found or is not an executable, and none of %s is", p.HTTPD, strings.Join(httpdList, ", "))
 		}
 		return nil, ocf.Errorf(ocf.ErrInstalled, "apache httpd program not found (looked for %s)", strings.Join(httpdList, ", "))
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/user"
@@ -38,17 +39,20 @@ func start(ctx context.Context, e *ocf.Env, in *resource) error {
 	for _, err := range in.env.ApplyProcess() {
 		e.Log.Warnf("envfiles: %v", err)
 	}
+	errLog := httpd.MarkLog(in.conf.ErrorLog)
 	if err := in.server.Start(ctx); err != nil {
 		var ee *httpd.ExitError
 		if !errors.As(err, &ee) {
 			return ocf.Errorf(ocf.ErrGeneric, "running %s: %v", in.server.Binary, err)
 		}
-		// Tell a configuration httpd refuses (not worth retrying anywhere)
-		// from a failure of this node (a port in use, say).
+		// A configuration httpd refuses is this node's problem (the file
+		// is per node and may be broken here only): 1 with httpd's own
+		// words, so that Pacemaker tries another node, not 6, which
+		// would stop the resource everywhere.
 		if cerr := in.server.ConfigTest(ctx); cerr != nil {
-			return refused(cerr)
+			return ocf.Errorf(ocf.ErrGeneric, "%s", reasonOf(refused(cerr)))
 		}
-		return ocf.Errorf(ocf.ErrGeneric, "httpd failed to start: %s", ee.Output)
+		return ocf.Errorf(ocf.ErrGeneric, "httpd failed to start: %s", startFailure(ee, errLog, in.conf.ErrorLog))
 	}
 
 	// Keep a quarter of the time to stop a server that never came up.
@@ -73,7 +77,10 @@ func start(ctx context.Context, e *ocf.Env, in *resource) error {
 			telling = last
 		}
 		if len(httpd.InstancePids(in.server.Binary, in.server.ConfigFile)) == 0 {
-			return ocf.Errorf(ocf.ErrGeneric, "httpd exited right after starting; see its ErrorLog (%v)", last)
+			if said := errLog.Since(); said != "" {
+				return ocf.Errorf(ocf.ErrGeneric, "httpd exited right after starting: %s", said)
+			}
+			return ocf.Errorf(ocf.ErrGeneric, "httpd exited right after starting and wrote nothing to %s (%v)", logName(in.conf.ErrorLog), last)
 		}
 		select {
 		case <-checkCtx.Done():
@@ -120,4 +127,33 @@ func (in *resource) prepareDirs() error {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
+}
+
+// startFailure is why httpd refused to start: what it printed, else what
+// it wrote to its error log meanwhile (once the log is open, httpd reports
+// there: a missing mime.types, say), never nothing.
+func startFailure(ee *httpd.ExitError, errLog httpd.LogMark, path string) string {
+	if ee.Output != "" {
+		return ee.Output
+	}
+	if said := errLog.Since(); said != "" {
+		return said
+	}
+	return fmt.Sprintf("it exited with status %d and wrote nothing to stderr or %s", ee.Code, logName(path))
+}
+
+func logName(path string) string {
+	if path == "" {
+		return "an error log file"
+	}
+	return path
+}
+
+// reasonOf is the text of an ocf error, without its code.
+func reasonOf(err error) string {
+	var oe *ocf.Error
+	if errors.As(err, &oe) {
+		return oe.Reason
+	}
+	return err.Error()
 }

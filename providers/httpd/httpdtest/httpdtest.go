@@ -43,6 +43,9 @@ type Options struct {
 	MPM           string // event (default) or prefork
 	IncludeStatus bool   // put the status location in an included conf.d/*.conf
 	IPv6          bool   // listen on [::1] instead of 127.0.0.1
+	// NoStatusModule leaves mod_status out (its location stays: the
+	// status page then answers 404).
+	NoStatusModule bool
 }
 
 // Server is one written configuration.
@@ -115,7 +118,10 @@ func (s *Server) config(t testing.TB, o Options) string {
 		s.PidFile = filepath.Join(s.Dir, "run", "httpd.pid")
 		fmt.Fprintf(&b, "PidFile %s\n", s.PidFile)
 	}
-	mods := []string{"mpm_" + mpm, "authz_core", "authz_host", "dir", "status"}
+	mods := []string{"mpm_" + mpm, "authz_core", "authz_host", "dir"}
+	if !o.NoStatusModule {
+		mods = append(mods, "status")
+	}
 	if o.TLS {
 		mods = append(mods, "ssl", "socache_shmcb")
 	}
