@@ -21,12 +21,13 @@ func TestEnvfilesSkipNonRegular(t *testing.T) {
 	ts, p := rvServer(t, httpdtest.Options{Extra: "DocumentRoot ${OCFKIT_DOCROOT}\n"})
 	env := filepath.Join(t.TempDir(), "envvars")
 	require.NoError(t, os.WriteFile(env, []byte("export OCFKIT_DOCROOT="+ts.Dir+"/htdocs\n"), 0o644))
-	q := p.With("envfiles", "/dev/null "+t.TempDir()+" "+env, "HA_debug", "1")
+	dir := t.TempDir()
+	q := p.With("envfiles", "/dev/null "+dir+" "+env, "HA_debug", "1", "HA_DEBUGLOG", p["HA_LOGFILE"])
 	rvExpect(t, q, "validate-all", ocf.Success)
 	rvExpect(t, q, "start", ocf.Success)
 	t.Cleanup(func() { rvExpect(t, q, "stop", ocf.Success) })
 	rvExpect(t, q.With(recurring, "10000"), "monitor", ocf.Success)
-	assert.Contains(t, rvLog(t, q), "/dev/null is not a regular file: skipped")
+	assert.Contains(t, rvLog(t, q), dir+" is not a regular file: skipped")
 }
 
 // A configuration httpd refuses fails the start on this node only (1, not
