@@ -34,8 +34,10 @@ must be writable by root, which NFS root_squash prevents).
 On stop, whatever is stacked on the directory is unmounted, topmost first, down to
 this filesystem, each mount after its submounts, deepest first; only a mount that is
 provably another filesystem is left alone. Processes that keep a mount busy are
-found by scanning /proc and, unless force_unmount is false, get SIGTERM for the
-first half of the remaining stop time and SIGKILL for the rest. The agent itself,
+found by scanning /proc and, unless force_unmount is false, get term_signals (SIGTERM)
+for the first half of the remaining stop time and kill_signals (SIGKILL) for the rest,
+again every signal_delay. With force_unmount=move the mount is first moved aside.
+A network filesystem's start orders Pacemaker after remote-fs.target where systemd runs. The agent itself,
 its parents and the cluster daemons are never signalled. Neither stop nor the depth-0
 monitor looks at anything on the mount, so a dead NFS server does not hang them.`,
 	Params:   declared,
