@@ -78,9 +78,6 @@ func (e *Env) Environ() []string {
 // anchor's [ -f "$f" ] skips silently: a note says so.
 func (e *Env) SourceFiles(paths []string) error {
 	for _, p := range paths {
-		if p == os.DevNull {
-			continue // ". /dev/null" sets nothing, as in the shell
-		}
 		data, err := readRegular(p)
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) || errors.Is(err, os.ErrPermission) {
