@@ -110,6 +110,15 @@ func TestDifferential(t *testing.T) {
 		{Name: "another device: stop", Params: p, Actions: []string{"stop"}, Setup: mountOn(devB, dir), State: mounted(dir), Teardown: clean(dir),
 			Want: []int{ocf.Success}, Differs: "the anchor unmounts the other filesystem; ocfkit leaves it, as the newest upstream"},
 
+		{Name: "another tmpfs on the directory: probe", Params: kvs{"device": "ocfkit-ours", "directory": dir, "fstype": "tmpfs"}, Actions: []string{"monitor"},
+			Setup: func(t testing.TB, _ diff.Agent) { os.MkdirAll(dir, 0o755); mounttest.Mount(t, "-t", "tmpfs", "ocfkit-theirs", dir) },
+			Teardown: clean(dir), Want: []int{ocf.NotRunning},
+			Differs: "for a filesystem without a block device the anchor takes any mount on the directory for its own (0); ocfkit compares the source"},
+		{Name: "bind mount lifecycle", Params: kvs{"device": cwd, "directory": dir, "fstype": "none", "options": "bind"},
+			Actions: []string{"start", "monitor", "stop", "monitor"}, State: mounted(dir), Teardown: clean(dir), Want: []int{0, 0, 0, 7}},
+		{Name: "tmpfs lifecycle", Params: kvs{"device": "ocfkit-tmp", "directory": dir, "fstype": "tmpfs", "options": "size=1m"},
+			Actions: []string{"start", "monitor", "stop", "monitor"}, State: mounted(dir), Teardown: clean(dir), Want: []int{0, 0, 0, 7}},
+
 		// Busy mounts and force_unmount spellings.
 		named("busy, force_unmount=true", holder("true")),
 		named("busy, force_unmount=safe", holder("safe")),
