@@ -111,7 +111,10 @@ func TestDifferential(t *testing.T) {
 			Want: []int{ocf.Success}, Differs: "the anchor unmounts the other filesystem; ocfkit leaves it, as the newest upstream"},
 
 		{Name: "another tmpfs on the directory: probe", Params: kvs{"device": "ocfkit-ours", "directory": dir, "fstype": "tmpfs"}, Actions: []string{"monitor"},
-			Setup: func(t testing.TB, _ diff.Agent) { os.MkdirAll(dir, 0o755); mounttest.Mount(t, "-t", "tmpfs", "ocfkit-theirs", dir) },
+			Setup: func(t testing.TB, _ diff.Agent) {
+				os.MkdirAll(dir, 0o755)
+				mounttest.Mount(t, "-t", "tmpfs", "ocfkit-theirs", dir)
+			},
 			Teardown: clean(dir), Want: []int{ocf.NotRunning},
 			Differs: "for a filesystem without a block device the anchor takes any mount on the directory for its own (0); ocfkit compares the source"},
 		{Name: "bind mount lifecycle", Params: kvs{"device": cwd, "directory": dir, "fstype": "none", "options": "bind"},
