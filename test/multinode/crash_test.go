@@ -22,6 +22,10 @@ import (
 func TestCrashedRunCleanedUp(t *testing.T) {
 	testenv.NeedRoot(t)
 	testenv.NeedCmd(t, "corosync")
+	// The lock is held from before the victim starts until this test ends:
+	// released at the victim's death, it would let another package's
+	// cluster test start beside the leftovers and refuse to run.
+	testenv.LockSystem(t)
 	cmd := exec.Command(os.Args[0], "-test.run", "^TestHelperHoldCluster$", "-test.v")
 	cmd.Env = append(os.Environ(), "OCFKIT_MULTINODE_HELPER=1")
 	out, err := cmd.StdoutPipe()
@@ -61,7 +65,7 @@ func TestCrashedRunCleanedUp(t *testing.T) {
 		assert.NotZero(t, startTime(pid), "the killed test's node %d still runs", pid)
 	}
 
-	c := Start(t, Options{Nodes: 2, Token: time.Second})
+	c := Start(t, Options{Nodes: 2, Token: time.Second, lockHeld: true})
 	for pid, start := range rec.Inits {
 		assert.NotEqual(t, start, startTime(pid), "the left node (pid %d) was stopped", pid)
 	}
@@ -75,7 +79,7 @@ func TestHelperHoldCluster(t *testing.T) {
 	if os.Getenv("OCFKIT_MULTINODE_HELPER") != "1" {
 		t.Skip("run by TestCrashedRunCleanedUp")
 	}
-	Start(t, Options{Nodes: 2, Token: time.Second})
+	Start(t, Options{Nodes: 2, Token: time.Second, lockHeld: true}) // the parent holds it
 	os.Stdout.WriteString("HELPER UP " + testenv.BinDir() + "\n")
 	time.Sleep(10 * time.Minute)
 }

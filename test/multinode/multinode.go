@@ -47,6 +47,11 @@ type Options struct {
 	// and before Corosync starts: the place to open the node's own
 	// services with Node.Listen (a metadata server at 169.254.169.254).
 	OnBoot func(n *Node) error
+
+	// lockHeld: the caller already holds testenv.LockSystem for this
+	// cluster (the crash test holds it across its victim's life and death,
+	// so that no other package's cluster starts beside the leftovers).
+	lockHeld bool
 }
 
 // Cluster is a running multinode test cluster.
@@ -105,7 +110,9 @@ func Start(t testing.TB, o Options) *Cluster {
 	for _, a := range o.Agents {
 		bins[a] = testenv.BuildAgent(t, a)
 	}
-	testenv.LockSystem(t)
+	if !o.lockHeld {
+		testenv.LockSystem(t)
+	}
 	if !one.TryLock() {
 		t.Fatal("multinode: this test process already runs a cluster")
 	}

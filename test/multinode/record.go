@@ -72,18 +72,62 @@ func cleanLeftovers(logf func(string, ...any)) error {
 	}
 	logf("multinode: cleaning up a cluster left behind by pid %d", r.Owner)
 	if r.Boot == bootID() {
+		// Every process of a node's PID namespace is killed, not only its
+		// init: the kernel's own teardown of a namespace whose init died
+		// can take seconds, and the daemons it has not reaped yet would
+		// make the next harness (this one or the single-node one) refuse
+		// to start beside them.
+		var members []int
 		for pid, start := range r.Inits {
 			if startTime(pid) == start {
-				syscall.Kill(pid, syscall.SIGKILL)
+				members = append(members, pidNSMembers(pid)...)
 			}
 		}
-		for pid, start := range r.Inits {
-			for i := 0; i < 100 && startTime(pid) == start; i++ {
+		for _, pid := range members {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for _, pid := range members {
+			for startTime(pid) != 0 && time.Now().Before(deadline) {
 				time.Sleep(20 * time.Millisecond)
 			}
 		}
+		if left := alive(members); len(left) > 0 {
+			return fmt.Errorf("processes of a crashed run's nodes outlive SIGKILL: %v", left)
+		}
 	}
 	return removeShared(r.Dir)
+}
+
+// pidNSMembers lists init and every process that shares its PID namespace.
+func pidNSMembers(init int) []int {
+	ns, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", init))
+	if err != nil {
+		return []int{init}
+	}
+	out := []int{init}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == init {
+			continue
+		}
+		if l, err := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", pid)); err == nil && l == ns {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// alive is the subset of pids that still run (zombies excluded).
+func alive(pids []int) []int {
+	var out []int
+	for _, pid := range pids {
+		if startTime(pid) != 0 {
+			out = append(out, pid)
+		}
+	}
+	return out
 }
 
 // removeShared deletes the named namespaces and the run directory.
