@@ -24,7 +24,7 @@ func (p Polling) delay(n int) time.Duration {
 	return min(pollDelay(n), m)
 }
 
-// SetPower drives droplet id to off (on=false: the power_off action, a hard
+// SetPower drives droplet d (as the caller last read it) to off (on=false: the power_off action, a hard
 // power cut, never a shutdown) or on (power_on), and returns once the API
 // reports the droplet in that state: status "off", or "active". It reports
 // already=true when the droplet was in that state at the first look.
@@ -33,16 +33,18 @@ func (p Polling) delay(n int) time.Duration {
 // errored is posted again, a pending event (422) is waited out, and API
 // failures are retried by the client, all until ctx ends. Without the
 // API's word that the droplet is in the state asked for, it fails.
-func (c *Client) SetPower(ctx context.Context, id int, on bool, p Polling) (already bool, err error) {
+func (c *Client) SetPower(ctx context.Context, d Droplet, on bool, p Polling) (already bool, err error) {
+	id := d.ID
 	want, action := DropletOff, PowerOff
 	if on {
 		want, action = DropletActive, PowerOn
 	}
 	var last error
 	for round := 1; ; round++ {
-		d, err := c.Droplet(ctx, id)
-		if err != nil {
-			return false, orLast(err, last)
+		if round > 1 {
+			if d, err = c.Droplet(ctx, id); err != nil {
+				return false, orLast(err, last)
+			}
 		}
 		if d.Status == want {
 			return round == 1, nil

@@ -193,24 +193,21 @@ func (p Polling) delay(n int) time.Duration {
 	return m
 }
 
-// SetPower drives the instance to STOPPED (on=false, with STOP: an
+// SetPower drives instance in (as the caller last read it) to STOPPED (on=false, with STOP: an
 // immediate power off, never SOFTSTOP) or RUNNING (START), and returns
 // once GetInstance reports that state. already is true when it was in
 // that state at the first look. A TERMINATED instance counts as stopped:
 // it cannot run again. Transitional states are polled through; an action
 // refused with 409 (the instance is busy) is retried by the client; all
 // within ctx. Without the API's word, it fails.
-func (c *Client) SetPower(ctx context.Context, id string, on bool, p Polling) (already bool, err error) {
+func (c *Client) SetPower(ctx context.Context, in *ComputeInstance, on bool, p Polling) (already bool, err error) {
+	id := str(in.ID)
 	want, action := InstanceStopped, ActionStop
 	if on {
 		want, action = InstanceRunning, ActionStart
 	}
 	reached := func(in *ComputeInstance) bool {
 		return in.LifecycleState == want || !on && in.LifecycleState == InstanceTerminated
-	}
-	in, err := c.GetInstance(ctx, id)
-	if err != nil {
-		return false, err
 	}
 	if reached(in) {
 		return true, nil
