@@ -182,6 +182,15 @@ func (a *Agent) Run(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	if !o.IsSet("plug") && nodename != "" {
 		o.set("plug", nodename)
 	}
+	switch action {
+	case "list", "list-status", "monitor", "validate-all":
+	default:
+		if strings.TrimSpace(o.Get("plug")) == "" {
+			log.Errorf("Failed: You have to enter plug number or machine identification")
+			log.Errorf("Please use '-h' for usage")
+			return ExitFailure
+		}
+	}
 	dev, err := a.Open(o, log, red.add)
 	if err != nil {
 		log.Errorf("%v", err)
