@@ -87,8 +87,7 @@ type instanceResponse struct {
 // ListInstances lists the instances of a compartment (with displayName, only
 // those with that display name), following opc-next-page.
 func (c *Client) ListInstances(ctx context.Context, compartment, displayName string) ([]ComputeInstance, error) {
-	limit := 1000
-	req := listInstancesRequest{CompartmentID: &compartment, DisplayName: opt(displayName), Limit: &limit}
+	req := listInstancesRequest{CompartmentID: &compartment, DisplayName: opt(displayName)}
 	var all []ComputeInstance
 	for pages := 1; ; pages++ {
 		var resp listInstancesResponse

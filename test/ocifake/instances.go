@@ -49,6 +49,24 @@ type instanceState struct {
 	lifecycle string   // "" is RUNNING
 	actions   []string // actions posted, in order
 	gen       int      // bumped by every action, so a late timer does not undo a newer one
+	display   string   // displayName when it differs from the name the fake knows it by
+}
+
+func (in *Instance) displayName() string {
+	if in.power.display != "" {
+		return in.power.display
+	}
+	return in.Name
+}
+
+// SetDisplayName renames the instance as the API shows it (the fake keeps
+// knowing it by name): two instances may share a display name.
+func (f *Fake) SetDisplayName(name, display string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if in := f.instances[name]; in != nil {
+		in.power.display = display
+	}
 }
 
 func (s *instanceState) state() string {
@@ -131,7 +149,7 @@ func (f *Fake) instanceJSON(in *Instance) instanceJSON {
 	return instanceJSON{
 		AvailabilityDomain: in.AD, CompartmentID: f.opt.Tenancy,
 		DefinedTags: map[string]map[string]any{}, FreeformTags: map[string]string{},
-		DisplayName: in.Name, ID: in.ID, LifecycleState: in.power.state(),
+		DisplayName: in.displayName(), ID: in.ID, LifecycleState: in.power.state(),
 		Region: f.opt.Region, Shape: "VM.Standard.E4.Flex", TimeCreated: "2024-01-15T10:00:00.000Z",
 	}
 }
@@ -212,7 +230,7 @@ func (f *Fake) listInstances(w http.ResponseWriter, r *http.Request) {
 	name, state := q.Get("displayName"), q.Get("lifecycleState")
 	all := make([]*Instance, 0, len(f.instances))
 	for _, in := range f.instances {
-		if (name == "" || in.Name == name) && (state == "" || in.power.state() == state) {
+		if (name == "" || in.displayName() == name) && (state == "" || in.power.state() == state) {
 			all = append(all, in)
 		}
 	}
