@@ -318,6 +318,13 @@ func (r *runner) do(action string) int {
 	}
 	switch action {
 	case "status":
+		if status == Unknown {
+			// In transition (stopping, starting) or a state that is
+			// neither: fencing.py fails a status it cannot call on or off.
+			r.log.Errorf("%s is neither on nor off", strings.Join(plugs, r.o.Get("plug_separator")))
+			r.log.Errorf("Failed: Unable to obtain correct plug status or plug is not available")
+			return ExitFailure
+		}
 		fmt.Fprintf(r.out, "Status: %s\n", status)
 		if status == Off {
 			return ExitOff

@@ -100,6 +100,7 @@ func newDevice() *fakeDevice {
 	return &fakeDevice{machines: map[string]*Target{
 		"node1": {Name: "node1", ID: "101", State: On},
 		"node2": {Name: "node2", ID: "102", State: Off},
+		"node3": {Name: "node3", ID: "103", State: Unknown},
 	}}
 }
 
@@ -153,6 +154,8 @@ func TestActionsStdin(t *testing.T) {
 		{"multiple plugs", "action=status\nport=node1,node2\n", 0, "Status: ON\n", []string{"find node1", "find node2"}},
 		{"meta-data alias", "action=meta-data\n", 0, "", nil},
 		{"upper case action", "action=STATUS\nport=node2\n", 2, "Status: OFF\n", []string{"find node2"}},
+		{"status in transition fails", "action=status\nport=node3\n", 1, "", []string{"find node3"}},
+		{"off from a transition", "action=off\nport=node3\n", 0, "Success: Powered OFF\n", []string{"find node3", "power node3 off"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d := newDevice()

@@ -154,6 +154,9 @@ func TestListPagesAndNamesFirst(t *testing.T) {
 	c.Fake.SetDropletStatus(node2, "new")
 	r = run(t, c.stdin("action=list-status"))
 	assert.Contains(t, r.stdout, "node2,1002,UNKNOWN\n")
+	r = run(t, c.stdin("action=status", "port=node2"))
+	assert.Equal(t, 1, r.code, "a droplet being created is neither on nor off")
+	assert.Contains(t, r.stderr, "Unable to obtain correct plug status")
 	assert.Empty(t, c.Fake.DropletActions(node1), "list touches nothing")
 }
 
