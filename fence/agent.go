@@ -79,10 +79,22 @@ type Agent struct {
 	// value to redact from every later line. An error is a configuration
 	// problem (validate-all fails on it).
 	Open func(o *Options, log *Logger, secret func(string)) (Device, error)
+
+	watchdog func(time.Duration) // armed by Main once the options are known
 }
 
-// Main runs the agent as a process.
+// Main runs the agent as a process. A watchdog ends it with exit 1 should
+// anything outlive the longest the action may take (the delay and every
+// phase's power_timeout, plus a margin): the fencer then sees a failure it
+// can act on rather than an agent that hangs until it is killed.
 func (a *Agent) Main() {
+	a.watchdog = func(d time.Duration) {
+		time.AfterFunc(d, func() {
+			fmt.Fprintf(os.Stderr, "%s ERROR: Failed: the action did not finish within %s\n",
+				time.Now().Format("2006-01-02 15:04:05,000"), d)
+			os.Exit(ExitFailure)
+		})
+	}
 	os.Exit(a.Run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -204,6 +216,11 @@ func (a *Agent) Run(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		return ExitOK
 	}
 	r := &runner{a: a, o: o, log: log, dev: dev, out: stdout}
+	if a.watchdog != nil {
+		// find, off, and on with its retries, each within power_timeout.
+		phases := 3 + max(r.o.Int("retry_on"), 1)
+		a.watchdog(time.Duration(max(o.Int("delay"), 0))*time.Second + time.Duration(phases)*r.timeout() + 10*time.Second)
+	}
 	return r.do(action)
 }
 
