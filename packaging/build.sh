@@ -101,9 +101,17 @@ about="ocfkit provides Pacemaker resource agents as small static binaries, used 
 ocf:ocfkit:<agent>. They keep the parameter names and defaults of the agents
 they replace, so switching is a change of provider, and their hot path forks
 nothing. A manual page per agent, ocf_ocfkit_<agent>(7), is generated from
-the agent's meta-data. The fence agents for DigitalOcean and OCI
-(fence_digitalocean, fence_oci) are in /usr/sbin, with pages in section 8."
-contains="Agents in this package: ${agents[*]}."
+the agent's meta-data. The fence agents fence_digitalocean and fence_oci
+are in /usr/sbin, with manual pages in section 8."
+ocf=() fence=()
+for a in "${agents[@]}"; do
+	case $a in fence_*) fence+=("$a") ;; *) ocf+=("$a") ;; esac
+done
+contains="Agents in this package: ${ocf[*]}."
+if [ ${#fence[@]} -gt 0 ]; then
+	contains="$contains
+Fence agents: ${fence[*]}."
+fi
 describe() { # FORMAT
 	if [ "$1" = deb ]; then
 		printf '%s\n%s\n.\n%s' "$summary" "$about" "$contains"

@@ -123,7 +123,10 @@ func TestDebContents(t *testing.T) {
 			assert.Empty(t, field("Pre-Depends"))
 			desc := field("Description")
 			assert.True(t, strings.HasPrefix(desc, "OCF resource agents for Pacemaker"), desc)
-			assert.Contains(t, desc, "Agents in this package: "+strings.Join(b.agents, " ")+".")
+			assert.Contains(t, desc, "Agents in this package: "+strings.Join(b.ocf, " ")+".")
+			if len(b.fence) > 0 {
+				assert.Contains(t, desc, "Fence agents: "+strings.Join(b.fence, " ")+".")
+			}
 
 			// No maintainer scripts: nothing can fail an install or removal.
 			ctrl := exec.Command("sh", "-c", `dpkg-deb --ctrl-tarfile "$1" | tar -t`, "sh", deb)
