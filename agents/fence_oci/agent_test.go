@@ -231,9 +231,14 @@ func TestBadInput(t *testing.T) {
 	c.f.AddInstance("twin-b")
 	c.f.SetDisplayName("twin-a", "twin")
 	c.f.SetDisplayName("twin-b", "twin")
+	open := filepath.Join(t.TempDir(), "config")
+	b, err := os.ReadFile(c.config)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(open, b, 0o644))
 	for _, tc := range []struct {
 		name, stdin, want string
 	}{
+		{"config file others may read", "auth=api_key\nconfig_file=" + open + "\napi_endpoint=" + c.url + "\naction=off\nport=node1\n", "has mode 0644"},
 		{"missing config file", "auth=api_key\nconfig_file=/nonexistent/config\napi_endpoint=" + c.url + "\naction=off\nport=node1\n", "config_file /nonexistent/config"},
 		{"unknown plug", c.stdin("action=off", "port=node9"), `"node9": no such instance`},
 		{"unknown OCID", c.stdin("action=off", "port=ocid1.instance.oc1.iad.nothere"), "no such instance"},

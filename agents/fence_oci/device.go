@@ -26,6 +26,9 @@ type device struct {
 // open loads the credentials and works out the endpoint, without the
 // network and without any metadata service.
 func open(o *fence.Options, log *fence.Logger, secret func(string)) (fence.Device, error) {
+	// Every key, pass phrase, token and signature the provider reads or
+	// derives is redacted from every line from now on.
+	oci.OnSecret = secret
 	var (
 		creds   oci.Credentials
 		region  = o.Get("region")

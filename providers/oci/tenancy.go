@@ -1,12 +1,14 @@
 package oci
 
-// Tenancy is the tenancy OCID of the API key's profile ("" if the file
-// has none): the root compartment, where a fence agent looks for
-// instances unless told otherwise.
+import "strings"
+
+// Tenancy is the tenancy OCID of the API key's profile ("" for a session
+// token): the root compartment, where a fence agent looks for instances
+// unless told otherwise. The key id is tenancy/user/fingerprint.
 func (k *APIKey) Tenancy() string {
-	t, err := k.provider.TenancyOCID()
-	if err != nil {
+	if strings.HasPrefix(k.keyID, "ST$") {
 		return ""
 	}
+	t, _, _ := strings.Cut(k.keyID, "/")
 	return t
 }
