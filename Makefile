@@ -2,18 +2,25 @@
 #   make            static agents in bin/
 #   make test       everything CI runs (installs test/packages.txt as root)
 #   make bench      each agent against its anchor, side by side
-#   make install    agents into $(DESTDIR)$(OCFDIR)/resource.d/ocfkit
+#   make install    agents into $(DESTDIR)$(OCFDIR)/resource.d/ocfkit, fence
+#                   agents (fence_*) into $(DESTDIR)$(SBINDIR) with man pages
 #   make packages   .deb and .rpm in dist/
 #   make demo       the seed clusters failing over between two Pacemaker nodes,
 #                   then on a single node (as root)
 
 PREFIX  ?= /usr
 OCFDIR  ?= $(PREFIX)/lib/ocf
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 GO      ?= go
 VERSION ?= $(shell packaging/version.sh 2>/dev/null || echo 0.0.0~dev)
 AGENTS  := $(notdir $(patsubst %/,%,$(dir $(wildcard agents/*/main.go))))
-LDFLAGS := -s -w -X github.com/ocfkit/ocfkit/ocf.Version=$(VERSION)
+# Fence agents speak the fence-agents protocol and live where Pacemaker's
+# fencer looks for them (/usr/sbin); the others are OCF resource agents.
+FENCE_AGENTS := $(filter fence_%,$(AGENTS))
+OCF_AGENTS   := $(filter-out fence_%,$(AGENTS))
+LDFLAGS := -s -w -X github.com/ocfkit/ocfkit/ocf.Version=$(VERSION) -X github.com/ocfkit/ocfkit/fence.Version=$(VERSION)
 # urfave/cli's man/markdown generator drags in blackfriday, whose init alone
 # costs ~0.8 ms on every invocation: agents never need it. Nor HTTP/2: the
 # apache check talks to a local server, and the cloud APIs speak HTTP/1.1;
@@ -64,11 +71,16 @@ bench: build
 
 install: build
 	install -d -m 0755 $(DESTDIR)$(OCFDIR)/resource.d/ocfkit
-	install -m 0755 $(addprefix bin/,$(AGENTS)) $(DESTDIR)$(OCFDIR)/resource.d/ocfkit/
+	install -m 0755 $(addprefix bin/,$(OCF_AGENTS)) $(DESTDIR)$(OCFDIR)/resource.d/ocfkit/
+	install -d -m 0755 $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(addprefix bin/,$(FENCE_AGENTS)) $(DESTDIR)$(SBINDIR)/
+	$(GO) run ./packaging/genman -o $(DESTDIR)$(MANDIR)/man8 -version $(VERSION) $(addprefix bin/,$(FENCE_AGENTS))
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(OCFDIR)/resource.d/ocfkit/,$(AGENTS))
+	rm -f $(addprefix $(DESTDIR)$(OCFDIR)/resource.d/ocfkit/,$(OCF_AGENTS))
 	-rmdir $(DESTDIR)$(OCFDIR)/resource.d/ocfkit
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(FENCE_AGENTS))
+	rm -f $(addsuffix .8,$(addprefix $(DESTDIR)$(MANDIR)/man8/,$(FENCE_AGENTS)))
 
 # dist/ is cleared first so SHA256SUMS lists exactly what is there.
 packages:

@@ -4,8 +4,10 @@
 #   packaging/build.sh [OUTDIR]        (default OUTDIR: dist)
 #
 # Every agents/<name> that is a main package becomes
-# /usr/lib/ocf/resource.d/ocfkit/<name>, cross-built static for each of
-# ARCHS (default "amd64 arm64"); its manual page comes from its meta-data.
+# /usr/lib/ocf/resource.d/ocfkit/<name> (a fence agent, agents/fence_*,
+# becomes /usr/sbin/<name>), cross-built static for each of ARCHS (default
+# "amd64 arm64"); its manual page (section 7, fence agents 8) comes from
+# its meta-data.
 # OUTDIR receives one .deb and one .rpm per architecture and SHA256SUMS.
 #
 # Environment: ARCHS, OCFKIT_VERSION (else packaging/version.sh),
@@ -61,8 +63,13 @@ build_agents() { # GOARCH DIR
 	for a in "${agents[@]}"; do pkgs+=("./agents/$a"); done
 	mkdir -p "$2"
 	CGO_ENABLED=0 GOOS=linux GOARCH=$1 go build -trimpath -tags "$tags" \
-		-ldflags "-s -w -X github.com/ocfkit/ocfkit/ocf.Version=$version" \
+		-ldflags "-s -w -X github.com/ocfkit/ocfkit/ocf.Version=$version -X github.com/ocfkit/ocfkit/fence.Version=$version" \
 		-o "$2/" "${pkgs[@]}"
+	# Fence agents go to /usr/sbin, where Pacemaker's fencer looks.
+	mkdir -p "$2/sbin"
+	for a in "${agents[@]}"; do
+		case $a in fence_*) mv "$2/$a" "$2/sbin/$a" ;; esac
+	done
 }
 
 # The pages are the same for every architecture: generate them once from
@@ -70,8 +77,15 @@ build_agents() { # GOARCH DIR
 host=$(go env GOHOSTARCH)
 build_agents "$host" "$work/host"
 mkdir -p "$work/man"
-"$tools/genman" -o "$work/man" -version "$version" "${agents[@]/#/$work/host/}"
-gzip -9n "$work/man"/*.7
+hostbins=()
+for a in "${agents[@]}"; do
+	case $a in
+	fence_*) hostbins+=("$work/host/sbin/$a") ;;
+	*) hostbins+=("$work/host/$a") ;;
+	esac
+done
+"$tools/genman" -o "$work/man" -version "$version" "${hostbins[@]}"
+gzip -9n "$work/man"/*.7 "$work/man"/*.8
 
 doc=$work/doc
 mkdir -p "$doc"
@@ -87,8 +101,17 @@ about="ocfkit provides Pacemaker resource agents as small static binaries, used 
 ocf:ocfkit:<agent>. They keep the parameter names and defaults of the agents
 they replace, so switching is a change of provider, and their hot path forks
 nothing. A manual page per agent, ocf_ocfkit_<agent>(7), is generated from
-the agent's meta-data."
-contains="Agents in this package: ${agents[*]}."
+the agent's meta-data. The fence agents fence_digitalocean and fence_oci
+are in /usr/sbin, with manual pages in section 8."
+ocf=() fence=()
+for a in "${agents[@]}"; do
+	case $a in fence_*) fence+=("$a") ;; *) ocf+=("$a") ;; esac
+done
+contains="Agents in this package: ${ocf[*]}."
+if [ ${#fence[@]} -gt 0 ]; then
+	contains="$contains
+Fence agents: ${fence[*]}."
+fi
 describe() { # FORMAT
 	if [ "$1" = deb ]; then
 		printf '%s\n%s\n.\n%s' "$summary" "$about" "$contains"
@@ -106,6 +129,7 @@ for arch in $archs; do
 	else
 		build_agents "$arch" "$stage/agents"
 	fi
+	mv "$stage/agents/sbin" "$stage/sbin"
 	cp -r "$work/man" "$stage/man"
 	cp -r "$doc" "$stage/doc"
 	cp packaging/lintian-overrides "$stage/lintian-overrides"

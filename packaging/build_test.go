@@ -28,6 +28,8 @@ type built struct {
 	dir     string   // output directory of build.sh
 	version string   // package version
 	agents  []string // agent names, sorted
+	ocf     []string // the OCF resource agents among them
+	fence   []string // the fence agents (fence_*), installed in /usr/sbin
 	debs    map[string]string
 	rpms    map[string]string // keyed by Go architecture
 }
@@ -87,6 +89,13 @@ func buildPackages(t *testing.T) *built {
 		// build.sh prints its size table on stdout: show it with -v.
 		t.Logf("packages:\n%s", stdout.String())
 		b := &built{dir: out, version: version, agents: agents, debs: map[string]string{}, rpms: map[string]string{}}
+		for _, a := range agents {
+			if strings.HasPrefix(a, "fence_") {
+				b.fence = append(b.fence, a)
+			} else {
+				b.ocf = append(b.ocf, a)
+			}
+		}
 		for _, a := range archs() {
 			b.debs[a] = filepath.Join(out, "ocfkit_"+b.version+"_"+a+".deb")
 			b.rpms[a] = filepath.Join(out, "ocfkit-"+b.version+"-1."+rpmArch[a]+".rpm")

@@ -101,9 +101,26 @@ func TestInstallDeb(t *testing.T) {
 	require.NoError(t, err, "crm_resource --list-agents ocf:ocfkit:\n%s", out)
 	listed := strings.Fields(string(out))
 	sort.Strings(listed)
-	assert.Equal(t, b.agents, listed)
+	assert.Equal(t, b.ocf, listed)
 
-	for _, a := range b.agents {
+	// The fencer sees the fence agents: listed, described, and each man
+	// page found by name.
+	if len(b.fence) > 0 {
+		stonithAdmin := testenv.NeedCmd(t, "stonith_admin")
+		out, err = exec.Command(stonithAdmin, "--list-installed").CombinedOutput()
+		require.NoError(t, err, "stonith_admin --list-installed:\n%s", out)
+		for _, a := range b.fence {
+			assert.Contains(t, strings.Fields(string(out)), a)
+			d, err := exec.Command(pcs, "stonith", "describe", a).CombinedOutput()
+			require.NoError(t, err, "pcs stonith describe %s:\n%s", a, d)
+			assert.True(t, strings.HasPrefix(string(d), a+" - "), "%s", d)
+			where, err := exec.Command("man", "-w", a).Output()
+			require.NoError(t, err)
+			assert.Equal(t, "/usr/share/man/man8/"+a+".8.gz", strings.TrimSpace(string(where)))
+		}
+	}
+
+	for _, a := range b.ocf {
 		t.Run(a, func(t *testing.T) {
 			st, err := os.Stat(filepath.Join(agentDir, a))
 			require.NoError(t, err)
@@ -147,7 +164,7 @@ func TestInstallDeb(t *testing.T) {
 		if !assert.NoError(t, err, "%s was there before the install", p) {
 			continue
 		}
-		if p == "/usr/lib/ocf/resource.d" || p == "/usr/share/man/man7" {
+		if p == "/usr/lib/ocf/resource.d" || p == "/usr/share/man/man7" || p == "/usr/sbin" || p == "/usr/share/man/man8" {
 			assert.Equal(t, before, after, "contents of %s changed", p)
 		}
 	}

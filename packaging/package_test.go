@@ -45,9 +45,13 @@ func expected(b *built, format string) map[string]entry {
 		delete(want, "/usr/share/doc/ocfkit/changelog.gz")
 		delete(want, "/usr/share/lintian/overrides/ocfkit")
 	}
-	for _, a := range b.agents {
+	for _, a := range b.ocf {
 		want[agentDir+"/"+a] = root("-rwxr-xr-x")
 		want["/usr/share/man/man7/ocf_ocfkit_"+a+".7.gz"] = root("-rw-r--r--")
+	}
+	for _, a := range b.fence {
+		want["/usr/sbin/"+a] = root("-rwxr-xr-x")
+		want["/usr/share/man/man8/"+a+".8.gz"] = root("-rw-r--r--")
 	}
 	return want
 }
@@ -119,7 +123,10 @@ func TestDebContents(t *testing.T) {
 			assert.Empty(t, field("Pre-Depends"))
 			desc := field("Description")
 			assert.True(t, strings.HasPrefix(desc, "OCF resource agents for Pacemaker"), desc)
-			assert.Contains(t, desc, "Agents in this package: "+strings.Join(b.agents, " ")+".")
+			assert.Contains(t, desc, "Agents in this package: "+strings.Join(b.ocf, " ")+".")
+			if len(b.fence) > 0 {
+				assert.Contains(t, desc, "Fence agents: "+strings.Join(b.fence, " ")+".")
+			}
 
 			// No maintainer scripts: nothing can fail an install or removal.
 			ctrl := exec.Command("sh", "-c", `dpkg-deb --ctrl-tarfile "$1" | tar -t`, "sh", deb)
@@ -171,7 +178,11 @@ func TestBinariesAndManPages(t *testing.T) {
 			root := t.TempDir()
 			run(t, "", "dpkg-deb", "-x", deb, root)
 			for _, a := range b.agents {
-				f, err := elf.Open(filepath.Join(root, agentDir, a))
+				bin := filepath.Join(root, agentDir, a)
+				if strings.HasPrefix(a, "fence_") {
+					bin = filepath.Join(root, "usr/sbin", a)
+				}
+				f, err := elf.Open(bin)
 				require.NoError(t, err, a)
 				assert.Equal(t, machine[arch], f.Machine, a)
 				for _, p := range f.Progs {
@@ -181,6 +192,14 @@ func TestBinariesAndManPages(t *testing.T) {
 				assert.Empty(t, libs, a)
 				assert.Nil(t, f.Section(".symtab"), "%s is not stripped", a)
 				f.Close()
+				if strings.HasPrefix(a, "fence_") {
+					page := readGz(t, filepath.Join(root, "usr/share/man/man8/"+a+".8.gz"))
+					assert.Contains(t, page, fmt.Sprintf(`.TH "%s" 8 `, strings.ToUpper(a)))
+					for _, s := range []string{".SH NAME", ".SH OPTIONS", ".SH ACTIONS", `.SH "STDIN PARAMETERS"`, "pcs stonith create"} {
+						assert.Contains(t, page, s, a)
+					}
+					continue
+				}
 
 				page := readGz(t, filepath.Join(root, "usr/share/man/man7/ocf_ocfkit_"+a+".7.gz"))
 				assert.Contains(t, page, fmt.Sprintf(`.TH "OCF_OCFKIT_%s" 7 `, strings.ToUpper(a)))

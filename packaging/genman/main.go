@@ -1,6 +1,7 @@
 // Command genman writes a manual page, ocf_<provider>_<agent>.7, for each
-// OCF resource agent, from the agent's own meta-data: the page can never
-// disagree with what Pacemaker and pcs see.
+// OCF resource agent, and fence_<name>.8 for each fence agent, from the
+// agent's own meta-data: the page can never disagree with what Pacemaker
+// and pcs see.
 //
 //	genman -o DIR [-version V] [-date YYYY-MM-DD] AGENT...
 //
@@ -56,6 +57,13 @@ func run(args []string, stderr io.Writer) error {
 			return err
 		}
 		dst := filepath.Join(*out, p.Name(a)+".7")
+		if a.IsFence() {
+			buf.Reset()
+			if err := p.RenderFence(&buf, a); err != nil {
+				return err
+			}
+			dst = filepath.Join(*out, a.Name+".8")
+		}
 		if err := os.WriteFile(dst, buf.Bytes(), 0o644); err != nil {
 			return err
 		}
@@ -91,7 +99,12 @@ func load(src string, timeout time.Duration) (*Agent, error) {
 func metaData(agent string, timeout time.Duration) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, agent, "meta-data")
+	args := []string{"meta-data"}
+	if strings.HasPrefix(filepath.Base(agent), "fence_") {
+		// A fence agent takes its action as an option (fence-agents).
+		args = []string{"-o", "metadata"}
+	}
+	cmd := exec.CommandContext(ctx, agent, args...)
 	cmd.Env = append(os.Environ(), "OCF_ROOT=/usr/lib/ocf")
 	// A child the agent left behind must not keep genman waiting on the pipe.
 	cmd.WaitDelay = time.Second

@@ -10,13 +10,16 @@ import (
 // Agent is the part of an OCF resource agent's meta-data that a manual page
 // shows. Both the OCF 1.0 DTD and the 1.1 schema fit it.
 type Agent struct {
-	XMLName    xml.Name    `xml:"resource-agent"`
-	Name       string      `xml:"name,attr"`
-	Version    string      `xml:"version,attr"`
-	Longdesc   []Desc      `xml:"longdesc"`
-	Shortdesc  []Desc      `xml:"shortdesc"`
-	Parameters []Parameter `xml:"parameters>parameter"`
-	Actions    []Action    `xml:"actions>action"`
+	XMLName xml.Name `xml:"resource-agent"`
+	Name    string   `xml:"name,attr"`
+	Version string   `xml:"version,attr"`
+	// ShortdescAttr is where fence agents keep their short description.
+	ShortdescAttr string      `xml:"shortdesc,attr"`
+	Longdesc      []Desc      `xml:"longdesc"`
+	Shortdesc     []Desc      `xml:"shortdesc"`
+	Parameters    []Parameter `xml:"parameters>parameter"`
+	Actions       []Action    `xml:"actions>action"`
+	VendorURL     string      `xml:"vendor-url"` // fence agents only
 }
 
 // Desc is a longdesc or shortdesc; agents may carry one per language.
@@ -36,6 +39,15 @@ type Parameter struct {
 	Shortdesc   []Desc      `xml:"shortdesc"`
 	Content     Content     `xml:"content"`
 	Deprecated  *Deprecated `xml:"deprecated"`
+	// Fence agents (fence-agents' metadata.rng) have these instead.
+	Getopt         *Getopt `xml:"getopt"`
+	DeprecatedAttr string  `xml:"deprecated,attr"`
+	Obsoletes      string  `xml:"obsoletes,attr"`
+}
+
+// Getopt is a fence agent parameter's command-line form: "-o, --action=[action]".
+type Getopt struct {
+	Mixed string `xml:"mixed,attr"`
 }
 
 // Content is a parameter's type, default and, for "select", its choices.
@@ -82,7 +94,7 @@ func ParseMetaData(b []byte) (*Agent, error) {
 	if strings.ContainsAny(a.Name, "/ \t\n") {
 		return nil, fmt.Errorf("meta-data: agent name %q is not a file name", a.Name)
 	}
-	if text(a.Shortdesc) == "" {
+	if text(a.Shortdesc) == "" && a.ShortdescAttr == "" {
 		return nil, fmt.Errorf("meta-data of %s: no shortdesc", a.Name)
 	}
 	for i, p := range a.Parameters {
@@ -118,4 +130,15 @@ func isSet(v string) bool {
 		return true
 	}
 	return false
+}
+
+// IsFence says whether the meta-data is a fence agent's (fence-agents'
+// format: parameters with getopt).
+func (a *Agent) IsFence() bool {
+	for _, p := range a.Parameters {
+		if p.Getopt != nil {
+			return true
+		}
+	}
+	return strings.HasPrefix(a.Name, "fence_")
 }

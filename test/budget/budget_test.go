@@ -25,6 +25,9 @@ var budgets = map[string]int64{
 	"drbd":       6e6,
 	"floatip":    12e6,
 	"ocivip":     14e6,
+	// Issue 16: fence agents at most 12 MB each.
+	"fence_digitalocean": 12e6,
+	"fence_oci":          12e6,
 }
 
 func TestBinarySizes(t *testing.T) {

@@ -23,6 +23,7 @@ func (f *Fake) API() http.Handler {
 		mux.HandleFunc("GET "+base+"/{ip}/actions/{id}", f.getIPAction(kind))
 	}
 	mux.HandleFunc("GET /v2/actions/{id}", f.getAction)
+	f.dropletRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		f.apiError(w, r, http.StatusNotFound, "not_found", "The resource you were accessing could not be found.")
 	})
@@ -211,7 +212,7 @@ func (f *Fake) wireIP(r *reservedIP) wireReservedIP {
 
 func wireDropletOf(d *droplet) *wireDroplet {
 	return &wireDroplet{
-		ID: d.id, Name: d.name, Memory: 1024, Vcpus: 1, Disk: 25, Status: "active",
+		ID: d.id, Name: d.name, Memory: 1024, Vcpus: 1, Disk: 25, Status: d.powerStatus(),
 		CreatedAt: "2020-07-21T18:37:44Z", Features: []string{"private_networking"},
 		BackupIDs: []int{}, SnapshotIDs: []int{}, VolumeIDs: []string{}, SizeSlug: "s-1vcpu-1gb",
 		Networks: wireNetworks{V4: []wireNetworkV4{{

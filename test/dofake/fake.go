@@ -51,6 +51,9 @@ type droplet struct {
 	id           int
 	name         string
 	metadataDown bool
+	status       string         // power status; "" is active (see droplets.go)
+	actions      []*powerAction // power actions, oldest first
+	posted       []string       // types of every action posted
 }
 
 // Fake is the state of one simulated DigitalOcean account. It is safe for
@@ -71,6 +74,7 @@ type Fake struct {
 	closed     chan struct{}
 	closeOnce  sync.Once
 	now        func() time.Time
+	powerHooks PowerHooks
 }
 
 // New returns an account whose API accepts the Bearer token token.

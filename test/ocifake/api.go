@@ -129,6 +129,8 @@ func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
 		}
 	case strings.HasPrefix(path, "/vnics/") && r.Method == http.MethodGet:
 		op, id = OpGetVnic, path[len("/vnics/"):]
+	default:
+		op, id = computeOp(r.Method, path)
 	}
 	if op == "" {
 		f.writeError(w, r, http.StatusNotFound, "NotAuthorizedOrNotFound", "Unknown operation "+r.Method+" "+path)
@@ -171,6 +173,8 @@ func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
 			ID: v.ID, IsPrimary: v.IsPrimary, LifecycleState: "AVAILABLE", MacAddress: v.MAC, NsgIDs: []string{},
 			PrivateIP: v.PrimaryIP, SubnetID: v.SubnetID, TimeCreated: v.created.UTC().Format(ociTime),
 		}, 1)
+	case OpListInstances, OpGetInstance, OpInstanceAction:
+		f.serveCompute(w, r, op, id)
 	case OpCreatePrivateIp:
 		f.createPrivateIP(w, r, body)
 	case OpUpdatePrivateIp:

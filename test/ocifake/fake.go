@@ -78,6 +78,7 @@ type Fake struct {
 	imdsDelay  time.Duration
 	requestSeq atomic.Int64
 	keys       atomic.Int64 // pooled keys handed out
+	compute    compute      // power hooks and faults, see instances.go
 }
 
 // Subnet is a regional subnet.
@@ -94,6 +95,7 @@ type Instance struct {
 	VNICs   []string // VNIC OCIDs in attachment order; the first is primary
 	ident   *identity
 	iamDown bool
+	power   instanceState // see instances.go
 }
 
 type vnic struct {
