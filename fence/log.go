@@ -3,17 +3,18 @@ package fence
 import (
 	"fmt"
 	"io"
-	"log/syslog"
-	"os"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ocfkit/ocfkit/ocf/haenv"
 )
 
 // Logger logs as fencing.py does: "2006-01-02 15:04:05,000 LEVEL: text"
 // on stderr (which the fencer copies into its log) unless quiet, every
-// line to syslog under the agent's name (HA_LOGFACILITY=none turns it
-// off), and to debug_file when set. Debug lines only with verbose. Every
+// line to syslog under the agent's name, with the facility Pacemaker sets
+// in HA_LOGFACILITY (daemon when unset, none turns it off), and to
+// debug_file when set. Debug lines only with verbose. Every
 // line passes through the redactor first.
 type Logger struct {
 	name    string
@@ -22,18 +23,13 @@ type Logger struct {
 	verbose bool
 	file    io.WriteCloser
 
-	mu     sync.Mutex
-	sys    *syslog.Writer
-	sysOff bool
-	red    *redactor
+	mu  sync.Mutex
+	sys *haenv.Syslog
+	red *redactor
 }
 
 func newLogger(name string, stderr io.Writer, red *redactor) *Logger {
-	fac := os.Getenv("HA_LOGFACILITY")
-	if fac == "" {
-		fac = os.Getenv("HA_logfacility")
-	}
-	return &Logger{name: name, stderr: stderr, red: red, sysOff: fac == "none"}
+	return &Logger{name: name, stderr: stderr, red: red, sys: haenv.NewSyslog(name, haenv.Facility("daemon"))}
 }
 
 // Debugf logs only in verbose mode.
@@ -62,41 +58,13 @@ func (l *Logger) log(level, format string, args ...any) {
 	if l.file != nil {
 		io.WriteString(l.file, line)
 	}
-	l.syslog(level, msg)
-}
-
-// syslog dials on the first line, so that metadata and a quiet status
-// cost no socket. Callers hold l.mu.
-func (l *Logger) syslog(level, msg string) {
-	if l.sysOff {
-		return
-	}
-	if l.sys == nil {
-		w, err := syslog.New(syslog.LOG_DAEMON|syslog.LOG_INFO, l.name)
-		if err != nil {
-			l.sysOff = true
-			return
-		}
-		l.sys = w
-	}
-	switch level {
-	case "ERROR":
-		l.sys.Err(msg)
-	case "WARNING":
-		l.sys.Warning(msg)
-	case "DEBUG":
-		l.sys.Debug(msg)
-	default:
-		l.sys.Info(msg)
-	}
+	l.sys.Write(level, msg)
 }
 
 func (l *Logger) close() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.sys != nil {
-		l.sys.Close()
-	}
+	l.sys.Close()
 	if l.file != nil {
 		l.file.Close()
 	}

@@ -3,13 +3,14 @@ package ocf
 import (
 	"fmt"
 	"io"
-	"log/syslog"
 	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/term"
+
+	"github.com/ocfkit/ocfkit/ocf/haenv"
 )
 
 // Logger logs like ocf_log: syslog with the tag <agent>(<instance>)[pid]
@@ -25,19 +26,19 @@ type Logger struct {
 	debug    bool
 	stderr   io.Writer // nil: not a terminal and another destination exists
 
-	mu     sync.Mutex
-	sys    *syslog.Writer
-	sysErr bool
+	mu  sync.Mutex
+	sys *haenv.Syslog
 }
 
 // NewLogger builds the logger of one agent instance from the HA_* environment.
 func NewLogger(agent, instance string, stderr io.Writer) *Logger {
 	l := &Logger{
 		tag:      fmt.Sprintf("%s(%s)", agent, instance),
-		facility: firstEnv("HA_LOGFACILITY", "HA_logfacility"),
-		logfile:  firstEnv("HA_LOGFILE", "HA_logfile"),
-		debugLog: firstEnv("HA_DEBUGLOG", "HA_debugfile"),
+		facility: haenv.Facility(""),
+		logfile:  haenv.Getenv("HA_LOGFILE", "HA_logfile"),
+		debugLog: haenv.Getenv("HA_DEBUGLOG", "HA_debugfile"),
 	}
+	l.sys = haenv.NewSyslog(l.tag, l.facility)
 	if d := os.Getenv("HA_debug"); d != "" && d != "0" {
 		l.debug = true
 	}
@@ -45,15 +46,6 @@ func NewLogger(agent, instance string, stderr io.Writer) *Logger {
 		l.stderr = stderr
 	}
 	return l
-}
-
-func firstEnv(names ...string) string {
-	for _, n := range names {
-		if v := os.Getenv(n); v != "" {
-			return v
-		}
-	}
-	return ""
 }
 
 func isTerminal(w io.Writer) bool {
@@ -81,7 +73,7 @@ func (l *Logger) log(level, format string, args ...any) {
 	line := level + ": " + msg
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.toSyslog(level, line)
+	l.sys.Write(level, line)
 	stamp := time.Now().Format("2006/01/02_15:04:05")
 	fileLine := fmt.Sprintf("%s[%d]:\t%s %s\n", l.tag, os.Getpid(), stamp, line)
 	if level == "DEBUG" {
@@ -97,40 +89,6 @@ func (l *Logger) log(level, format string, args ...any) {
 	}
 }
 
-func (l *Logger) toSyslog(level, line string) {
-	if l.facility == "" || l.facility == "none" || l.sysErr {
-		return
-	}
-	if l.sys == nil {
-		pri, ok := facilities[strings.ToLower(l.facility)]
-		if !ok {
-			pri = syslog.LOG_DAEMON
-		}
-		var w *syslog.Writer
-		var err error
-		if syslogSocket == "" {
-			w, err = syslog.New(pri|syslog.LOG_INFO, l.tag)
-		} else {
-			w, err = syslog.Dial("unixgram", syslogSocket, pri|syslog.LOG_INFO, l.tag)
-		}
-		if err != nil {
-			l.sysErr = true // no syslog daemon: the other destinations still get it
-			return
-		}
-		l.sys = w
-	}
-	switch level {
-	case "DEBUG":
-		l.sys.Debug(line)
-	case "INFO":
-		l.sys.Info(line)
-	case "WARNING":
-		l.sys.Warning(line)
-	default:
-		l.sys.Err(line)
-	}
-}
-
 // Close releases the syslog connection.
 func (l *Logger) Close() {
 	if l == nil {
@@ -138,10 +96,7 @@ func (l *Logger) Close() {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.sys != nil {
-		l.sys.Close()
-		l.sys = nil
-	}
+	l.sys.Close()
 }
 
 func appendFile(path, line string) {
@@ -154,17 +109,4 @@ func appendFile(path, line string) {
 	}
 	f.WriteString(line)
 	f.Close()
-}
-
-// syslogSocket overrides /dev/log in tests.
-var syslogSocket string
-
-var facilities = map[string]syslog.Priority{
-	"kern": syslog.LOG_KERN, "user": syslog.LOG_USER, "mail": syslog.LOG_MAIL,
-	"daemon": syslog.LOG_DAEMON, "auth": syslog.LOG_AUTH, "syslog": syslog.LOG_SYSLOG,
-	"lpr": syslog.LOG_LPR, "news": syslog.LOG_NEWS, "uucp": syslog.LOG_UUCP,
-	"cron": syslog.LOG_CRON, "authpriv": syslog.LOG_AUTHPRIV, "ftp": syslog.LOG_FTP,
-	"local0": syslog.LOG_LOCAL0, "local1": syslog.LOG_LOCAL1, "local2": syslog.LOG_LOCAL2,
-	"local3": syslog.LOG_LOCAL3, "local4": syslog.LOG_LOCAL4, "local5": syslog.LOG_LOCAL5,
-	"local6": syslog.LOG_LOCAL6, "local7": syslog.LOG_LOCAL7,
 }

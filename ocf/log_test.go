@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ocfkit/ocfkit/ocf/haenv"
 )
 
 func TestLoggerFiles(t *testing.T) {
@@ -73,8 +75,8 @@ func TestLoggerSyslog(t *testing.T) {
 	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
 	require.NoError(t, err)
 	defer conn.Close()
-	syslogSocket = sock
-	defer func() { syslogSocket = "" }()
+	haenv.SetSocket(sock)
+	defer haenv.SetSocket("")
 
 	t.Setenv("HA_LOGFILE", "")
 	t.Setenv("HA_DEBUGLOG", "")

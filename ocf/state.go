@@ -4,17 +4,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ocfkit/ocfkit/ocf/haenv"
 )
 
 // StateDir is where agents keep state across invocations: HA_RSCTMP, or
 // /run/resource-agents as the shell agents use. It is on tmpfs on purpose:
 // state must not survive a reboot.
-func StateDir() string {
-	if d := os.Getenv("HA_RSCTMP"); d != "" {
-		return d
-	}
-	return "/run/resource-agents"
-}
+func StateDir() string { return haenv.StateDir() }
 
 // StatePath is the path of a state file of this instance, e.g.
 // StatePath("droplet") = /run/resource-agents/floatip-vip.droplet. The

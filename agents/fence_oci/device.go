@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/oracle/oci-go-sdk/v65/common"
-
 	"github.com/ocfkit/ocfkit/fence"
+	"github.com/ocfkit/ocfkit/ocf/haenv"
 	"github.com/ocfkit/ocfkit/providers/oci"
 )
 
@@ -41,18 +38,18 @@ func open(o *fence.Options, log *fence.Logger, secret func(string)) (fence.Devic
 			if region == "" {
 				return nil, errors.New("auth=instance_principal needs region (or auth_endpoint and api_endpoint): the agent does not ask a metadata service where it is")
 			}
-			auth = endpoint(region, "auth")
+			auth = oci.RegionEndpoint(region, "auth")
 		}
 		if err := checkEndpoint("auth_endpoint", auth); err != nil {
 			return nil, err
 		}
-		if err := checkEndpoint("metadata_url", o.Get("metadata_url")); err != nil {
+		if err := checkMetadataURL(o.Get("metadata_url")); err != nil {
 			return nil, err
 		}
 		creds = &oci.InstancePrincipal{
 			Metadata:     &oci.Metadata{BaseURL: strings.TrimRight(o.Get("metadata_url"), "/")},
 			AuthEndpoint: strings.TrimRight(auth, "/"),
-			CacheFile:    filepath.Join(stateDir(), "fence_oci-instance-principal.token"),
+			CacheFile:    filepath.Join(haenv.StateDir(), "fence_oci-instance-principal.token"),
 		}
 	default:
 		k, err := oci.LoadAPIKey(o.Get("config_file"), o.Get("profile"))
@@ -69,7 +66,7 @@ func open(o *fence.Options, log *fence.Logger, secret func(string)) (fence.Devic
 		if region == "" {
 			return nil, errors.New("no region: set region (or api_endpoint), or a region in the config file's profile")
 		}
-		api = endpoint(region, "iaas")
+		api = oci.RegionEndpoint(region, "iaas")
 	}
 	if err := checkEndpoint("api_endpoint", api); err != nil {
 		return nil, err
@@ -88,44 +85,26 @@ func open(o *fence.Options, log *fence.Logger, secret func(string)) (fence.Devic
 	}, nil
 }
 
-// stateDir is where the instance principal token is cached, as the OCF
-// agents keep their state.
-func stateDir() string {
-	if d := os.Getenv("HA_RSCTMP"); d != "" {
-		return d
-	}
-	return "/run/resource-agents"
-}
-
-// endpoint is a service's endpoint in a region, in the region's realm.
-func endpoint(region, service string) string {
-	e := common.StringToRegion(region).Endpoint(service)
-	if !strings.Contains(e, "://") {
-		e = "https://" + e
-	}
-	return e
-}
-
-// checkEndpoint keeps signed requests off plain-text networks: https, or
-// http to a loopback address (a test fake) only.
+// checkEndpoint is oci.CheckEndpoint for an endpoint option.
 func checkEndpoint(name, v string) error {
+	if err := oci.CheckEndpoint(v); err != nil {
+		return fmt.Errorf("%s %q: %w", name, v, err)
+	}
+	return nil
+}
+
+// checkMetadataURL accepts https, or http to a loopback address (a test
+// fake) or to the link-local metadata service, which speaks only http.
+func checkMetadataURL(v string) error {
 	u, err := url.Parse(v)
-	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" {
-		return fmt.Errorf("%s %q is not an http(s) URL", name, v)
-	}
-	switch u.Scheme {
-	case "https":
+	switch {
+	case err != nil || u.Host == "" || u.User != nil || u.RawQuery != "":
+		return fmt.Errorf("metadata_url %q is not an http(s) URL", v)
+	case u.Scheme == "https",
+		u.Scheme == "http" && (oci.IsLoopbackHost(u.Hostname()) || u.Hostname() == "169.254.169.254"):
 		return nil
-	case "http":
-		h := u.Hostname()
-		if ip := net.ParseIP(h); h == "localhost" || ip != nil && ip.IsLoopback() {
-			return nil
-		}
-		if name == "metadata_url" && h == "169.254.169.254" {
-			return nil // the link-local metadata service speaks only http
-		}
 	}
-	return fmt.Errorf("%s %q: use https (plain http only to a loopback test endpoint)", name, v)
+	return fmt.Errorf("metadata_url %q: use https (plain http only to a loopback test endpoint or 169.254.169.254)", v)
 }
 
 func state(in *oci.ComputeInstance) fence.State {

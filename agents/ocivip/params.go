@@ -71,11 +71,11 @@ var declared = []ocf.Param{
 	{Name: "api_endpoint", Shortdesc: "VirtualNetwork API endpoint",
 		Longdesc: "Overrides https://iaas.<region>.<realm domain>. https, or http to a loopback address only (a test fake).",
 		Strict:   true,
-		Check:    checkEndpoint},
+		Check:    oci.CheckEndpoint},
 	{Name: "auth_endpoint", Shortdesc: "auth service endpoint (instance principals)",
 		Longdesc: "Overrides https://auth.<region>.<realm domain> for instance principal federation. https, or http to a loopback address only.",
 		Strict:   true,
-		Check:    checkEndpoint},
+		Check:    oci.CheckEndpoint},
 	{Name: "metadata_url", Default: oci.DefaultMetadataURL, Shortdesc: "instance metadata service v2",
 		Longdesc: "The base URL of the instance metadata service v2.",
 		Strict:   true,
@@ -106,23 +106,4 @@ func intRange(lo, hi int) func(string) error {
 		}
 		return nil
 	}
-}
-
-// checkEndpoint keeps signed requests off plain-text networks: a security
-// token in the keyId is a credential.
-func checkEndpoint(v string) error {
-	u, err := url.Parse(v)
-	if err != nil || u.Host == "" || u.Path != "" && u.Path != "/" || u.RawQuery != "" || u.User != nil {
-		return fmt.Errorf("must be a URL like https://host[:port] without a path")
-	}
-	switch u.Scheme {
-	case "https":
-		return nil
-	case "http":
-		if a, err := netip.ParseAddr(u.Hostname()); err == nil && a.IsLoopback() || u.Hostname() == "localhost" {
-			return nil
-		}
-		return fmt.Errorf("plain http is accepted for a loopback address only")
-	}
-	return fmt.Errorf("must be an https URL")
 }
