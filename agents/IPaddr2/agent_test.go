@@ -7,24 +7,41 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+
 	"github.com/ocfkit/ocfkit/providers/netif"
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/testenv"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-	"golang.org/x/sys/unix"
 )
 
 func TestMain(m *testing.M) { testenv.Main(m) }
 
-// run executes the built agent the way Pacemaker does: the action as the
-// only argument and everything else in OCF_* variables.
+// ipaddr2 is the built agent as Pacemaker runs it, the resource "vip"
+// unless the parameters name another.
+func ipaddr2(t *testing.T) agenttest.Agent {
+	return agenttest.Agent{
+		Bin:    testenv.BuildAgent(t, "IPaddr2"),
+		Params: agenttest.Params{"OCF_RESOURCE_INSTANCE": "vip"},
+		Check: func(t testing.TB, r agenttest.Result) {
+			require.NotContains(t, r.Stderr, "panic", "the agent must never panic")
+		},
+	}
+}
+
+// run runs action with parameters p.
 func run(t *testing.T, action string, p agenttest.Params) agenttest.Result {
 	t.Helper()
-	r := agenttest.Run(t, testenv.BuildAgent(t, "IPaddr2"), action, p, "OCF_RESOURCE_INSTANCE=vip")
-	require.NotContains(t, r.Stderr, "panic", "the agent must never panic")
-	return r
+	return ipaddr2(t).Run(t, action, p)
+}
+
+// expect runs action with parameters p and fails the test unless it exits
+// with code.
+func expect(t *testing.T, code int, action string, p agenttest.Params) agenttest.Result {
+	t.Helper()
+	return ipaddr2(t).Expect(t, code, action, p)
 }
 
 // reskeys are the parameters kv (name, value, name, value, ...).
@@ -62,8 +79,7 @@ func TestBadInput(t *testing.T) {
 		{"network namespace missing", reskeys("ip", "198.18.20.10", "network_namespace", "ocfkit-none"), 6, "ocfkit-none"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := run(t, "validate-all", tc.env)
-			assert.Equal(t, tc.code, r.Code, "stderr: %s", r.Stderr)
+			r := expect(t, tc.code, "validate-all", tc.env)
 			assert.Contains(t, r.Stderr, "ocf-exit-reason:")
 			assert.Contains(t, r.Stderr, tc.reason)
 		})
@@ -75,16 +91,14 @@ func TestBadInput(t *testing.T) {
 		reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "preferred_lft", "always"),
 		reskeys("ip", "198.18.20.10").With("OCF_CHECK_LEVEL", "x"),
 	} {
-		r := run(t, "validate-all", env)
-		assert.Equal(t, 0, r.Code, "%v: %s", env, r.Stderr)
+		expect(t, 0, "validate-all", env)
 	}
 }
 
 func TestActionsBasics(t *testing.T) {
-	assert.Equal(t, 2, run(t, "", nil).Code, "no action")
-	assert.Equal(t, 3, run(t, "migrate_to", reskeys("ip", "198.18.20.10")).Code)
-	r := run(t, "meta-data", nil)
-	assert.Equal(t, 0, r.Code)
+	expect(t, 2, "", nil) // no action
+	expect(t, 3, "migrate_to", reskeys("ip", "198.18.20.10"))
+	r := expect(t, 0, "meta-data", nil)
 	assert.Contains(t, r.Stdout, `<resource-agent name="IPaddr2"`)
 	for _, p := range []string{"ip", "nic", "cidr_netmask", "broadcast", "iflabel", "lvs_support", "arp_interval", "arp_count",
 		"arp_count_refresh", "arp_bg", "arp_sender", "send_arp_opts", "flush_routes", "run_arping", "nodad",
@@ -110,12 +124,12 @@ func TestLifecycleIPv4(t *testing.T) {
 	probe := reskeys("ip", "198.18.21.10").With("CRM_meta_interval", "0")
 	recurring := reskeys("ip", "198.18.21.10").With("CRM_meta_interval", "10000")
 
-	assert.Equal(t, 7, run(t, "monitor", probe).Code, "probe before start")
+	expect(t, 7, "monitor", probe) // probe before start
 	stop := v.Capture(t, unix.ETH_P_ARP)
-	require.Equal(t, 0, run(t, "start", env).Code)
+	expect(t, 0, "start", env)
 	assert.True(t, hostHas(t, v.Host, "198.18.21.10/24"), "netmask from the route")
-	assert.Equal(t, 0, run(t, "monitor", recurring).Code)
-	assert.Equal(t, 0, run(t, "start", env).Code, "start on started")
+	expect(t, 0, "monitor", recurring)
+	expect(t, 0, "start", env) // start on started
 
 	// Background sender: 3 packets 50 ms apart arrive after start returned.
 	time.Sleep(400 * time.Millisecond)
@@ -138,21 +152,21 @@ func TestLifecycleIPv4(t *testing.T) {
 
 	// Exactness: the interface also carries .100, which must not count.
 	require.NoError(t, exec.Command("ip", "addr", "del", "198.18.21.10/24", "dev", v.Host).Run())
-	assert.Equal(t, 7, run(t, "monitor", recurring).Code, "10 must not match 100")
+	expect(t, 7, "monitor", recurring) // 10 must not match 100
 
-	require.Equal(t, 0, run(t, "start", env).Code)
-	assert.Equal(t, 0, run(t, "stop", env).Code)
+	expect(t, 0, "start", env)
+	expect(t, 0, "stop", env)
 	assert.False(t, hostHas(t, v.Host, "198.18.21.10/24"))
 	assert.True(t, hostHas(t, v.Host, "198.18.21.100/24"), "other addresses untouched")
-	assert.Equal(t, 0, run(t, "stop", env).Code, "stop on stopped")
-	assert.Equal(t, 7, run(t, "monitor", recurring).Code)
+	expect(t, 0, "stop", env) // stop on stopped
+	expect(t, 7, "monitor", recurring)
 }
 
 func TestLifecycleIPv6(t *testing.T) {
 	v := netiftest.NewVeth(t, []string{"2001:db8:22::1/64"}, nil)
 	env := reskeys("ip", "2001:db8:22::10", "nic", v.Host, "arp_count", "2", "arp_interval", "20", "nodad", "true")
 	stop := v.Capture(t, unix.ETH_P_IPV6)
-	require.Equal(t, 0, run(t, "start", env).Code)
+	expect(t, 0, "start", env)
 	assert.True(t, hostHas(t, v.Host, "2001:db8:22::10/64"))
 	var nas int
 	for _, f := range stop() { // IPv6 is sent in the foreground: all there
@@ -164,30 +178,30 @@ func TestLifecycleIPv6(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 2, nas)
-	assert.Equal(t, 0, run(t, "monitor", env).Code)
-	assert.Equal(t, 0, run(t, "stop", env).Code)
+	expect(t, 0, "monitor", env)
+	expect(t, 0, "stop", env)
 	assert.False(t, hostHas(t, v.Host, "2001:db8:22::10/64"))
-	assert.Equal(t, 7, run(t, "monitor", env).Code)
+	expect(t, 7, "monitor", env)
 }
 
 func TestStopWhenInterfaceGone(t *testing.T) {
 	testenv.NeedRoot(t)
 	env := reskeys("ip", "198.18.23.10", "nic", "ocfkitgone0", "cidr_netmask", "24")
-	assert.Equal(t, 0, run(t, "stop", env).Code, "stop never fails for an absent interface")
-	assert.Equal(t, 7, run(t, "monitor", env.With("CRM_meta_interval", "0")).Code)
-	assert.Equal(t, 7, run(t, "monitor", env.With("CRM_meta_interval", "10000")).Code)
+	expect(t, 0, "stop", env) // stop never fails for an absent interface
+	expect(t, 7, "monitor", env.With("CRM_meta_interval", "0"))
+	expect(t, 7, "monitor", env.With("CRM_meta_interval", "10000"))
 }
 
 func TestNetworkNamespace(t *testing.T) {
 	v := netiftest.NewVeth(t, nil, []string{"198.18.24.1/24 brd +"})
 	env := reskeys("ip", "198.18.24.10", "network_namespace", v.NS, "arp_count", "1")
-	require.Equal(t, 0, run(t, "start", env).Code)
+	expect(t, 0, "start", env)
 	out, err := exec.Command("ip", "-n", v.NS, "-o", "addr", "show", "dev", v.Peer).CombinedOutput()
 	require.NoError(t, err)
 	assert.Contains(t, string(out), "198.18.24.10/24")
-	assert.Equal(t, 0, run(t, "monitor", env).Code)
-	assert.Equal(t, 0, run(t, "stop", env).Code)
-	assert.Equal(t, 7, run(t, "monitor", env).Code)
+	expect(t, 0, "monitor", env)
+	expect(t, 0, "stop", env)
+	expect(t, 7, "monitor", env)
 }
 
 func TestOCFTester(t *testing.T) {
@@ -200,15 +214,14 @@ func TestOCFTester(t *testing.T) {
 func TestRunArping(t *testing.T) {
 	v := netiftest.NewVeth(t, []string{"198.18.26.1/24 brd +"}, []string{"198.18.26.5/24"})
 	taken := reskeys("ip", "198.18.26.5", "run_arping", "true", "arp_bg", "false", "arp_count", "1")
-	r := run(t, "start", taken)
-	assert.Equal(t, 1, r.Code, r.Stderr)
+	r := expect(t, 1, "start", taken)
 	assert.Contains(t, r.Stderr, "ocf-exit-reason:IPv4 address collision 198.18.26.5 [DAD]")
 	assert.False(t, hostHas(t, v.Host, "198.18.26.5/24"), "a colliding address is not added")
 
 	free := reskeys("ip", "198.18.26.6", "run_arping", "true", "arp_count", "1")
-	require.Equal(t, 0, run(t, "start", free).Code)
+	expect(t, 0, "start", free)
 	assert.True(t, hostHas(t, v.Host, "198.18.26.6/24"))
-	assert.Equal(t, 0, run(t, "stop", free).Code)
+	expect(t, 0, "stop", free)
 }
 
 func TestLVSSupport(t *testing.T) {
@@ -217,12 +230,12 @@ func TestLVSSupport(t *testing.T) {
 	t.Cleanup(func() { exec.Command("ip", "addr", "del", "198.18.27.5/32", "dev", "lo").Run() })
 	env := reskeys("ip", "198.18.27.5", "lvs_support", "true", "arp_count", "1")
 
-	require.Equal(t, 0, run(t, "start", env).Code)
+	expect(t, 0, "start", env)
 	assert.False(t, hostHas(t, "lo", "198.18.27.5/32"), "the loopback copy moved aside")
 	assert.True(t, hostHas(t, v.Host, "198.18.27.5/24"))
 	assert.FileExists(t, agenttest.StateDir(t)+"/198.18.27.5", "recorded as the shell agent records it")
 
-	require.Equal(t, 0, run(t, "stop", env).Code)
+	expect(t, 0, "stop", env)
 	assert.False(t, hostHas(t, v.Host, "198.18.27.5/24"))
 	assert.True(t, hostHas(t, "lo", "198.18.27.5/32"), "the loopback copy is back")
 	assert.NoFileExists(t, agenttest.StateDir(t)+"/198.18.27.5")

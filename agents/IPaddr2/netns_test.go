@@ -7,10 +7,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ocfkit/ocfkit/test/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/sys/unix"
+
+	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
 // staleNamespace makes /run/netns/<unique> a plain file, as a namespace
@@ -38,18 +39,13 @@ func netnsEntry(t *testing.T, mk func(path string) error) string {
 // not running, and start bans the address from this node only.
 func TestStaleNamespace(t *testing.T) {
 	env := reskeys("ip", "198.51.100.100", "network_namespace", staleNamespace(t))
-	r := run(t, "stop", env)
-	assert.Equal(t, 0, r.Code, "stop: %s", r.Stderr)
-	r = run(t, "monitor", env.With("CRM_meta_interval", "0"))
-	assert.Equal(t, 7, r.Code, "probe: %s", r.Stderr)
-	r = run(t, "monitor", env.With("CRM_meta_interval", "10000"))
-	assert.Equal(t, 7, r.Code, "recurring monitor: %s", r.Stderr)
-	r = run(t, "start", env)
-	assert.Equal(t, 2, r.Code, "start: %s", r.Stderr)
+	r := expect(t, 0, "stop", env)
+	r = expect(t, 7, "monitor", env.With("CRM_meta_interval", "0"))
+	r = expect(t, 7, "monitor", env.With("CRM_meta_interval", "10000"))
+	r = expect(t, 2, "start", env)
 	assert.Contains(t, r.Stderr, "ocf-exit-reason:")
 	assert.Contains(t, r.Stderr, "not a network namespace")
-	r = run(t, "validate-all", env)
-	assert.Equal(t, 6, r.Code, "validate-all: %s", r.Stderr)
+	r = expect(t, 6, "validate-all", env)
 	assert.Contains(t, r.Stderr, "not a network namespace")
 }
 
@@ -58,10 +54,8 @@ func TestStaleNamespace(t *testing.T) {
 func TestNamespaceFIFO(t *testing.T) {
 	name := netnsEntry(t, func(p string) error { return unix.Mkfifo(p, 0o600) })
 	env := reskeys("ip", "198.51.100.100", "network_namespace", name).With("CRM_meta_timeout", "5000")
-	r := run(t, "stop", env)
-	assert.Equal(t, 0, r.Code, "stop: %s", r.Stderr)
-	r = run(t, "start", env)
-	assert.Equal(t, 2, r.Code, "start: %s", r.Stderr)
+	r := expect(t, 0, "stop", env)
+	r = expect(t, 2, "start", env)
 	assert.Contains(t, r.Stderr, "not a network namespace")
 }
 
@@ -71,16 +65,12 @@ func TestNamespaceNameIsNotAPath(t *testing.T) {
 	for _, ns := range []string{"..", ".", "a/b", "../../proc/1/ns/net", "/proc/1/ns/net"} {
 		t.Run(ns, func(t *testing.T) {
 			env := reskeys("ip", "198.51.100.100", "network_namespace", ns)
-			r := run(t, "validate-all", env)
-			assert.Equal(t, 6, r.Code, "validate-all: %s", r.Stderr)
+			r := expect(t, 6, "validate-all", env)
 			assert.Contains(t, r.Stderr, "ocf-exit-reason:")
 			assert.Contains(t, r.Stderr, "network_namespace")
-			r = run(t, "start", env)
-			assert.Equal(t, 6, r.Code, "start: %s", r.Stderr)
-			r = run(t, "stop", env)
-			assert.Equal(t, 0, r.Code, "stop: %s", r.Stderr)
-			r = run(t, "monitor", env.With("CRM_meta_interval", "0"))
-			assert.Equal(t, 7, r.Code, "probe: %s", r.Stderr)
+			r = expect(t, 6, "start", env)
+			r = expect(t, 0, "stop", env)
+			r = expect(t, 7, "monitor", env.With("CRM_meta_interval", "0"))
 		})
 	}
 }

@@ -4,11 +4,11 @@ import (
 	"net/netip"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/testenv"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // What is missing on one node (an interface, a route, a namespace) bans
@@ -26,13 +26,12 @@ func TestNodeLocalProblems(t *testing.T) {
 		{"no such namespace", reskeys("ip", "198.18.30.10", "network_namespace", "ocfkit-absent")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := run(t, "start", tc.env)
-			assert.Equal(t, 2, r.Code, r.Stderr)
+			r := expect(t, 2, "start", tc.env)
 			assert.Contains(t, r.Stderr, "ocf-exit-reason:")
-			assert.Equal(t, 6, run(t, "validate-all", tc.env).Code)
-			assert.Equal(t, 7, run(t, "monitor", tc.env.With("CRM_meta_interval", "0")).Code, "probe")
-			assert.Equal(t, 7, run(t, "monitor", tc.env.With("CRM_meta_interval", "10000")).Code, "recurring")
-			assert.Equal(t, 0, run(t, "stop", tc.env).Code, "stop never fails here")
+			expect(t, 6, "validate-all", tc.env)
+			expect(t, 7, "monitor", tc.env.With("CRM_meta_interval", "0"))     // probe
+			expect(t, 7, "monitor", tc.env.With("CRM_meta_interval", "10000")) // recurring
+			expect(t, 0, "stop", tc.env)                                       // stop never fails here
 		})
 	}
 }
@@ -48,8 +47,7 @@ func TestStopWithUnreadableConfiguration(t *testing.T) {
 		reskeys("ip", "198.18.30.10", "CRM_meta_clone_max", "2"),
 		reskeys("ip", "198.18.30.10", "arp_sender", "libnet_arping"),
 	} {
-		r := run(t, "stop", env)
-		assert.Equal(t, 0, r.Code, "%v: %s", env, r.Stderr)
+		expect(t, 0, "stop", env)
 		assert.NotEqual(t, 0, run(t, "start", env).Code, "%v", env)
 	}
 }
@@ -62,7 +60,7 @@ func TestProbeDespiteRefusedParameter(t *testing.T) {
 	testenvRoot(t)
 	v := netiftest.NewVeth(t, []string{"198.18.33.1/24 brd +"}, nil)
 	p := reskeys("ip", "198.18.33.10", "nic", v.Host, "cidr_netmask", "24")
-	require.Equal(t, 0, run(t, "start", p).Code)
+	expect(t, 0, "start", p)
 	t.Cleanup(func() { run(t, "stop", p) })
 	for _, bad := range []agenttest.Params{
 		p.With("mac", "02:00:00:00:00:01"),
@@ -72,14 +70,13 @@ func TestProbeDespiteRefusedParameter(t *testing.T) {
 		p.With("broadcast", "junk"),
 		p.With("iflabel", "averylonglabel"),
 	} {
-		assert.Equal(t, 0, run(t, "monitor", bad).Code, "probe %v", bad)
-		r := run(t, "monitor", bad.With("OCF_RESKEY_CRM_meta_interval", "10000"))
-		assert.Equal(t, 0, r.Code, "recurring monitor %v: %s", bad, r.Stderr)
+		expect(t, 0, "monitor", bad)
+		expect(t, 0, "monitor", bad.With("OCF_RESKEY_CRM_meta_interval", "10000"))
 	}
-	assert.Equal(t, 6, run(t, "start", p.With("mac", "02:00:00:00:00:01")).Code)
-	assert.Equal(t, 7, run(t, "monitor", p.With("ip", "junk")).Code, "no address to look for")
-	assert.Equal(t, 0, run(t, "stop", p.With("mac", "02:00:00:00:00:01")).Code)
-	assert.Equal(t, 7, run(t, "monitor", p).Code, "stop took the address down")
+	expect(t, 6, "start", p.With("mac", "02:00:00:00:00:01"))
+	expect(t, 7, "monitor", p.With("ip", "junk")) // no address to look for
+	expect(t, 0, "stop", p.With("mac", "02:00:00:00:00:01"))
+	expect(t, 7, "monitor", p) // stop took the address down
 }
 
 func TestIPv6DuplicateAddress(t *testing.T) {
@@ -87,18 +84,17 @@ func TestIPv6DuplicateAddress(t *testing.T) {
 	netiftest.EnableDAD(t, v.Host)
 
 	taken := reskeys("ip", "2001:db8:32::5", "nic", v.Host, "arp_count", "1")
-	r := run(t, "start", taken)
-	assert.Equal(t, 1, r.Code, r.Stderr)
+	r := expect(t, 1, "start", taken)
 	assert.Contains(t, r.Stderr, "ocf-exit-reason:IPv6 address collision 2001:db8:32::5 [DAD]")
 	assert.False(t, hostHas(t, v.Host, "2001:db8:32::5/64"), "the failed address is removed")
 	_, labelled := addrLabels(t)[netip.MustParseAddr("2001:db8:32::5")]
 	assert.False(t, labelled, "and its address label")
-	assert.Equal(t, 7, run(t, "monitor", taken).Code)
+	expect(t, 7, "monitor", taken)
 
 	free := reskeys("ip", "2001:db8:32::6", "nic", v.Host, "arp_count", "1")
-	assert.Equal(t, 0, run(t, "start", free).Code, "waits out DAD, then succeeds")
-	assert.Equal(t, 0, run(t, "monitor", free).Code)
-	assert.Equal(t, 0, run(t, "stop", free).Code)
+	expect(t, 0, "start", free) // waits out DAD, then succeeds
+	expect(t, 0, "monitor", free)
+	expect(t, 0, "stop", free)
 }
 
 func testenvRoot(t *testing.T) { testenv.NeedRoot(t) }

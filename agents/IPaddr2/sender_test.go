@@ -10,9 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 )
 
 // senders lists the background ARP senders of ip still alive, whatever
@@ -65,12 +66,11 @@ func TestNoSenderOutlivesStop(t *testing.T) {
 
 	// The same race, made certain: a second start (the address had gone
 	// meanwhile) spawns a second sender while the first still runs.
-	require.Equal(t, 0, run(t, "start", env).Code)
+	expect(t, 0, "start", env)
 	out, err := exec.Command("ip", "addr", "del", ip+"/24", "dev", v.Host).CombinedOutput()
 	require.NoError(t, err, "%s", out)
-	require.Equal(t, 0, run(t, "start", env).Code)
-	r := run(t, "stop", env)
-	require.Equal(t, 0, r.Code, r.Stderr)
+	expect(t, 0, "start", env)
+	expect(t, 0, "stop", env)
 	assert.Empty(t, senders(t, ip), "senders left running after start, start, stop")
 
 	for i := 0; i < 30; i++ {
@@ -79,14 +79,14 @@ func TestNoSenderOutlivesStop(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
+				// Not expect: only the test's goroutine may end it.
 				r := run(t, action, env)
 				assert.Equal(t, 0, r.Code, "%s: %s", action, r.Stderr)
 			}()
 		}
 		wg.Wait()
 	}
-	r = run(t, "stop", env)
-	require.Equal(t, 0, r.Code, r.Stderr)
+	expect(t, 0, "stop", env)
 	assert.False(t, hostHas(t, v.Host, ip+"/24"))
 	assert.Empty(t, senders(t, ip), "senders left running after 30 overlapping start and stop")
 }
@@ -99,8 +99,7 @@ func TestSenderStopsWhenAddressGone(t *testing.T) {
 	const ip = "198.18.35.10"
 	killSenders(t, ip)
 	env := reskeys("ip", ip, "nic", v.Host, "arp_count", "10000", "arp_interval", "20")
-	r := run(t, "start", env)
-	require.Equal(t, 0, r.Code, r.Stderr)
+	expect(t, 0, "start", env)
 	require.NotEmpty(t, senders(t, ip), "a sender runs after start")
 	out, err := exec.Command("ip", "addr", "del", ip+"/24", "dev", v.Host).CombinedOutput()
 	require.NoError(t, err, "%s", out)

@@ -5,10 +5,11 @@ import (
 	"os/exec"
 	"testing"
 
-	"github.com/ocfkit/ocfkit/providers/netif"
-	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ocfkit/ocfkit/providers/netif"
+	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 )
 
 // check_link_status (upstream, default true): with the address up and the
@@ -20,39 +21,36 @@ func TestCheckLinkStatus(t *testing.T) {
 	env := reskeys("ip", "198.18.41.10", "arp_count", "1")
 	recurring := env.With("CRM_meta_interval", "10000")
 	probe := env.With("CRM_meta_interval", "0")
-	require.Equal(t, 0, run(t, "start", env).Code)
-	assert.Equal(t, 0, run(t, "monitor", recurring).Code)
+	expect(t, 0, "start", env)
+	expect(t, 0, "monitor", recurring)
 
 	require.NoError(t, exec.Command("ip", "-n", v.NS, "link", "set", v.Peer, "down").Run())
-	r := run(t, "monitor", recurring)
-	assert.Equal(t, 7, r.Code, r.Stderr)
-	r = run(t, "monitor", probe)
-	assert.Equal(t, 1, r.Code, r.Stderr)
+	r := expect(t, 7, "monitor", recurring)
+	r = expect(t, 1, "monitor", probe)
 	assert.Contains(t, r.Reason(), "status down")
-	r = run(t, "start", env)
-	assert.Equal(t, 5, r.Code, r.Stderr)
+	r = expect(t, 5, "start", env)
 	assert.Contains(t, r.Reason(), "device has status down")
 	for _, off := range []string{"false", "maybe", "Yes"} { // ocf_is_true: all false
-		assert.Equal(t, 0, run(t, "monitor", recurring.With("check_link_status", off)).Code, off)
+		expect(t, 0, "monitor", recurring.With("check_link_status", off))
 	}
-	assert.Equal(t, 7, run(t, "monitor", recurring.With("check_link_status", "ja")).Code, "ja is true")
+	expect(t, 7, "monitor", recurring.With("check_link_status", "ja")) // ja is true
 
-	assert.Equal(t, 0, run(t, "stop", env).Code)
+	expect(t, 0, "stop", env)
 	assert.False(t, hostHas(t, v.Host, "198.18.41.10/24"), "stop removes it all the same")
-	assert.Equal(t, 7, run(t, "monitor", probe).Code)
+	expect(t, 7, "monitor", probe)
 }
 
 // netmask is the legacy name of cidr_netmask.
 func TestNetmaskAlias(t *testing.T) {
 	v := netiftest.NewVeth(t, []string{"198.18.42.1/24"}, nil)
 	env := reskeys("ip", "198.18.42.10", "netmask", "28", "arp_count", "1")
-	require.Equal(t, 0, run(t, "start", env).Code)
+	expect(t, 0, "start", env)
 	assert.True(t, hostHas(t, v.Host, "198.18.42.10/28"))
-	assert.Equal(t, 0, run(t, "stop", env).Code)
+	expect(t, 0, "stop", env)
 	env = env.With("cidr_netmask", "27")
-	require.Equal(t, 0, run(t, "start", env).Code)
+	expect(t, 0, "start", env)
 	assert.True(t, hostHas(t, v.Host, "198.18.42.10/27"), "cidr_netmask wins")
-	assert.Equal(t, 0, run(t, "stop", env).Code)
+	expect(t, 0, "stop", env)
 }
 
 // lvs_ipv6_addrlabel (upstream default true): the address gets label
@@ -62,33 +60,31 @@ func TestIPv6AddressLabel(t *testing.T) {
 	ip := netip.MustParseAddr("2001:db8:43::10")
 	labels := func() map[netip.Addr]uint32 { return addrLabels(t) }
 	env := reskeys("ip", ip.String(), "nic", v.Host, "cidr_netmask", "64", "nodad", "true", "arp_count", "1")
-	require.Equal(t, 0, run(t, "start", env).Code)
+	expect(t, 0, "start", env)
 	assert.Equal(t, uint32(99), labels()[ip])
-	require.Equal(t, 0, run(t, "stop", env).Code)
+	expect(t, 0, "stop", env)
 	_, has := labels()[ip]
 	assert.False(t, has, "stop removes the label")
 
 	env2 := env.With("lvs_ipv6_addrlabel_value", "77")
-	require.Equal(t, 0, run(t, "start", env2).Code)
+	expect(t, 0, "start", env2)
 	assert.Equal(t, uint32(77), labels()[ip])
-	require.Equal(t, 0, run(t, "stop", env2).Code)
+	expect(t, 0, "stop", env2)
 
 	off := env.With("lvs_ipv6_addrlabel", "false")
-	require.Equal(t, 0, run(t, "start", off).Code)
+	expect(t, 0, "start", off)
 	_, has = labels()[ip]
 	assert.False(t, has, "lvs_ipv6_addrlabel=false")
-	require.Equal(t, 0, run(t, "stop", off).Code)
+	expect(t, 0, "stop", off)
 }
 
 // proto: only a covering route of that protocol names the network.
 func TestProto(t *testing.T) {
 	netiftest.NewVeth(t, []string{"198.18.44.1/24"}, nil)
-	assert.Equal(t, 0, run(t, "validate-all", reskeys("ip", "198.18.44.10", "proto", "kernel")).Code)
-	r := run(t, "validate-all", reskeys("ip", "198.18.44.10", "proto", "static"))
-	assert.Equal(t, 6, r.Code, r.Stderr)
+	expect(t, 0, "validate-all", reskeys("ip", "198.18.44.10", "proto", "kernel"))
+	r := expect(t, 6, "validate-all", reskeys("ip", "198.18.44.10", "proto", "static"))
 	assert.Contains(t, r.Reason(), "Unable to find nic or netmask")
-	r = run(t, "validate-all", reskeys("ip", "198.18.44.10", "proto", "bogus", "check_link_status", "maybe"))
-	assert.Equal(t, 6, r.Code, r.Stderr)
+	r = expect(t, 6, "validate-all", reskeys("ip", "198.18.44.10", "proto", "bogus", "check_link_status", "maybe"))
 	assert.Contains(t, r.Reason(), "proto")
 }
 
@@ -98,13 +94,13 @@ func TestIPv6Metric(t *testing.T) {
 	v := netiftest.NewVeth(t, nil, nil)
 	require.NoError(t, exec.Command("ip", "addr", "add", "2001:db8:45::1/64", "dev", v.Host, "metric", "700").Run())
 	env := reskeys("ip", "2001:db8:45::10", "nodad", "true", "arp_count", "1", "lvs_ipv6_addrlabel", "false")
-	require.Equal(t, 0, run(t, "start", env).Code)
+	expect(t, 0, "start", env)
 	out, err := exec.Command("ip", "-6", "route", "show", "2001:db8:45::/64", "dev", v.Host).CombinedOutput()
 	require.NoError(t, err)
 	assert.NotContains(t, string(out), "metric 256", "no second route with the default metric: %s", out)
 	assert.Contains(t, string(out), "metric 700")
 	assert.True(t, hostHas(t, v.Host, "2001:db8:45::10/64"))
-	require.Equal(t, 0, run(t, "stop", env).Code)
+	expect(t, 0, "stop", env)
 }
 
 // addrLabels are the IPv6 address labels of single addresses on this host.

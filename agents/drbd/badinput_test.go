@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/ocfkit/ocfkit/test/drbdfake"
 	"github.com/ocfkit/ocfkit/test/testenv"
@@ -91,8 +90,7 @@ func TestBadInput(t *testing.T) {
 				testenv.NeedRoot(t)
 			}
 			dir := fakeDir(t, tt.world)
-			r := runAgent(t, agent, tt.action, dir, tt.vars(dir)...)
-			assert.Equal(t, tt.code, r.Code, r.Stderr)
+			r := expectAgent(t, tt.code, agent, tt.action, dir, tt.vars(dir)...)
 			assert.Contains(t, r.Stderr, "ocf-exit-reason:")
 			assert.Contains(t, r.Stderr, tt.reason)
 			assert.NotContains(t, r.Stderr, "panic")
@@ -110,8 +108,7 @@ func TestHungDrbdsetup(t *testing.T) {
 		w.Hang = map[string]float64{"events2": 30}
 		return w
 	})
-	r := runAgent(t, agent, "monitor", dir, "OCF_RESKEY_CRM_meta_interval=20000", "OCF_RESKEY_CRM_meta_timeout=2000")
-	assert.Equal(t, 1, r.Code, r.Stderr)
+	r := expectAgent(t, 1, agent, "monitor", dir, "OCF_RESKEY_CRM_meta_interval=20000", "OCF_RESKEY_CRM_meta_timeout=2000")
 	assert.Contains(t, r.Stderr, "ocf-exit-reason:")
 	assert.Contains(t, r.Stderr, "timeout")
 	assert.Less(t, r.Elapsed, 2*time.Second)
@@ -122,8 +119,7 @@ func TestHungDrbdsetup(t *testing.T) {
 func TestProbeOfUnknownResource(t *testing.T) {
 	agent := testenv.BuildAgent(t, "drbd")
 	dir := fakeDir(t, func(dir string) *drbdfake.World { return drbdfake.NewWorld(dir, v9, 1, 1) })
-	r := runAgent(t, agent, "monitor", dir, "OCF_RESKEY_drbd_resource=r9", "OCF_RESKEY_CRM_meta_interval=0")
-	require.Equal(t, 7, r.Code, r.Stderr)
+	expectAgent(t, 7, agent, "monitor", dir, "OCF_RESKEY_drbd_resource=r9", "OCF_RESKEY_CRM_meta_interval=0")
 }
 
 // TestStopDespiteBadConfig: stop goes ahead with `drbdsetup down` when
@@ -131,8 +127,7 @@ func TestProbeOfUnknownResource(t *testing.T) {
 func TestStopDespiteBadConfig(t *testing.T) {
 	agent := testenv.BuildAgent(t, "drbd")
 	dir := fakeDir(t, func(dir string) *drbdfake.World { return drbdfake.NewWorld(dir, v9, 1, 1) })
-	r := runAgent(t, agent, "stop", dir, "OCF_RESKEY_require_drbd_module_version_ge=9.3.0")
-	require.Equal(t, 0, r.Code, r.Stderr)
+	expectAgent(t, 0, agent, "stop", dir, "OCF_RESKEY_require_drbd_module_version_ge=9.3.0")
 	assert.True(t, called(calls(t, dir), "down", "r0"))
 	assert.False(t, world(t, dir).Resources["r0"].Up)
 }

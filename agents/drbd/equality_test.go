@@ -265,12 +265,10 @@ func TestUnfenceLikeAnchor(t *testing.T) {
 	c := eqCase{kernel: v9, volumes: 1, peers: 1, change: primary}
 	dir := fakeDir(t, c.world)
 	vars := []string{"OCF_RESKEY_CRM_meta_interval=10000", "OCF_RESKEY_unfence_if_all_uptodate=true"}
-	a := runAgent(t, anchorCopy(t, filepath.Join(dir, "proc_drbd")), "monitor", dir, vars...)
-	require.Equal(t, 8, a.Code, a.Stderr)
+	expectAgent(t, 8, anchorCopy(t, filepath.Join(dir, "proc_drbd")), "monitor", dir, vars...)
 	require.True(t, called(calls(t, dir), "unfence-peer", "r0"), "anchor calls the hook")
 	c.reset(t, dir)
-	o := runAgent(t, ours, "monitor", dir, vars...)
-	require.Equal(t, 8, o.Code, o.Stderr)
+	expectAgent(t, 8, ours, "monitor", dir, vars...)
 	assert.True(t, called(calls(t, dir), "unfence-peer", "r0"), "ocfkit calls the hook")
 	assert.Equal(t, "10000", score(t, dir))
 }
@@ -286,11 +284,9 @@ func TestNotRunningDeviation(t *testing.T) {
 	c := eqCase{kernel: v9, volumes: 1, peers: 1, prior: "10000",
 		change: func(r *drbdfake.Resource, _ *drbdfake.World) { r.Up = false }}
 	dir := fakeDir(t, c.world)
-	a := runAgent(t, anchorCopy(t, filepath.Join(dir, "proc_drbd")), "monitor", dir, "OCF_RESKEY_CRM_meta_interval=20000")
-	assert.Equal(t, 7, a.Code)
+	expectAgent(t, 7, anchorCopy(t, filepath.Join(dir, "proc_drbd")), "monitor", dir, "OCF_RESKEY_CRM_meta_interval=20000")
 	assert.Equal(t, "9999", score(t, dir), "the anchor's quirk (if this changes, the anchor changed)")
 	c.reset(t, dir)
-	o := runAgent(t, ours, "monitor", dir, "OCF_RESKEY_CRM_meta_interval=20000")
-	assert.Equal(t, 7, o.Code)
+	o := expectAgent(t, 7, ours, "monitor", dir, "OCF_RESKEY_CRM_meta_interval=20000")
 	assert.Equal(t, "", score(t, dir), fmt.Sprintf("ocfkit removes the score: %s", o.Stderr))
 }

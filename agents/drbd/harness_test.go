@@ -55,11 +55,24 @@ func fakeEnv(dir string) []string {
 	return []string{"PATH=" + dir + ":" + os.Getenv("PATH"), "DRBDFAKE_STATE=" + drbdfake.Path(dir), "OCF_RESOURCE_INSTANCE=d"}
 }
 
-// runAgent runs path (ocfkit's drbd or the anchor's copy) with action as
-// Pacemaker would, on the fake in dir, with reskeys(dir, vars...).
+// drbdAgent is path (ocfkit's drbd or the anchor's copy) as Pacemaker
+// runs it, on the fake in dir.
+func drbdAgent(path, dir string) agenttest.Agent {
+	return agenttest.Agent{Bin: path, Env: fakeEnv(dir)}
+}
+
+// runAgent runs action of path on the fake in dir, with
+// reskeys(dir, vars...).
 func runAgent(t *testing.T, path, action, dir string, vars ...string) agenttest.Result {
 	t.Helper()
-	return agenttest.Run(t, path, action, reskeys(dir, vars...), fakeEnv(dir)...)
+	return drbdAgent(path, dir).Run(t, action, reskeys(dir, vars...))
+}
+
+// expectAgent runs action as runAgent does and fails the test unless it
+// exits with code.
+func expectAgent(t *testing.T, code int, path, action, dir string, vars ...string) agenttest.Result {
+	t.Helper()
+	return drbdAgent(path, dir).Expect(t, code, action, reskeys(dir, vars...))
 }
 
 func world(t *testing.T, dir string) *drbdfake.World {

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/ocfkit/ocfkit/test/drbdfake"
 	"github.com/ocfkit/ocfkit/test/testenv"
@@ -24,9 +23,8 @@ func TestLifecycle(t *testing.T) {
 	dir := fakeDir(t, down)
 	const mon = "OCF_RESKEY_CRM_meta_interval=20000"
 
-	require.Equal(t, 7, runAgent(t, agent, "monitor", dir).Code, "probe of a stopped resource")
-	r := runAgent(t, agent, "start", dir)
-	require.Equal(t, 0, r.Code, r.Stderr)
+	expectAgent(t, 7, agent, "monitor", dir) // probe of a stopped resource
+	expectAgent(t, 0, agent, "start", dir)
 	for _, c := range [][]string{
 		{"check-resize", "r0"}, {"new-resource", "r0"}, {"new-minor", "r0"},
 		{"adjust", "--skip-net", "r0"}, {"adjust", "r0"}, {"drbdsetup", "wait-connect-resource", "r0"},
@@ -36,24 +34,21 @@ func TestLifecycle(t *testing.T) {
 	assert.Equal(t, "10000", score(t, dir), "score set after start")
 	w := world(t, dir)
 	assert.True(t, w.Resources["r0"].Up && w.Resources["r0"].Attached && w.Resources["r0"].Connected)
-	require.Equal(t, 0, runAgent(t, agent, "start", dir).Code, "start is idempotent")
+	expectAgent(t, 0, agent, "start", dir) // start is idempotent
 
-	require.Equal(t, 0, runAgent(t, agent, "monitor", dir, mon).Code)
-	r = runAgent(t, agent, "promote", dir)
-	require.Equal(t, 0, r.Code, r.Stderr)
-	require.Equal(t, 8, runAgent(t, agent, "monitor", dir, mon).Code)
-	require.Equal(t, 0, runAgent(t, agent, "promote", dir).Code, "promote is idempotent")
+	expectAgent(t, 0, agent, "monitor", dir, mon)
+	expectAgent(t, 0, agent, "promote", dir)
+	expectAgent(t, 8, agent, "monitor", dir, mon)
+	expectAgent(t, 0, agent, "promote", dir) // promote is idempotent
 
-	r = runAgent(t, agent, "demote", dir)
-	require.Equal(t, 0, r.Code, r.Stderr)
-	require.Equal(t, 0, runAgent(t, agent, "monitor", dir, mon).Code)
+	expectAgent(t, 0, agent, "demote", dir)
+	expectAgent(t, 0, agent, "monitor", dir, mon)
 
-	r = runAgent(t, agent, "stop", dir)
-	require.Equal(t, 0, r.Code, r.Stderr)
+	expectAgent(t, 0, agent, "stop", dir)
 	assert.False(t, world(t, dir).Resources["r0"].Up)
 	assert.Equal(t, "", score(t, dir), "score removed on stop")
-	require.Equal(t, 0, runAgent(t, agent, "stop", dir).Code, "stop is idempotent")
-	require.Equal(t, 7, runAgent(t, agent, "monitor", dir, mon).Code)
+	expectAgent(t, 0, agent, "stop", dir) // stop is idempotent
+	expectAgent(t, 7, agent, "monitor", dir, mon)
 }
 
 // TestPromoteRefused: without access to UpToDate data DRBD refuses (17)
@@ -67,8 +62,7 @@ func TestPromoteRefused(t *testing.T) {
 		w.Resources["r0"].Peers[0].Reachable = false
 		return w
 	})
-	r := runAgent(t, agent, "promote", dir, "OCF_RESKEY_CRM_meta_timeout=3000")
-	assert.Equal(t, 1, r.Code)
+	r := expectAgent(t, 1, agent, "promote", dir, "OCF_RESKEY_CRM_meta_timeout=3000")
 	assert.Contains(t, r.Stderr, "ocf-exit-reason:Refusing to be promoted to Primary without access to UpToDate data")
 	n := 0
 	for _, c := range calls(t, dir) {
@@ -92,8 +86,7 @@ func TestPromoteFailsEarlyIfPeerPrimary(t *testing.T) {
 		w.Attrs = map[string]string{"master-d": "10000"}
 		return w
 	})
-	r := runAgent(t, agent, "promote", dir, "OCF_RESKEY_CRM_meta_timeout=3000", "OCF_RESKEY_fail_promote_early_if_peer_primary=true")
-	assert.Equal(t, 1, r.Code)
+	r := expectAgent(t, 1, agent, "promote", dir, "OCF_RESKEY_CRM_meta_timeout=3000", "OCF_RESKEY_fail_promote_early_if_peer_primary=true")
 	assert.Contains(t, r.Stderr, "ocf-exit-reason:Peer node already/still Primary")
 	assert.Equal(t, "", score(t, dir))
 }
@@ -107,17 +100,14 @@ func TestNotify(t *testing.T) {
 		w.Resources["r0"].Peers[0].Reachable = false
 		return w
 	})
-	r := runAgent(t, agent, "notify", dir, "OCF_RESKEY_CRM_meta_notify_type=post", "OCF_RESKEY_CRM_meta_notify_operation=promote")
-	require.Equal(t, 0, r.Code, r.Stderr)
+	expectAgent(t, 0, agent, "notify", dir, "OCF_RESKEY_CRM_meta_notify_type=post", "OCF_RESKEY_CRM_meta_notify_operation=promote")
 	assert.Equal(t, "1000", score(t, dir))
-	r = runAgent(t, agent, "notify", dir, "OCF_RESKEY_CRM_meta_notify_type=pre", "OCF_RESKEY_CRM_meta_notify_operation=start")
-	require.Equal(t, 0, r.Code, r.Stderr)
+	expectAgent(t, 0, agent, "notify", dir, "OCF_RESKEY_CRM_meta_notify_type=pre", "OCF_RESKEY_CRM_meta_notify_operation=start")
 	assert.True(t, called(calls(t, dir), "adjust", "r0"))
 
 	// stop_outdates_secondary: another node is promoted and ours cannot see it
-	r = runAgent(t, agent, "notify", dir, "OCF_RESKEY_CRM_meta_notify_type=post", "OCF_RESKEY_CRM_meta_notify_operation=promote",
+	expectAgent(t, 0, agent, "notify", dir, "OCF_RESKEY_CRM_meta_notify_type=post", "OCF_RESKEY_CRM_meta_notify_operation=promote",
 		"OCF_RESKEY_stop_outdates_secondary=true", "OCF_RESKEY_CRM_meta_notify_master_uname=elsewhere")
-	require.Equal(t, 0, r.Code, r.Stderr)
 	assert.True(t, called(calls(t, dir), "outdate", "r0"))
 	assert.Equal(t, "Outdated", world(t, dir).Resources["r0"].Volumes[0].Disk)
 	assert.Equal(t, "", score(t, dir))
@@ -133,8 +123,7 @@ func TestPromoteRetriesUntilDeadline(t *testing.T) {
 		w.Fail = map[string]int{"primary": 11}
 		return w
 	})
-	r := runAgent(t, agent, "promote", dir, "OCF_RESKEY_CRM_meta_timeout=4000")
-	assert.Equal(t, 1, r.Code)
+	r := expectAgent(t, 1, agent, "promote", dir, "OCF_RESKEY_CRM_meta_timeout=4000")
 	assert.Contains(t, r.Stderr, "ocf-exit-reason:promote did not succeed before the action timeout")
 	assert.Contains(t, r.Stderr, "injected failure of primary")
 	assert.Less(t, r.Elapsed, 4*time.Second)

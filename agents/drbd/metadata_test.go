@@ -7,9 +7,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ocfkit/ocfkit/test/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
 func metaData(t *testing.T) []byte {

@@ -5,10 +5,11 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/ocfkit/ocfkit/test/agenttest"
-	"github.com/ocfkit/ocfkit/test/testenv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ocfkit/ocfkit/test/agenttest"
+	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
 // Between start and stop a monitor knows the devices from start's record
@@ -21,24 +22,24 @@ func TestMonitorUsesRecordedDevices(t *testing.T) {
 	record := filepath.Join(agenttest.StateDir(t), "drbd-r0.devices")
 	log := filepath.Join(dir, "calls.log")
 
-	require.Equal(t, 0, runAgent(t, agent, "start", dir).Code)
+	expectAgent(t, 0, agent, "start", dir)
 	b, err := os.ReadFile(record)
 	require.NoError(t, err, "start records the devices")
 	assert.Contains(t, string(b), "/dev/drbd")
 
 	require.NoError(t, os.Truncate(log, 0))
-	require.Equal(t, 0, runAgent(t, agent, "monitor", dir, mon).Code)
+	expectAgent(t, 0, agent, "monitor", dir, mon)
 	cs := calls(t, dir)
 	assert.False(t, called(cs, "sh-dev"), "monitor read the record: %v", cs)
 	assert.True(t, called(cs, "events2"), "and still asked DRBD for its state")
 
 	require.NoError(t, os.Truncate(log, 0))
-	require.Equal(t, 0, runAgent(t, agent, "monitor", dir, "OCF_RESKEY_CRM_meta_interval=0").Code)
+	expectAgent(t, 0, agent, "monitor", dir, "OCF_RESKEY_CRM_meta_interval=0")
 	assert.True(t, called(calls(t, dir), "sh-dev"), "a probe asks drbdadm")
 
-	require.Equal(t, 0, runAgent(t, agent, "stop", dir).Code)
+	expectAgent(t, 0, agent, "stop", dir)
 	assert.NoFileExists(t, record, "stop forgets the devices")
 	require.NoError(t, os.Truncate(log, 0))
-	assert.Equal(t, 7, runAgent(t, agent, "monitor", dir, mon).Code)
+	expectAgent(t, 7, agent, "monitor", dir, mon)
 	assert.True(t, called(calls(t, dir), "sh-dev"), "without a record, drbdadm is asked")
 }

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
@@ -19,18 +18,15 @@ func TestTypoInABoolean(t *testing.T) {
 	const mon = "OCF_RESKEY_CRM_meta_interval=20000"
 
 	dir := fakeDir(t, down)
-	r := runAgent(t, agent, "stop", dir, typo)
-	require.Equal(t, 0, r.Code, r.Stderr)
+	r := expectAgent(t, 0, agent, "stop", dir, typo)
 	assert.NotContains(t, r.Stderr, "goroutine")
 
-	require.Equal(t, 0, runAgent(t, agent, "start", dir).Code)
-	require.Equal(t, 0, runAgent(t, agent, "promote", dir).Code)
-	require.Equal(t, 8, runAgent(t, agent, "monitor", dir, typo, mon).Code)
-	r = runAgent(t, agent, "demote", dir, typo)
-	require.Equal(t, 0, r.Code, r.Stderr)
+	expectAgent(t, 0, agent, "start", dir)
+	expectAgent(t, 0, agent, "promote", dir)
+	expectAgent(t, 8, agent, "monitor", dir, typo, mon)
+	r = expectAgent(t, 0, agent, "demote", dir, typo)
 	assert.NotEqual(t, "Primary", world(t, dir).Resources["r0"].Role, "demoted")
-	r = runAgent(t, agent, "stop", dir, typo)
-	require.Equal(t, 0, r.Code, r.Stderr)
+	r = expectAgent(t, 0, agent, "stop", dir, typo)
 	assert.False(t, world(t, dir).Resources["r0"].Up, "stopped")
 }
 
@@ -41,13 +37,12 @@ func TestAdjustMasterScoreFallsBack(t *testing.T) {
 	agent := testenv.BuildAgent(t, "drbd")
 	const bad = "OCF_RESKEY_adjust_master_score=0 10 1000"
 	dir := fakeDir(t, down)
-	r := runAgent(t, agent, "start", dir, bad)
-	require.Equal(t, 0, r.Code, r.Stderr)
+	expectAgent(t, 0, agent, "start", dir, bad)
 	assert.Equal(t, "10000", score(t, dir), "the default scores")
-	assert.Equal(t, 0, runAgent(t, agent, "monitor", dir, bad).Code, "probe")
-	assert.Equal(t, 0, runAgent(t, agent, "monitor", dir, bad, "OCF_RESKEY_CRM_meta_interval=20000").Code)
-	assert.Equal(t, 0, runAgent(t, agent, "validate-all", dir, bad).Code)
-	require.Equal(t, 0, runAgent(t, agent, "stop", dir, bad).Code)
+	expectAgent(t, 0, agent, "monitor", dir, bad) // probe
+	expectAgent(t, 0, agent, "monitor", dir, bad, "OCF_RESKEY_CRM_meta_interval=20000")
+	expectAgent(t, 0, agent, "validate-all", dir, bad)
+	expectAgent(t, 0, agent, "stop", dir, bad)
 }
 
 // A probe of a running resource whose configuration does not load looks
@@ -56,15 +51,15 @@ func TestProbeDespiteConfigProblems(t *testing.T) {
 	testenv.NeedRoot(t) // device nodes
 	agent := testenv.BuildAgent(t, "drbd")
 	dir := fakeDir(t, down)
-	require.Equal(t, 0, runAgent(t, agent, "start", dir).Code)
+	expectAgent(t, 0, agent, "start", dir)
 	for _, bad := range []string{
 		"OCF_RESKEY_require_drbd_module_version_ge=99.0.0",
 		"OCF_RESKEY_CRM_meta_clone_node_max=2",
 		"OCF_RESKEY_CRM_meta_notify=",
 		"OCF_RESKEY_wfc_timeout=$(touch /tmp/ocfkit-drbd-marker)",
 	} {
-		assert.Equal(t, 0, runAgent(t, agent, "monitor", dir, bad).Code, "probe with %s", bad)
-		assert.Equal(t, 0, runAgent(t, agent, "monitor", dir, bad, "OCF_RESKEY_CRM_meta_interval=20000").Code, "monitor with %s", bad)
+		expectAgent(t, 0, agent, "monitor", dir, bad)
+		expectAgent(t, 0, agent, "monitor", dir, bad, "OCF_RESKEY_CRM_meta_interval=20000")
 	}
-	require.Equal(t, 0, runAgent(t, agent, "stop", dir).Code)
+	expectAgent(t, 0, agent, "stop", dir)
 }

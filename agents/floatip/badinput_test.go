@@ -82,8 +82,7 @@ func TestBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n := c.node(t, dropA)
-			r := n.do(tc.action, tc.kv...)
-			require.Equal(t, tc.code, r.Code, "stderr: %s", r.Stderr)
+			r := n.expect(tc.code, tc.action, tc.kv...)
 			if tc.reason != "" {
 				assert.Contains(t, r.Reason(), tc.reason, "stderr: %s", r.Stderr)
 			}
@@ -125,8 +124,7 @@ func TestTokenNeverShows(t *testing.T) {
 }
 
 func TestMetaData(t *testing.T) {
-	r := run(t, t.TempDir(), kvs{}, "meta-data")
-	require.Zero(t, r.Code)
+	r := floatip(t, t.TempDir()).Expect(t, ocf.Success, "meta-data", kvs{})
 	for _, name := range []string{"floating_ip", "token_file", "do_token", "api_url", "metadata_url",
 		"droplet_id", "unassign_on_stop", "api_timeout"} {
 		assert.Contains(t, r.Stdout, `<parameter name="`+name+`"`)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -52,32 +53,38 @@ func (c *cloud) node(t *testing.T, droplet int) *node {
 
 type kvs = agenttest.Params
 
-// run runs action as Pacemaker would on a node whose state is in stateDir,
-// and fails the test if the token shows in the output.
-func run(t *testing.T, stateDir string, p kvs, action string) agenttest.Result {
-	t.Helper()
-	r := agenttest.Run(t, testenv.BuildAgent(t, "floatip"), action, p, "OCF_RESOURCE_INSTANCE=fip-test", "HA_RSCTMP="+stateDir)
-	if strings.Contains(r.Stderr, token) || strings.Contains(r.Stdout, token) {
-		t.Fatalf("%s: the token appears in the output:\n%s", action, r.Stderr)
+// floatip is the agent as Pacemaker runs it on a node whose state is in
+// stateDir; every run fails the test if the token shows in the output.
+func floatip(t *testing.T, stateDir string) agenttest.Agent {
+	return agenttest.Agent{
+		Bin: testenv.BuildAgent(t, "floatip"),
+		Env: []string{"OCF_RESOURCE_INSTANCE=fip-test", "HA_RSCTMP=" + stateDir},
+		Check: func(t testing.TB, r agenttest.Result) {
+			if strings.Contains(r.Stderr, token) || strings.Contains(r.Stdout, token) {
+				t.Fatalf("the token appears in the output:\n%s", r.Stderr)
+			}
+		},
 	}
-	return r
+}
+
+// agent is floatip on the node; Expect's failures show the calls the fake
+// API saw.
+func (n *node) agent() agenttest.Agent {
+	a := floatip(n.t, n.stateDir)
+	a.Diag = func() string { return fmt.Sprintf("droplet %d; calls:\n%s", n.droplet, n.c.Fake.CallSummary()) }
+	return a
 }
 
 // do runs an action on the node; kv adds or overrides parameters.
 func (n *node) do(action string, kv ...string) agenttest.Result {
 	n.t.Helper()
-	return run(n.t, n.stateDir, n.p.With(kv...), action)
+	return n.agent().Run(n.t, action, n.p.With(kv...))
 }
 
 // expect runs an action and fails the test unless it exits with code.
 func (n *node) expect(code int, action string, kv ...string) agenttest.Result {
 	n.t.Helper()
-	r := n.do(action, kv...)
-	if r.Code != code {
-		n.t.Fatalf("droplet %d %s: exit %d, want %d\nstderr:\n%s\ncalls:\n%s",
-			n.droplet, action, r.Code, code, r.Stderr, n.c.Fake.CallSummary())
-	}
-	return r
+	return n.agent().Expect(n.t, code, action, n.p.With(kv...))
 }
 
 // monitor is a recurring monitor (not a probe).

@@ -21,8 +21,7 @@ func TestTokenFileFIFO(t *testing.T) {
 	fifo := filepath.Join(t.TempDir(), "token.fifo")
 	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
 	for _, action := range []string{"validate-all", "start"} {
-		r := a.do(action, "token_file", fifo, "OCF_RESKEY_CRM_meta_timeout", "3000")
-		assert.Equal(t, ocf.ErrInstalled, r.Code, "%s: %s", action, r)
+		r := a.expect(ocf.ErrInstalled, action, "token_file", fifo, "OCF_RESKEY_CRM_meta_timeout", "3000")
 		assert.Contains(t, r.Reason(), "not a regular file", "%s: %s", action, r)
 	}
 	a.expect(ocf.Success, "stop", "token_file", fifo)

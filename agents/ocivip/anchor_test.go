@@ -28,7 +28,7 @@ func TestAnchorActions(t *testing.T) {
 	assert.Contains(t, r.Stdout, `<action name="migrate_to"`)
 	assert.Contains(t, r.Stdout, `<action name="migrate_from"`)
 	assert.NotContains(t, r.Stdout, `<action name="reload"`, "a declared reload would replace restarts")
-	assert.Equal(t, ocf.ErrUnimplemented, a.do("validatex").Code)
+	a.must(ocf.ErrUnimplemented, "validatex")
 }
 
 func TestAnchorActionsArgs(t *testing.T) {

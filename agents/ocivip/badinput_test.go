@@ -63,17 +63,15 @@ func TestBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, action := range []string{"validate-all", "start"} {
-				r := a.do(action, tc.kv...)
-				assert.Equal(t, tc.code, r.Code, "%s: %s", action, r)
+				r := a.must(tc.code, action, tc.kv...)
 				assert.Contains(t, r.Reason(), tc.reason, "%s: %s", action, r)
 				assert.NotContains(t, r.Stderr, "panic")
 			}
 			assert.False(t, a.hasAddr(c.addr(200)))
 			// A probe never fails for configuration: it says "not running".
-			r := a.do("monitor", tc.kv...)
-			assert.Equal(t, ocf.NotRunning, r.Code, "probe: %s", r)
+			a.must(ocf.NotRunning, "monitor", tc.kv...)
 			// stop stays safe: success, nothing of ours was there.
-			r = a.do("stop", tc.kv...)
+			r := a.do("stop", tc.kv...)
 			assert.Contains(t, []int{ocf.Success, ocf.ErrConfigured}, r.Code, "stop: %s", r)
 		})
 	}
@@ -86,8 +84,7 @@ func TestBadInput(t *testing.T) {
 func TestUnknownAction(t *testing.T) {
 	c := newCloud(t, ocifake.Options{})
 	a := c.node("a", false)
-	r := a.do("frobnicate")
-	assert.Equal(t, ocf.ErrUnimplemented, r.Code, "%s", r)
+	a.must(ocf.ErrUnimplemented, "frobnicate")
 }
 
 func TestOcicliIsNoted(t *testing.T) {

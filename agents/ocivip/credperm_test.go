@@ -89,8 +89,7 @@ func TestCredentialFilesMustBePrivate(t *testing.T) {
 			a.must(ocf.Success, "validate-all", kv...)
 			tc.setup(cfg, k)
 			for _, action := range []string{"validate-all", "start"} {
-				r := a.do(action, kv...)
-				assert.Equal(t, ocf.ErrPerm, r.Code, "%s: %s", action, r)
+				r := a.must(ocf.ErrPerm, action, kv...)
 				assert.Contains(t, r.Reason(), tc.reason(cfg, k), "%s: %s", action, r)
 				assert.NotContains(t, r.Stdout+r.Stderr, phrase)
 			}

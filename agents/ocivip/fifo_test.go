@@ -28,8 +28,7 @@ func TestCredentialFileFIFO(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			kv := []string{"auth", "api_key", "auth_endpoint", "", "config_file", cfg, "OCF_RESKEY_CRM_meta_timeout", "3000"}
 			for _, action := range []string{"validate-all", "start"} {
-				r := a.do(action, kv...)
-				assert.Equal(t, ocf.ErrInstalled, r.Code, "%s: %s", action, r)
+				r := a.must(ocf.ErrInstalled, action, kv...)
 				assert.Contains(t, r.Reason(), fifo+" is not a regular file", "%s: %s", action, r)
 			}
 			assert.Equal(t, "", c.f.VNICOf(c.addr(200)))

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -67,26 +66,40 @@ func (c *cloud) node(name string, byMAC bool) *node {
 
 type kvs = agenttest.Params
 
-// run runs action as Pacemaker would on a node whose state and log are in
-// stateDir, and fails the test if a secret shows in the output or the log.
-// The resource is "vip" unless OCF_RESOURCE_INSTANCE says otherwise.
+// ocivip is the agent as Pacemaker runs it on a node whose state and log
+// are in stateDir: the resource is "vip" unless OCF_RESOURCE_INSTANCE says
+// otherwise, only the parameters configure it (not an OCI CLI's OCI_*
+// settings), and every run fails the test if a secret shows in the output
+// or the log.
+func ocivip(t *testing.T, stateDir string) agenttest.Agent {
+	logFile := filepath.Join(stateDir, "ocivip.log")
+	return agenttest.Agent{
+		Bin:    testenv.BuildAgent(t, "ocivip"),
+		Params: kvs{"OCF_RESOURCE_INSTANCE": "vip"},
+		Env:    []string{"HA_RSCTMP=" + stateDir, "HA_LOGFILE=" + logFile},
+		Drop:   []string{"OCI_"},
+		Check: func(t testing.TB, r agenttest.Result) {
+			log, _ := os.ReadFile(logFile)
+			noSecrets(t, stateDir, r.Stdout+r.Stderr+string(log))
+		},
+	}
+}
+
+// run runs action with parameters p on a node whose state is in stateDir.
 func run(t *testing.T, stateDir string, p kvs, action string) agenttest.Result {
 	t.Helper()
-	if _, ok := p["OCF_RESOURCE_INSTANCE"]; !ok {
-		p = p.With("OCF_RESOURCE_INSTANCE", "vip")
-	}
-	logFile := filepath.Join(stateDir, "ocivip.log")
-	cmd := agenttest.Command(t, testenv.BuildAgent(t, "ocivip"), action, p, "HA_RSCTMP="+stateDir, "HA_LOGFILE="+logFile)
-	// Only the parameters configure the agent, not an OCI CLI's settings.
-	cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "OCI_") })
-	r := agenttest.Exec(t, cmd)
-	log, _ := os.ReadFile(logFile)
-	noSecrets(t, stateDir, r.Stdout+r.Stderr+string(log))
-	return r
+	return ocivip(t, stateDir).Run(t, action, p)
+}
+
+// expect runs action as run does and fails the test unless it exits with
+// want.
+func expect(t *testing.T, want int, stateDir string, p kvs, action string) agenttest.Result {
+	t.Helper()
+	return ocivip(t, stateDir).Expect(t, want, action, p)
 }
 
 // noSecrets fails when a cached token or session key shows up in output.
-func noSecrets(t *testing.T, stateDir, out string) {
+func noSecrets(t testing.TB, stateDir, out string) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(stateDir, "ocivip-instance-principal.token"))
 	if err != nil {
@@ -116,9 +129,7 @@ func (n *node) do(action string, kv ...string) agenttest.Result {
 // must runs action and fails the test unless it exits with want.
 func (n *node) must(want int, action string, kv ...string) agenttest.Result {
 	n.t.Helper()
-	r := n.do(action, kv...)
-	require.Equal(n.t, want, r.Code, "%s %s: %s", n.name, action, r)
-	return r
+	return expect(n.t, want, n.stateDir, n.p.With(kv...), action)
 }
 
 // hasAddr says whether the node's NIC carries the VIP (exactly ip/24).

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -82,11 +81,8 @@ func newHostileCloud(t *testing.T) (*cloud, *recorder) {
 func everything(t *testing.T, n *node, action string, kv ...string) (agenttest.Result, string) {
 	t.Helper()
 	logs, debug := filepath.Join(n.stateDir, "ha.log"), filepath.Join(n.stateDir, "ha-debug.log")
-	p := n.p.With(kv...).With("OCF_RESOURCE_INSTANCE", "vip")
-	cmd := agenttest.Command(t, testenv.BuildAgent(t, "ocivip"), action, p,
-		"HA_RSCTMP="+n.stateDir, "HA_LOGFILE="+logs, "HA_DEBUGLOG="+debug, "HA_debug=1")
-	cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "OCI_") })
-	r := agenttest.Exec(t, cmd)
+	r := ocivip(t, n.stateDir).Run(t, action, n.p.With(kv...).With("OCF_RESOURCE_INSTANCE", "vip"),
+		"HA_LOGFILE="+logs, "HA_DEBUGLOG="+debug, "HA_debug=1")
 	l, _ := os.ReadFile(logs)
 	d, _ := os.ReadFile(debug)
 	return r, r.Stdout + r.Stderr + string(l) + string(d)
@@ -144,8 +140,7 @@ func TestHostileServerEchoesNoCredential(t *testing.T) {
 	})
 	t.Run("API with instance principal", func(t *testing.T) {
 		a := c.node("ip", false)
-		r, _ := everything(t, a, "start")
-		require.Equal(t, ocf.Success, r.Code, "%s", r)
+		ocivip(t, a.stateDir).Expect(t, ocf.Success, "start", a.p.With("OCF_RESOURCE_INSTANCE", "vip"))
 		for _, status := range statuses {
 			c.f.SetFault(ocifake.OpListPrivateIps, ocifake.Fault{Status: status, Echo: true})
 			r, out := everything(t, a, "monitor", append(short, "OCF_RESKEY_CRM_meta_interval", "20000")...)
@@ -154,8 +149,7 @@ func TestHostileServerEchoesNoCredential(t *testing.T) {
 			r, out = everything(t, a, "stop", append(short, "unassign_on_stop", "true")...)
 			check(t, a, fmt.Sprintf("stop, API %d", status), status, r, out)
 			c.f.ClearFaults()
-			r, _ = everything(t, a, "start")
-			require.Equal(t, ocf.Success, r.Code, "%s", r)
+			ocivip(t, a.stateDir).Expect(t, ocf.Success, "start", a.p.With("OCF_RESOURCE_INSTANCE", "vip"))
 		}
 	})
 	t.Run("API with API key", func(t *testing.T) {

@@ -80,8 +80,7 @@ func TestNodeLocalCredentialProblemsAreNotConfigurationErrors(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			kv := append(append([]string{}, apiKey...), tc.kv...)
 			for _, action := range []string{"validate-all", "start"} {
-				r := a.do(action, kv...)
-				assert.Equal(t, ocf.ErrInstalled, r.Code, "%s: %s", action, r)
+				r := a.must(ocf.ErrInstalled, action, kv...)
 				assert.Contains(t, r.Reason(), tc.reason, "%s: %s", action, r)
 			}
 			a.must(ocf.NotRunning, "monitor", kv...)
@@ -102,8 +101,7 @@ func TestMissingInterfaceIsThisNodesProblem(t *testing.T) {
 	a := c.node("a", false)
 	vip := c.addr(200)
 	for _, action := range []string{"validate-all", "start"} {
-		r := a.do(action, "nic", "nosuchnic0")
-		assert.Equal(t, ocf.ErrArgs, r.Code, "%s: %s", action, r)
+		r := a.must(ocf.ErrArgs, action, "nic", "nosuchnic0")
 		assert.Contains(t, r.Reason(), "nosuchnic0")
 	}
 	a.must(ocf.NotRunning, "monitor", "nic", "nosuchnic0")

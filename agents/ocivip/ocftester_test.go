@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/ocfkit/ocfkit/ocf"
 	"github.com/ocfkit/ocfkit/test/ocifake"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
@@ -47,8 +48,7 @@ func TestOCFTester(t *testing.T) {
 			for k, v := range params {
 				p[k] = v
 			}
-			r := run(t, stateDir, p, "stop")
-			assert.Equal(t, 0, r.Code, "%s", r)
+			expect(t, ocf.Success, stateDir, p, "stop")
 			assert.False(t, a.hasAddr(c.addr(200)))
 		})
 	}

@@ -3,10 +3,11 @@ package main
 import (
 	"testing"
 
-	"github.com/ocfkit/ocfkit/ocf"
-	"github.com/ocfkit/ocfkit/test/ocifake"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/test/ocifake"
 )
 
 // Pacemaker probes a resource on a node before it may start there. The
@@ -20,8 +21,7 @@ func TestProbePreparesTheStart(t *testing.T) {
 	_, err := c.f.AssignSecondary(vip, b.vnic)
 	require.NoError(t, err)
 
-	r := run(t, a.stateDir, a.p.With("secondary_private_ip", vip, "CRM_meta_interval", "0"), "monitor")
-	require.Equal(t, ocf.NotRunning, r.Code, "probe: %s", r)
+	expect(t, ocf.NotRunning, a.stateDir, a.p.With("secondary_private_ip", vip, "CRM_meta_interval", "0"), "monitor")
 	assert.Equal(t, 1, c.f.Count(ocifake.OpGetVnic), "the probe learned the subnet")
 	assert.Equal(t, 1, c.f.Count(ocifake.OpFederation), "and a token")
 
@@ -34,8 +34,7 @@ func TestProbePreparesTheStart(t *testing.T) {
 
 	// A recurring monitor where the address is not local stays free.
 	c.f.ResetCounts()
-	r = run(t, b.stateDir, b.p.With("secondary_private_ip", vip, "CRM_meta_interval", "10000"), "monitor")
-	assert.Equal(t, ocf.NotRunning, r.Code, "%s", r)
+	expect(t, ocf.NotRunning, b.stateDir, b.p.With("secondary_private_ip", vip, "CRM_meta_interval", "10000"), "monitor")
 	assert.Equal(t, 0, c.f.APICount()+c.f.Count(ocifake.OpFederation))
 }
 
@@ -44,6 +43,5 @@ func TestProbeWithAPIDown(t *testing.T) {
 	c := newCloud(t, ocifake.Options{})
 	a := c.node("a", false)
 	c.f.SetFault(ocifake.OpGetVnic, ocifake.Fault{Status: 500})
-	r := run(t, a.stateDir, a.p.With("secondary_private_ip", c.addr(211), "CRM_meta_interval", "0"), "monitor")
-	assert.Equal(t, ocf.NotRunning, r.Code, "%s", r)
+	expect(t, ocf.NotRunning, a.stateDir, a.p.With("secondary_private_ip", c.addr(211), "CRM_meta_interval", "0"), "monitor")
 }

@@ -27,7 +27,6 @@ import (
 	"github.com/ocfkit/ocfkit/ocf"
 	"github.com/ocfkit/ocfkit/test/agenttest"
 	"github.com/ocfkit/ocfkit/test/ocifake"
-	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
 // regionCloud lets the agent find its endpoints as on a real instance,
@@ -96,12 +95,7 @@ func (rc *regionCloud) tunnels() []string {
 func (rc *regionCloud) run(t *testing.T, n *node, want int, action string, kv ...string) agenttest.Result {
 	t.Helper()
 	p := n.p.With("api_endpoint", "", "auth_endpoint", "", "region", "", "OCF_RESOURCE_INSTANCE", "vip").With(kv...)
-	cmd := agenttest.Command(t, testenv.BuildAgent(t, "ocivip"), action, p,
-		append([]string{"HA_RSCTMP=" + n.stateDir, "HA_LOGFILE=" + filepath.Join(n.stateDir, "ocivip.log")}, rc.env...)...)
-	cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool { return strings.HasPrefix(kv, "OCI_") })
-	r := agenttest.Exec(t, cmd)
-	require.Equal(t, want, r.Code, "%s %s: %s", n.name, action, r)
-	return r
+	return ocivip(t, n.stateDir).Expect(t, want, action, p, rc.env...)
 }
 
 // testCerts makes a CA and a leaf certificate for names signed by it.

@@ -97,8 +97,7 @@ func TestTwoVIPsOnOneVNIC(t *testing.T) {
 	two := a.p.With("OCF_RESOURCE_INSTANCE", "vip2", "secondary_private_ip", c.addr(202), "unassign_on_stop", "true")
 	do := func(p kvs, want int, action string) {
 		t.Helper()
-		r := run(t, a.stateDir, p, action)
-		require.Equal(t, want, r.Code, "%s %s: %s", p["OCF_RESOURCE_INSTANCE"], action, r)
+		expect(t, want, a.stateDir, p, action)
 	}
 	do(one, ocf.Success, "start")
 	do(two, ocf.Success, "start")
@@ -187,16 +186,14 @@ func TestConcurrentStartsOnOneVNIC(t *testing.T) {
 			p := a.p.With("OCF_RESOURCE_INSTANCE", "vip-"+ip, "secondary_private_ip", ip)
 			t.Run(ip, func(t *testing.T) {
 				t.Parallel() // both starts run at once; "starts" returns when both are done
-				r := run(t, a.stateDir, p, "start")
-				assert.Equal(t, ocf.Success, r.Code, "%s", r)
+				expect(t, ocf.Success, a.stateDir, p, "start")
 			})
 		}
 	})
 	for _, ip := range []string{c.addr(211), c.addr(212)} {
 		assert.Equal(t, a.vnic, c.f.VNICOf(ip))
 		assert.True(t, a.hasAddr(ip))
-		r := run(t, a.stateDir, a.p.With("OCF_RESOURCE_INSTANCE", "vip-"+ip, "secondary_private_ip", ip), "monitor")
-		assert.Equal(t, ocf.Success, r.Code, "%s", r)
+		expect(t, ocf.Success, a.stateDir, a.p.With("OCF_RESOURCE_INSTANCE", "vip-"+ip, "secondary_private_ip", ip), "monitor")
 	}
 	assert.LessOrEqual(t, c.f.Count(ocifake.OpFederation), 2, "each start federates at most once")
 }

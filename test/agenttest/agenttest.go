@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -106,18 +107,71 @@ func Command(t testing.TB, bin, action string, p Params, extraEnv ...string) *ex
 // binary cannot be run, and whenever its output shows a Go panic.
 func Run(t testing.TB, bin, action string, p Params, extraEnv ...string) Result {
 	t.Helper()
-	return Exec(t, Command(t, bin, action, p, extraEnv...))
+	return Agent{Bin: bin}.Run(t, action, p, extraEnv...)
 }
 
 // Expect runs action as Run does and fails the test, with the agent's
-// stderr, unless it exits with code. It is the one way the agents' tests
-// assert an action's result.
+// stderr, unless it exits with code.
 func Expect(t testing.TB, code int, bin, action string, p Params, extraEnv ...string) Result {
 	t.Helper()
-	r := Run(t, bin, action, p, extraEnv...)
+	return Agent{Bin: bin}.Expect(t, code, action, p, extraEnv...)
+}
+
+// Agent is an agent binary as a test runs it: the one way the agents'
+// tests run an action (Run) and assert its exit code (Expect). The zero
+// values of the fields other than Bin add nothing.
+type Agent struct {
+	Bin string
+	// Params are defaults under every run's parameters: a run's own
+	// parameters win (OCF_RESOURCE_INSTANCE, say).
+	Params Params
+	// Env is added after the parameters on every run (before a run's own
+	// extra environment): OCF_RESOURCE_INSTANCE, HA_RSCTMP, endpoints.
+	Env []string
+	// Check runs after every run, for what must hold whatever the action
+	// returned: no secret in the output, say.
+	Check func(testing.TB, Result)
+	// Diag is added to Expect's failure message: the calls a cloud fake
+	// saw, say.
+	Diag func() string
+	// Drop names prefixes of the test's own environment variables the
+	// agent must not inherit (OCF_* and HA_* never are): OCI_ keeps an
+	// OCI CLI's settings on the developer's machine from configuring the
+	// agent.
+	Drop []string
+}
+
+// Run runs action with parameters p (see Command), then Check.
+func (a Agent) Run(t testing.TB, action string, p Params, extraEnv ...string) Result {
+	t.Helper()
+	q := a.Params.With()
+	for k, v := range p {
+		q = q.With(k, "") // removes either spelling of k
+		q[k] = v
+	}
+	cmd := Command(t, a.Bin, action, q, append(append([]string{}, a.Env...), extraEnv...)...)
+	cmd.Env = slices.DeleteFunc(cmd.Env, func(kv string) bool {
+		return slices.ContainsFunc(a.Drop, func(prefix string) bool { return strings.HasPrefix(kv, prefix) })
+	})
+	r := Exec(t, cmd)
+	if a.Check != nil {
+		a.Check(t, r)
+	}
+	return r
+}
+
+// Expect runs action as Run does and fails the test, with the agent's
+// stderr and Diag, unless it exits with code.
+func (a Agent) Expect(t testing.TB, code int, action string, p Params, extraEnv ...string) Result {
+	t.Helper()
+	r := a.Run(t, action, p, extraEnv...)
 	if r.Code != code {
-		t.Fatalf("%s %s: exit %d (%s), want %d (%s)\nstderr:\n%s", filepath.Base(bin), action,
-			r.Code, ocfName(r.Code), code, ocfName(code), r.Stderr)
+		diag := ""
+		if a.Diag != nil {
+			diag = "\n" + a.Diag()
+		}
+		t.Fatalf("%s %s: exit %d (%s), want %d (%s)\nstderr:\n%s%s", filepath.Base(a.Bin), action,
+			r.Code, ocfName(r.Code), code, ocfName(code), r.Stderr, diag)
 	}
 	return r
 }

@@ -111,3 +111,42 @@ func TestExpectNamesTheCodes(t *testing.T) {
 	assert.Equal(t, "not running", ocfName(7))
 	assert.Equal(t, "exit code 42", ocfName(42))
 }
+
+func TestAgentExpect(t *testing.T) {
+	bin := script(t, "echo \"ocf-exit-reason:$OCF_RESKEY_ip on $OCF_RESOURCE_INSTANCE $EXTRA\" >&2; exit 7\n")
+	var checked []Result
+	a := Agent{Bin: bin, Env: []string{"OCF_RESOURCE_INSTANCE=vip", "EXTRA=base"},
+		Check: func(_ testing.TB, r Result) { checked = append(checked, r) },
+		Diag:  func() string { return "calls: GET /v2/x" }}
+
+	r := a.Expect(t, 7, "monitor", Params{"ip": "192.0.2.1"})
+	assert.Equal(t, "192.0.2.1 on vip base", r.Reason())
+	r = a.Run(t, "monitor", Params{"ip": "192.0.2.1"}, "EXTRA=run")
+	assert.Equal(t, "192.0.2.1 on vip run", r.Reason(), "a run's own environment wins over Env")
+	assert.Len(t, checked, 2, "Check sees every run")
+
+	f := &fatals{TB: t}
+	a.Expect(f, 0, "start", nil)
+	require.Len(t, f.msgs, 1, "a wrong code fails the test")
+	for _, want := range []string{"start: exit 7 (not running), want 0 (success)", "ocf-exit-reason:", "calls: GET /v2/x"} {
+		assert.Contains(t, f.msgs[0], want)
+	}
+	assert.Len(t, checked, 3, "Check runs when the code is wrong too")
+
+	f = &fatals{TB: t}
+	Expect(f, 7, bin, "monitor", nil)
+	Expect(f, 1, bin, "monitor", nil)
+	assert.Len(t, f.msgs, 1, "the package Expect is the zero Agent's")
+}
+
+func TestAgentParamsAndDrop(t *testing.T) {
+	t.Setenv("OCI_CLI_PROFILE", "dev")
+	bin := script(t, "echo \"ocf-exit-reason:$OCF_RESOURCE_INSTANCE $OCF_RESKEY_ip ${OCI_CLI_PROFILE:-none}\" >&2\n")
+	a := Agent{Bin: bin, Params: Params{"OCF_RESOURCE_INSTANCE": "vip", "OCF_RESKEY_ip": "192.0.2.1"}}
+	assert.Equal(t, "vip 192.0.2.1 dev", a.Run(t, "monitor", nil).Reason())
+	assert.Equal(t, "vip2 192.0.2.2 dev", a.Run(t, "monitor", Params{"OCF_RESOURCE_INSTANCE": "vip2", "ip": "192.0.2.2"}).Reason(),
+		"a run's parameters win, in either spelling")
+	a.Drop = []string{"OCI_"}
+	assert.Equal(t, "vip 192.0.2.1 none", a.Run(t, "monitor", nil).Reason())
+	assert.Equal(t, "vip 192.0.2.1", strings.TrimSpace(a.Params["OCF_RESOURCE_INSTANCE"]+" "+a.Params["OCF_RESKEY_ip"]), "Run leaves Params alone")
+}
