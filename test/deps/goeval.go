@@ -151,7 +151,7 @@ func (s *goScan) evalCall(pkg *goPkg, f *goFile, call *ast.CallExpr, depth int) 
 			continue
 		}
 		for _, fd := range other.funcs[k.name] {
-			if (fd.Recv != nil) != k.method || fd.Body == nil {
+			if recvName(fd) != k.recv || fd.Body == nil {
 				continue
 			}
 			file := other.fileOf(fd)

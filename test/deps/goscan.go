@@ -32,11 +32,12 @@ type valueRef struct {
 
 // sink is a function that runs (or looks up) the command in one of its
 // arguments. dir is the package's directory, or the import path for the
-// standard library.
+// standard library; recv is a method's receiver type name ("" for a
+// function).
 type sink struct {
-	dir    string
-	name   string
-	method bool
+	dir  string
+	name string
+	recv string
 }
 
 type goScan struct {
@@ -50,12 +51,12 @@ type goScan struct {
 // the repository's main packages (their directories' names).
 func scanGo(root string, files []string, uses Uses) (map[string]bool, error) {
 	s := &goScan{fset: token.NewFileSet(), pkgs: map[string]*goPkg{}, uses: uses, sinks: map[sink]int{
-		{"os/exec", "Command", false}:        0,
-		{"os/exec", "CommandContext", false}: 1,
-		{"os/exec", "LookPath", false}:       0,
+		{"os/exec", "Command", ""}:        0,
+		{"os/exec", "CommandContext", ""}: 1,
+		{"os/exec", "LookPath", ""}:       0,
 		// Not a command but a file a test needs from a package; its
 		// argument flows to os.Stat, which is no sink.
-		{"test/testenv", "NeedFile", false}: 1,
+		{"test/testenv", "NeedFile", ""}: 1,
 	}}
 	for _, f := range files {
 		af, err := parser.ParseFile(s.fset, f, nil, 0)
@@ -125,7 +126,7 @@ func (s *goScan) findSinks() {
 					if !ok || fd.Body == nil {
 						continue
 					}
-					self := sink{pkg.dir, fd.Name.Name, fd.Recv != nil}
+					self := sink{pkg.dir, fd.Name.Name, recvName(fd)}
 					if _, known := s.sinks[self]; known {
 						continue
 					}
@@ -172,30 +173,118 @@ func (s *goScan) findSinks() {
 }
 
 // callee names the functions a call may reach. A method is known by its
-// name: in its own package when unexported, in any package when exported
-// (the scan has no types; an exported method name shared by two sinks
-// counts for both).
+// name and, where the syntax shows it, its receiver's type name: in its
+// own package when unexported, in any package when exported. The scan has
+// no types: a method whose receiver's type it cannot tell may be any
+// method of that name (two sinks of one name both count).
 func (s *goScan) callee(pkg *goPkg, f *goFile, call *ast.CallExpr) []sink {
 	switch fn := call.Fun.(type) {
 	case *ast.Ident:
-		return []sink{{pkg.dir, fn.Name, false}}
+		return []sink{{pkg.dir, fn.Name, ""}}
 	case *ast.SelectorExpr:
 		if x, ok := fn.X.(*ast.Ident); ok && x.Obj == nil {
 			if p, ok := f.imports[x.Name]; ok {
-				return []sink{{p, fn.Sel.Name, false}}
+				return []sink{{p, fn.Sel.Name, ""}}
 			}
 		}
-		name := fn.Sel.Name
-		if !ast.IsExported(name) {
-			return []sink{{pkg.dir, name, true}}
-		}
+		name, recv := fn.Sel.Name, s.recvType(pkg, fn.X, 0)
 		var out []sink
-		for dir := range s.pkgs {
-			out = append(out, sink{dir, name, true})
+		for dir, other := range s.pkgs {
+			if !ast.IsExported(name) && dir != pkg.dir {
+				continue
+			}
+			for _, fd := range other.funcs[name] {
+				if r := recvName(fd); r != "" && (recv == "" || r == recv) {
+					out = append(out, sink{dir, name, r})
+				}
+			}
 		}
 		return out
 	}
 	return nil
+}
+
+// recvType is the type name of a method call's receiver x where the
+// syntax shows it: a composite literal, a parameter or variable declared
+// with its type, or the result of a function of this package. It is ""
+// where it does not.
+func (s *goScan) recvType(pkg *goPkg, x ast.Expr, depth int) string {
+	if depth > 8 {
+		return ""
+	}
+	switch x := x.(type) {
+	case *ast.ParenExpr:
+		return s.recvType(pkg, x.X, depth+1)
+	case *ast.StarExpr:
+		return s.recvType(pkg, x.X, depth+1)
+	case *ast.UnaryExpr:
+		return s.recvType(pkg, x.X, depth+1)
+	case *ast.CompositeLit:
+		return typeName(x.Type)
+	case *ast.CallExpr:
+		var name string
+		switch fn := x.Fun.(type) {
+		case *ast.Ident:
+			name = fn.Name
+		case *ast.SelectorExpr:
+			name = fn.Sel.Name
+		}
+		if ds := pkg.funcs[name]; len(ds) == 1 && ds[0].Type.Results != nil && len(ds[0].Type.Results.List) > 0 {
+			return typeName(ds[0].Type.Results.List[0].Type)
+		}
+	case *ast.Ident:
+		if x.Obj == nil {
+			return ""
+		}
+		switch d := x.Obj.Decl.(type) {
+		case *ast.Field:
+			return typeName(d.Type)
+		case *ast.ValueSpec:
+			if d.Type != nil {
+				return typeName(d.Type)
+			}
+			for i, n := range d.Names {
+				if n.Name == x.Name && i < len(d.Values) {
+					return s.recvType(pkg, d.Values[i], depth+1)
+				}
+			}
+		case *ast.AssignStmt:
+			if len(d.Lhs) == len(d.Rhs) {
+				for i, l := range d.Lhs {
+					if id, ok := l.(*ast.Ident); ok && id.Name == x.Name {
+						return s.recvType(pkg, d.Rhs[i], depth+1)
+					}
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// recvName is the receiver's type name of a method, "" for a function.
+func recvName(fd *ast.FuncDecl) string {
+	if fd.Recv == nil || len(fd.Recv.List) != 1 {
+		return ""
+	}
+	return typeName(fd.Recv.List[0].Type)
+}
+
+// typeName is the name of a type expression without pointer, package or
+// type arguments: *cluster.Cluster → Cluster.
+func typeName(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.StarExpr:
+		return typeName(e.X)
+	case *ast.Ident:
+		return e.Name
+	case *ast.SelectorExpr:
+		return e.Sel.Name
+	case *ast.IndexExpr:
+		return typeName(e.X)
+	case *ast.IndexListExpr:
+		return typeName(e.X)
+	}
+	return ""
 }
 
 // collect records the constant commands that reach a sink, the scripts of

@@ -101,7 +101,8 @@ func TestScanGo(t *testing.T) {
 	}
 	assert.Equal(t, []string{"/usr/lib/ocf/resource.d/heartbeat/Dummy", "/usr/sbin/hotel", "alpha", "bravo",
 		"charlie", "delta", "env", "foxtrot", "golf", "india", "ip", "juliet", "kilo", "lima", "mike",
-		"november", "nsenter", "oscar", "papa", "sh", "unshare"}, uses.Sorted())
+		"november", "nsenter", "oscar", "papa", "quebec", "romeo", "sh", "unshare"}, uses.Sorted(),
+		"an agent's action (start, stop, monitor) is no command")
 	assert.Equal(t, []string{"main.go:15"}, uses["bravo"], "where the constant is given to the helper")
 	assert.Equal(t, []string{"run:2"}, uses["kilo"])
 }

@@ -52,3 +52,27 @@ func wrapped(pid, ns string) {
 	exec.Command("unshare", "-m", "--propagation", "private", "oscar").Run()
 	helper.Run(nil, "env", "A=b", "papa")
 }
+
+// Two methods of one name: a runner's argument is a command, an agent's
+// an action. The receiver's type, where the syntax shows it, tells them
+// apart; where it does not, both count.
+type runner struct{}
+
+func (runner) Exec(name string) { exec.Command(name).Run() }
+
+type agent struct{ bin string }
+
+func (a agent) Exec(action string) { exec.Command(a.bin, action).Run() }
+
+func newAgent() agent { return agent{} }
+
+func methods(h struct{ r runner }) {
+	r := runner{}
+	r.Exec("quebec")
+	a := agent{}
+	a.Exec("start")
+	newAgent().Exec("stop")
+	var b agent
+	b.Exec("monitor")
+	h.r.Exec("romeo")
+}
