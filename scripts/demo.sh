@@ -23,7 +23,7 @@ command -v apt-get >/dev/null && command -v dpkg-query >/dev/null ||
 	die "this demo knows Debian and Ubuntu (apt-get); on other systems install what
   bash scripts/test-deps.sh --demo --check
 names and run:
-  OCFKIT_DEMO=1 go test -count=1 -v -run '^TestDemo\$' ./test/e2e"
+  OCFKIT_DEMO=1 go test -count=1 -v -run '^TestDemo\$' ./test/multinode ./test/demo"
 
 # Never next to a real cluster: the demo would have to replace its
 # configuration, and its daemons would be mistaken for ours. The checks run
@@ -77,7 +77,7 @@ bin=$(mktemp -d /tmp/ocfkit-demo-XXXXXX)
 trap 'rm -rf "$bin"' EXIT
 echo "make demo: building the agents and the demo"
 go build ./agents/... ./test/... || die "the build failed (Go $need or newer is needed; this is $(go version))"
-go test -c -o "$bin/e2e.test" ./test/e2e
+go test -c -o "$bin/demo.test" ./test/demo
 go test -c -o "$bin/multinode.test" ./test/multinode
 
 # The demo is two end-to-end tests with a narrator: their cleanups stop the
@@ -89,7 +89,7 @@ status=${PIPESTATUS[0]}
 if [ "$status" = 0 ]; then
 	echo
 	echo "==> ocfkit demo, act two: the single-node failures"
-	(cd test/e2e && OCFKIT_DEMO=1 "$bin/e2e.test" -test.run '^TestDemo$' -test.v -test.count=1 -test.timeout 20m 2>&1 |
+	(cd test/demo && OCFKIT_DEMO=1 "$bin/demo.test" -test.run '^TestDemo$' -test.v -test.count=1 -test.timeout 20m 2>&1 |
 		grep -v -E '^(=== RUN|--- PASS|PASS$)')
 	status=${PIPESTATUS[0]}
 fi

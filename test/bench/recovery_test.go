@@ -1,4 +1,4 @@
-package e2e
+package bench_test
 
 import (
 	"syscall"
@@ -9,6 +9,7 @@ import (
 	"github.com/vishvananda/netlink"
 
 	"github.com/ocfkit/ocfkit/test/bench"
+	"github.com/ocfkit/ocfkit/test/seeds"
 )
 
 // TestSeedsRecovery measures, under `make bench` only, how long Pacemaker
@@ -19,15 +20,15 @@ import (
 // every 2 s, so about half of that is detection.
 func TestSeedsRecovery(t *testing.T) {
 	bench.Need(t)
-	cl := newClouds(t)
-	s := newSeed002(t, cl.options())
-	c := s.c
-	s.configure(t)
-	s.waitUp(t, "the seed 002 stack up")
-	cl.create(t, s)
-	vip, err := netlink.ParseAddr(s.vip + "/24")
+	cl := seeds.NewClouds(t)
+	s := seeds.New002(t, cl.Options())
+	c := s.C
+	s.Configure(t)
+	s.WaitUp(t, "the seed 002 stack up")
+	cl.Create(t, s)
+	vip, err := netlink.ParseAddr(s.VIP + "/24")
 	require.NoError(t, err)
-	link, err := netlink.LinkByName(s.nic)
+	link, err := netlink.LinkByName(s.NIC)
 	require.NoError(t, err)
 	now := func(f func()) func() time.Time {
 		return func() time.Time {
@@ -36,7 +37,7 @@ func TestSeedsRecovery(t *testing.T) {
 			return start
 		}
 	}
-	seedUp := func() bool { return s.up(t) }
+	seedUp := func() bool { return s.Up(t) }
 
 	// Each inject returns the moment the clock starts.
 	kinds := []struct {
@@ -45,16 +46,16 @@ func TestSeedsRecovery(t *testing.T) {
 		up        func() bool
 	}{
 		{"seed 002, apache killed", "res_httpd",
-			now(func() { require.NoError(t, syscall.Kill(s.web.MainPid(), syscall.SIGKILL)) }), seedUp},
-		{"seed 002, filesystem unmounted", "res_fs_drbd0", now(func() { s.unmount(t) }), seedUp},
+			now(func() { require.NoError(t, syscall.Kill(s.Web.MainPid(), syscall.SIGKILL)) }), seedUp},
+		{"seed 002, filesystem unmounted", "res_fs_drbd0", now(func() { s.Unmount(t) }), seedUp},
 		{"seed 002, VIP deleted", "res_ip", now(func() { require.NoError(t, netlink.AddrDel(link, vip)) }), seedUp},
 		{"seed 002, DRBD UpToDate again, apache up", "res_httpd", func() time.Time {
-			s.setDisk(t, "Outdated")
+			s.SetDisk(t, "Outdated")
 			c.WaitFor(t, 2*time.Minute, "the group stopped", func() bool { return c.ResourceRole(t, "rg_httpd") == "Stopped" })
-			return now(func() { s.setDisk(t, "UpToDate") })()
+			return now(func() { s.SetDisk(t, "UpToDate") })()
 		}, seedUp},
-		{"DigitalOcean, reserved IP moved", "fip", now(cl.moveFloatingIP), func() bool { return cl.fipHome(t, c) }},
-		{"OCI, secondary IP moved", "ocivip", now(cl.moveOCIVIP), func() bool { return cl.ociHome(t, c) }},
+		{"DigitalOcean, reserved IP moved", "fip", now(cl.MoveFloatingIP), func() bool { return cl.FIPHome(t, c) }},
+		{"OCI, secondary IP moved", "ocivip", now(cl.MoveOCIVIP), func() bool { return cl.OCIHome(t, c) }},
 	}
 	const runs = 5
 	for _, k := range kinds {

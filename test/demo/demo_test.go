@@ -1,4 +1,7 @@
-package e2e
+// Package demo is `make demo`'s single-node act: the seed stacks of
+// test/seeds on one Pacemaker node, each broken in turn while it prints
+// what Pacemaker does. It runs only with OCFKIT_DEMO=1.
+package demo
 
 import (
 	"fmt"
@@ -17,6 +20,7 @@ import (
 	"github.com/ocfkit/ocfkit/test/cluster"
 	"github.com/ocfkit/ocfkit/test/dofake"
 	"github.com/ocfkit/ocfkit/test/ocifake"
+	"github.com/ocfkit/ocfkit/test/seeds"
 )
 
 // TestDemo is `make demo` (scripts/demo.sh, OCFKIT_DEMO=1): the seed 002
@@ -38,72 +42,65 @@ func TestDemo(t *testing.T) {
 	d.say("Preparing: fake DigitalOcean and OCI APIs on 127.0.0.1, a fake DRBD, veth pairs, " +
 		"an ext4 filesystem on a loop device, an apache configuration; then Corosync and Pacemaker")
 
-	cl := newClouds(t)
-	s := newSeed002(t, cl.options())
-	s.verbose = true
-	c := s.c
+	cl := seeds.NewClouds(t)
+	s := seeds.New002(t, cl.Options())
+	s.Verbose = true
+	c := s.C
 	d.c = c
 
 	d.say("Seed 002 (DRBD + VIP + Filesystem + apache), as the seed's crm configuration, written with pcs:")
-	s.configure(t)
-	s.waitUp(t, "the seed 002 stack up")
+	s.Configure(t)
+	s.WaitUp(t, "the seed 002 stack up")
 	d.say("Seeds 000/001/004 (DigitalOcean reserved IP, token in a 0600 file) and 003 (OCI secondary IP, instance principal):")
-	cl.create(t, s)
+	cl.Create(t, s)
 	c.WaitFor(t, 2*time.Minute, "fip and ocivip Started", func() bool {
 		return c.ResourceRole(t, "fip") == "Started" && c.ResourceRole(t, "ocivip") == "Started"
 	})
 	d.show("crm_mon -1", c.Run(t, "crm_mon", "-1"))
-	d.say("curl %s  →  %s", s.url(), strings.TrimSpace(s.get()))
+	d.say("curl %s  →  %s", s.URL(), strings.TrimSpace(s.Get()))
 	d.say("The reserved IP %s is on droplet %d (was %d); the OCI IP %s is on this node's VNIC: %v",
-		demoFloatingIP, cl.do.Holder(demoFloatingIP), demoOtherDroplet, demoOCIVIP, cl.oci.VNICOf(demoOCIVIP) == cl.ourVNIC)
+		seeds.FloatingIP, cl.DO.Holder(seeds.FloatingIP), seeds.OtherDroplet, seeds.OCIVIP, cl.OCI.VNICOf(seeds.OCIVIP) == cl.OurVNIC)
 
 	d.fail("kill -9 apache's main process", "res_httpd", func() {
-		require.NoError(t, syscall.Kill(s.web.MainPid(), syscall.SIGKILL))
-	}, func() bool { return s.up(t) })
-	d.fail("umount the filesystem behind Pacemaker's back", "res_fs_drbd0", func() { s.unmount(t) },
-		func() bool { return s.up(t) })
-	link, err := netlink.LinkByName(s.nic)
+		require.NoError(t, syscall.Kill(s.Web.MainPid(), syscall.SIGKILL))
+	}, func() bool { return s.Up(t) })
+	d.fail("umount the filesystem behind Pacemaker's back", "res_fs_drbd0", func() { s.Unmount(t) },
+		func() bool { return s.Up(t) })
+	link, err := netlink.LinkByName(s.NIC)
 	require.NoError(t, err)
-	addr, err := netlink.ParseAddr(s.vip + "/24")
+	addr, err := netlink.ParseAddr(s.VIP + "/24")
 	require.NoError(t, err)
-	d.fail("delete the VIP "+s.vip+" from "+s.nic, "res_ip", func() { require.NoError(t, netlink.AddrDel(link, addr)) },
-		func() bool { return s.up(t) })
-	d.fail("DRBD's disk turns Outdated (no promotion score)", "", func() { s.setDisk(t, "Outdated") },
+	d.fail("delete the VIP "+s.VIP+" from "+s.NIC, "res_ip", func() { require.NoError(t, netlink.AddrDel(link, addr)) },
+		func() bool { return s.Up(t) })
+	d.fail("DRBD's disk turns Outdated (no promotion score)", "", func() { s.SetDisk(t, "Outdated") },
 		func() bool {
 			return c.ResourceRole(t, "ms_drbd0") == "Unpromoted" && c.ResourceRole(t, "rg_httpd") == "Stopped"
 		})
-	d.fail("DRBD's disk is UpToDate again", "res_httpd", func() { s.setDisk(t, "UpToDate") },
-		func() bool { return s.up(t) })
-	d.fail("someone moves the reserved IP to droplet 1002", "fip", cl.moveFloatingIP, func() bool { return cl.fipHome(t, c) })
+	d.fail("DRBD's disk is UpToDate again", "res_httpd", func() { s.SetDisk(t, "UpToDate") },
+		func() bool { return s.Up(t) })
+	d.fail("someone moves the reserved IP to droplet 1002", "fip", cl.MoveFloatingIP, func() bool { return cl.FIPHome(t, c) })
 	d.fail("the DigitalOcean API and the metadata service go down", "", func() {
-		cl.do.SetMetadataDown(demoDroplet, true)
-		cl.do.SetFaults(dofake.Faults{APIDown: true})
+		cl.DO.SetMetadataDown(seeds.Droplet, true)
+		cl.DO.SetFaults(dofake.Faults{APIDown: true})
 	}, func() bool { return d.degraded("fip") })
 	d.say("fip stays %s: a monitor that cannot tell is not a failure", c.ResourceRole(t, "fip"))
-	cl.do.SetFaults(dofake.Faults{})
-	cl.do.SetMetadataDown(demoDroplet, false)
-	d.fail("someone moves the OCI IP to node2's VNIC", "ocivip", cl.moveOCIVIP, func() bool { return cl.ociHome(t, c) })
+	cl.DO.SetFaults(dofake.Faults{})
+	cl.DO.SetMetadataDown(seeds.Droplet, false)
+	d.fail("someone moves the OCI IP to node2's VNIC", "ocivip", cl.MoveOCIVIP, func() bool { return cl.OCIHome(t, c) })
 	d.fail("OCI's auth service goes down and the cached token is gone", "", func() {
-		cl.oci.SetFault(ocifake.OpFederation, ocifake.Fault{Status: 503})
-		tokens, _ := filepath.Glob(filepath.Join(cl.rsctmp, "ocivip*token*"))
+		cl.OCI.SetFault(ocifake.OpFederation, ocifake.Fault{Status: 503})
+		tokens, _ := filepath.Glob(filepath.Join(cl.RSCTMP, "ocivip*token*"))
 		for _, f := range tokens {
 			os.Remove(f)
 		}
 	}, func() bool { return d.degraded("ocivip") })
 	d.say("ocivip stays %s: no failover because a login failed", c.ResourceRole(t, "ocivip"))
-	cl.oci.ClearFaults()
+	cl.OCI.ClearFaults()
 
 	d.show("crm_mon -1 -A -f", c.Run(t, "crm_mon", "-1", "-A", "-f"))
 	d.say("Tearing down: Pacemaker stops the resources, then Corosync stops; the veths, the loop device, " +
 		"apache, the fakes and every file the cluster wrote are removed.")
 }
-
-const (
-	demoDroplet      = 1001
-	demoOtherDroplet = 1002
-	demoFloatingIP   = "203.0.113.10"
-	demoOCIVIP       = "198.19.53.200"
-)
 
 type demo struct {
 	t       *testing.T
