@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ocfkit/ocfkit/test/dofake"
+	"github.com/ocfkit/ocfkit/test/fencetest"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
@@ -50,54 +50,49 @@ func newCloud(t *testing.T) *cloud {
 	return &cloud{Env: env, tokenFile: tf}
 }
 
-type result struct {
-	code           int
-	stdout, stderr string
-	took           time.Duration
-}
-
 // stdin is what the fencer would write for this device, plus extra lines.
 func (c *cloud) stdin(extra ...string) string {
 	return strings.Join(append([]string{"token_file=" + c.tokenFile, "api_url=" + c.APIURL}, extra...), "\n") + "\n"
 }
 
-// run runs the agent with stdin (args nil) or args, and fails the test if
-// the token shows anywhere.
-func run(t *testing.T, stdin string, args ...string) result {
+// fenceDO is fence_digitalocean; every run fails the test if the token shows
+// anywhere.
+func fenceDO(t *testing.T) fencetest.Agent {
+	return fencetest.Agent{
+		Bin: testenv.BuildAgent(t, "fence_digitalocean"),
+		Check: func(t testing.TB, r fencetest.Result) {
+			if strings.Contains(r.Stdout+r.Stderr, token) {
+				t.Fatalf("the token appears in the output:\n%s%s", r.Stdout, r.Stderr)
+			}
+		},
+	}
+}
+
+// run runs the agent with stdin (args nil) or args.
+func run(t *testing.T, stdin string, args ...string) fencetest.Result {
 	t.Helper()
-	cmd := exec.Command(testenv.BuildAgent(t, "fence_digitalocean"), args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	cmd.Env = append(os.Environ(), "HA_LOGFACILITY=none")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	if strings.Contains(r.stdout+r.stderr, token) {
-		t.Fatalf("the token appears in the output:\n%s%s", r.stdout, r.stderr)
-	}
-	return r
+	return fenceDO(t).Run(t, stdin, args...)
+}
+
+// expect runs the agent as run does and fails the test unless it exits
+// with code.
+func expect(t *testing.T, code int, stdin string, args ...string) fencetest.Result {
+	t.Helper()
+	return fenceDO(t).Expect(t, code, stdin, args...)
 }
 
 func TestOffIsAHardPowerOffConfirmed(t *testing.T) {
 	c := newCloud(t)
-	r := run(t, c.stdin("action=off", "port=node1", "nodename=node1"))
-	require.Equal(t, 0, r.code, r.stderr)
-	assert.Equal(t, "Success: Powered OFF\n", r.stdout)
+	r := expect(t, 0, c.stdin("action=off", "port=node1", "nodename=node1"))
+	assert.Equal(t, "Success: Powered OFF\n", r.Stdout)
 	assert.Equal(t, "off", c.Fake.DropletStatus(node1))
 	assert.Equal(t, []string{"power_off"}, c.Fake.DropletActions(node1), "power_off, never shutdown")
 	assert.Equal(t, "active", c.Fake.DropletStatus(node2))
 	assert.Zero(t, c.Fake.MetadataCalls(node1)+c.Fake.MetadataCalls(node2), "no metadata service is asked")
 
 	// Already off: success, nothing posted.
-	r = run(t, c.stdin("action=off", "port=node1"))
-	require.Equal(t, 0, r.code, r.stderr)
-	assert.Equal(t, "Success: Already OFF\n", r.stdout)
+	r = expect(t, 0, c.stdin("action=off", "port=node1"))
+	assert.Equal(t, "Success: Already OFF\n", r.Stdout)
 	assert.Equal(t, []string{"power_off"}, c.Fake.DropletActions(node1))
 }
 
@@ -122,14 +117,13 @@ func TestActions(t *testing.T) {
 		{name: "validate-all", stdin: []string{"action=validate-all"}, code: 0, stdout: "", status: "active"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var r result
+			var r fencetest.Result
 			if tc.stdin != nil {
-				r = run(t, c.stdin(tc.stdin...))
+				r = expect(t, tc.code, c.stdin(tc.stdin...))
 			} else {
-				r = run(t, "", append(tc.args, "--token-file", c.tokenFile, "--api-url", c.APIURL)...)
+				r = expect(t, tc.code, "", append(tc.args, "--token-file", c.tokenFile, "--api-url", c.APIURL)...)
 			}
-			assert.Equal(t, tc.code, r.code, r.stderr)
-			assert.Equal(t, tc.stdout, r.stdout)
+			assert.Equal(t, tc.stdout, r.Stdout)
 			assert.Equal(t, tc.status, c.Fake.DropletStatus(node2))
 		})
 	}
@@ -138,43 +132,38 @@ func TestActions(t *testing.T) {
 
 func TestListPagesAndNamesFirst(t *testing.T) {
 	c := newCloud(t)
-	r := run(t, c.stdin("action=list"))
-	require.Equal(t, 0, r.code, r.stderr)
-	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	r := expect(t, 0, c.stdin("action=list"))
+	lines := strings.Split(strings.TrimSpace(r.Stdout), "\n")
 	assert.Len(t, lines, 252, "both pages")
 	assert.Contains(t, lines, "node1,1001")
 	assert.Contains(t, lines, "other-249,5249")
 	assert.Equal(t, 2, c.Fake.Calls("GET /v2/droplets"))
 
 	c.Fake.SetDropletStatus(node2, "off")
-	r = run(t, c.stdin("action=list-status", "separator=;"))
-	require.Equal(t, 0, r.code, r.stderr)
-	assert.Contains(t, r.stdout, "node1;1001;ON\n")
-	assert.Contains(t, r.stdout, "node2;1002;OFF\n")
+	r = expect(t, 0, c.stdin("action=list-status", "separator=;"))
+	assert.Contains(t, r.Stdout, "node1;1001;ON\n")
+	assert.Contains(t, r.Stdout, "node2;1002;OFF\n")
 	c.Fake.SetDropletStatus(node2, "new")
 	r = run(t, c.stdin("action=list-status"))
-	assert.Contains(t, r.stdout, "node2,1002,UNKNOWN\n")
-	r = run(t, c.stdin("action=status", "port=node2"))
-	assert.Equal(t, 1, r.code, "a droplet being created is neither on nor off")
-	assert.Contains(t, r.stderr, "Unable to obtain correct plug status")
+	assert.Contains(t, r.Stdout, "node2,1002,UNKNOWN\n")
+	r = expect(t, 1, c.stdin("action=status", "port=node2")) // a droplet being created is neither on nor off
+	assert.Contains(t, r.Stderr, "Unable to obtain correct plug status")
 	assert.Empty(t, c.Fake.DropletActions(node1), "list touches nothing")
 }
 
 func TestMonitorTouchesNoDroplet(t *testing.T) {
 	c := newCloud(t)
 	c.Fake.ResetCalls()
-	r := run(t, c.stdin("action=monitor"))
-	require.Equal(t, 0, r.code, r.stderr)
+	r := expect(t, 0, c.stdin("action=monitor"))
 	assert.Equal(t, 1, c.Fake.APICalls(), c.Fake.CallSummary())
 	assert.Empty(t, c.Fake.DropletActions(node1))
 
 	// A wrong token: monitor fails.
 	bad := filepath.Join(t.TempDir(), "bad.token")
 	require.NoError(t, os.WriteFile(bad, []byte("dop_v1_wrong\n"), 0o600))
-	r = run(t, "token_file="+bad+"\napi_url="+c.APIURL+"\naction=monitor\n")
-	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "HTTP 401")
-	assert.Contains(t, r.stderr, "Unable to connect/login to fencing device")
+	r = expect(t, 1, "token_file="+bad+"\napi_url="+c.APIURL+"\naction=monitor\n")
+	assert.Contains(t, r.Stderr, "HTTP 401")
+	assert.Contains(t, r.Stderr, "Unable to connect/login to fencing device")
 }
 
 func TestFaults(t *testing.T) {
@@ -199,15 +188,14 @@ func TestFaults(t *testing.T) {
 			c := newCloud(t)
 			tc.faults.ActionDelay = max(tc.faults.ActionDelay, 200*time.Millisecond)
 			c.Fake.SetFaults(tc.faults)
-			r := run(t, c.stdin(append([]string{"action=off", "port=node1"}, tc.extra...)...))
-			assert.Equal(t, tc.code, r.code, r.stderr)
-			assert.Contains(t, r.stderr, tc.want)
-			assert.Less(t, r.took, 20*time.Second, "bounded by power_timeout")
+			r := expect(t, tc.code, c.stdin(append([]string{"action=off", "port=node1"}, tc.extra...)...))
+			assert.Contains(t, r.Stderr, tc.want)
+			assert.Less(t, r.Elapsed, 20*time.Second, "bounded by power_timeout")
 			if tc.off {
-				assert.Equal(t, "Success: Powered OFF\n", r.stdout)
+				assert.Equal(t, "Success: Powered OFF\n", r.Stdout)
 				assert.Equal(t, "off", c.Fake.DropletStatus(node1))
 			} else {
-				assert.Empty(t, r.stdout, "no success without the API's word")
+				assert.Empty(t, r.Stdout, "no success without the API's word")
 			}
 			assert.NotContains(t, c.Fake.DropletActions(node1), "shutdown")
 		})
@@ -236,36 +224,33 @@ func TestBadInput(t *testing.T) {
 		{"plain http to a remote API", "token_file=" + c.tokenFile + "\napi_url=http://192.0.2.1\naction=status\nport=node1\n", "only sent over https"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := run(t, tc.stdin)
-			assert.Equal(t, 1, r.code, r.stderr)
-			assert.Contains(t, r.stderr, tc.want)
-			assert.Empty(t, r.stdout)
+			r := expect(t, 1, tc.stdin)
+			assert.Contains(t, r.Stderr, tc.want)
+			assert.Empty(t, r.Stdout)
 		})
 	}
 	assert.Empty(t, c.Fake.DropletActions(node1), "nothing was powered")
 	assert.Empty(t, c.Fake.DropletActions(3001))
 
 	// A malformed line and an unknown option are ignored with a warning.
-	r := run(t, c.stdin("action=status", "port=node1", "garbage line", "password=whatever-it-is"))
-	assert.Equal(t, 0, r.code, r.stderr)
-	assert.Contains(t, r.stderr, "WARNING: Parse error: Ignoring unknown option 'garbage line'")
-	assert.NotContains(t, r.stderr, "whatever-it-is")
+	r := expect(t, 0, c.stdin("action=status", "port=node1", "garbage line", "password=whatever-it-is"))
+	assert.Contains(t, r.Stderr, "WARNING: Parse error: Ignoring unknown option 'garbage line'")
+	assert.NotContains(t, r.Stderr, "whatever-it-is")
 }
 
 func TestMetadataValidates(t *testing.T) {
-	r := run(t, "action=metadata\n")
-	require.Equal(t, 0, r.code)
-	assert.Contains(t, r.stdout, `<resource-agent name="fence_digitalocean" shortdesc="Fence agent for DigitalOcean droplets" >`)
-	assert.Contains(t, r.stdout, `<parameter name="token_file" unique="0" required="0">`)
-	assert.Contains(t, r.stdout, `<content type="second" default="60"  />`)
+	r := expect(t, 0, "action=metadata\n")
+	assert.Contains(t, r.Stdout, `<resource-agent name="fence_digitalocean" shortdesc="Fence agent for DigitalOcean droplets" >`)
+	assert.Contains(t, r.Stdout, `<parameter name="token_file" unique="0" required="0">`)
+	assert.Contains(t, r.Stdout, `<content type="second" default="60"  />`)
 	rng := "/usr/share/cluster/relaxng/metadata.rng"
 	testenv.NeedFile(t, rng)
 	xmllint := testenv.NeedCmd(t, "xmllint")
 	cmd := exec.Command(xmllint, "--noout", "--relaxng", rng, "-")
-	cmd.Stdin = strings.NewReader(r.stdout)
+	cmd.Stdin = strings.NewReader(r.Stdout)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	// argv form too, as pcs runs it.
 	r2 := run(t, "", "-o", "metadata")
-	assert.Equal(t, r.stdout, r2.stdout)
+	assert.Equal(t, r.Stdout, r2.Stdout)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ocfkit/ocfkit/test/fencetest"
 	"github.com/ocfkit/ocfkit/test/ocifake"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
@@ -52,52 +52,49 @@ func (c *cloud) stdin(extra ...string) string {
 	return strings.Join(append([]string{"auth=api_key", "config_file=" + c.config, "api_endpoint=" + c.url}, extra...), "\n") + "\n"
 }
 
-type result struct {
-	code           int
-	stdout, stderr string
-	took           time.Duration
+// agent is fence_oci with its state in c.state; every run fails the test
+// if the API key shows anywhere.
+func (c *cloud) agent(t *testing.T) fencetest.Agent {
+	return fencetest.Agent{
+		Bin: testenv.BuildAgent(t, "fence_oci"),
+		Env: []string{"HA_RSCTMP=" + c.state},
+		Check: func(t testing.TB, r fencetest.Result) {
+			if len(c.key) > 0 && strings.Contains(r.Stdout+r.Stderr, strings.Split(string(c.key), "\n")[1]) || strings.Contains(r.Stdout+r.Stderr, "PRIVATE KEY") {
+				t.Fatalf("the key appears in the output:\n%s%s", r.Stdout, r.Stderr)
+			}
+		},
+	}
 }
 
-func (c *cloud) run(t *testing.T, stdin string, args ...string) result {
+// run runs the agent with stdin (args nil) or args.
+func (c *cloud) run(t *testing.T, stdin string, args ...string) fencetest.Result {
 	t.Helper()
-	cmd := exec.Command(testenv.BuildAgent(t, "fence_oci"), args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	cmd.Env = append(os.Environ(), "HA_LOGFACILITY=none", "HA_RSCTMP="+c.state)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	err := cmd.Run()
-	r := result{stdout: out.String(), stderr: errb.String(), took: time.Since(start)}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	if len(c.key) > 0 && strings.Contains(r.stdout+r.stderr, strings.Split(string(c.key), "\n")[1]) || strings.Contains(r.stdout+r.stderr, "PRIVATE KEY") {
-		t.Fatalf("the key appears in the output:\n%s%s", r.stdout, r.stderr)
-	}
-	return r
+	return c.agent(t).Run(t, stdin, args...)
+}
+
+// expect runs the agent as run does and fails the test unless it exits
+// with code.
+func (c *cloud) expect(t *testing.T, code int, stdin string, args ...string) fencetest.Result {
+	t.Helper()
+	return c.agent(t).Expect(t, code, stdin, args...)
 }
 
 func TestOffIsStopConfirmed(t *testing.T) {
 	c := newCloud(t)
-	r := c.run(t, c.stdin("action=off", "port=node1", "nodename=node1"))
-	require.Equal(t, 0, r.code, r.stderr)
-	assert.Equal(t, "Success: Powered OFF\n", r.stdout)
+	r := c.expect(t, 0, c.stdin("action=off", "port=node1", "nodename=node1"))
+	assert.Equal(t, "Success: Powered OFF\n", r.Stdout)
 	assert.Equal(t, "STOPPED", c.f.LifecycleState("node1"))
 	assert.Equal(t, []string{"STOP"}, c.f.InstanceActions("node1"), "STOP, never SOFTSTOP")
 	assert.Equal(t, "RUNNING", c.f.LifecycleState("node2"))
 	assert.Zero(t, c.f.Count(ocifake.OpIMDS), "no metadata service is asked")
 
-	r = c.run(t, c.stdin("action=off", "port="+c.n1))
-	require.Equal(t, 0, r.code, r.stderr)
-	assert.Equal(t, "Success: Already OFF\n", r.stdout)
+	r = c.expect(t, 0, c.stdin("action=off", "port="+c.n1))
+	assert.Equal(t, "Success: Already OFF\n", r.Stdout)
 	assert.Equal(t, []string{"STOP"}, c.f.InstanceActions("node1"))
 
 	c.f.SetLifecycleState("node2", "TERMINATED")
-	r = c.run(t, c.stdin("action=off", "port="+c.n2))
-	assert.Equal(t, 0, r.code, r.stderr)
-	assert.Equal(t, "Success: Already OFF\n", r.stdout, "a terminated instance cannot run")
+	r = c.expect(t, 0, c.stdin("action=off", "port="+c.n2))
+	assert.Equal(t, "Success: Already OFF\n", r.Stdout, "a terminated instance cannot run")
 }
 
 func TestActions(t *testing.T) {
@@ -120,14 +117,13 @@ func TestActions(t *testing.T) {
 		{name: "validate-all", stdin: []string{"action=validate-all"}, code: 0, stdout: "", state: "RUNNING"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var r result
+			var r fencetest.Result
 			if tc.stdin != nil {
-				r = c.run(t, c.stdin(tc.stdin...))
+				r = c.expect(t, tc.code, c.stdin(tc.stdin...))
 			} else {
-				r = c.run(t, "", append(tc.args, "--auth=api_key", "--config-file", c.config, "--api-endpoint", c.url)...)
+				r = c.expect(t, tc.code, "", append(tc.args, "--auth=api_key", "--config-file", c.config, "--api-endpoint", c.url)...)
 			}
-			assert.Equal(t, tc.code, r.code, r.stderr)
-			assert.Equal(t, tc.stdout, r.stdout)
+			assert.Equal(t, tc.stdout, r.Stdout)
 			assert.Equal(t, tc.state, c.f.LifecycleState("node2"))
 		})
 	}
@@ -139,23 +135,21 @@ func TestList(t *testing.T) {
 	c.f.SetLifecycleState("node2", "STOPPED")
 	c.f.SetLifecycleState("other-00", "STOPPING")
 	c.f.SetLifecycleState("other-01", "TERMINATED")
-	r := c.run(t, c.stdin("action=list-status"))
-	require.Equal(t, 0, r.code, r.stderr)
-	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	r := c.expect(t, 0, c.stdin("action=list-status"))
+	lines := strings.Split(strings.TrimSpace(r.Stdout), "\n")
 	assert.Len(t, lines, 61, "both pages, without the terminated instance")
 	assert.Contains(t, lines, "node1,"+c.n1+",ON")
 	assert.Contains(t, lines, "node2,"+c.n2+",OFF")
-	assert.Contains(t, r.stdout, "other-00,")
-	assert.NotContains(t, r.stdout, "other-01,")
+	assert.Contains(t, r.Stdout, "other-00,")
+	assert.NotContains(t, r.Stdout, "other-01,")
 	assert.Equal(t, 2, c.f.Count(ocifake.OpListInstances))
 	r = c.run(t, c.stdin("action=list"))
-	assert.Contains(t, r.stdout, "node1,"+c.n1+"\n")
+	assert.Contains(t, r.Stdout, "node1,"+c.n1+"\n")
 }
 
 func TestMonitorTouchesNoInstance(t *testing.T) {
 	c := newCloud(t)
-	r := c.run(t, c.stdin("action=monitor"))
-	require.Equal(t, 0, r.code, r.stderr)
+	c.expect(t, 0, c.stdin("action=monitor"))
 	assert.Equal(t, 1, c.f.ComputeCount())
 	assert.Empty(t, c.f.InstanceActions("node1"))
 }
@@ -186,15 +180,14 @@ func TestFaults(t *testing.T) {
 			}
 			tc.compute.ActionDelay = max(tc.compute.ActionDelay, 200*time.Millisecond)
 			c.f.SetComputeFaults(tc.compute)
-			r := c.run(t, c.stdin(append([]string{"action=off", "port=node1"}, tc.extra...)...))
-			assert.Equal(t, tc.code, r.code, r.stderr)
-			assert.Contains(t, r.stderr, tc.want)
-			assert.Less(t, r.took, 20*time.Second, "bounded by power_timeout")
+			r := c.expect(t, tc.code, c.stdin(append([]string{"action=off", "port=node1"}, tc.extra...)...))
+			assert.Contains(t, r.Stderr, tc.want)
+			assert.Less(t, r.Elapsed, 20*time.Second, "bounded by power_timeout")
 			if tc.code == 0 {
-				assert.Equal(t, "Success: Powered OFF\n", r.stdout)
+				assert.Equal(t, "Success: Powered OFF\n", r.Stdout)
 				assert.Equal(t, "STOPPED", c.f.LifecycleState("node1"))
 			} else {
-				assert.Empty(t, r.stdout, "no success without the API's word")
+				assert.Empty(t, r.Stdout, "no success without the API's word")
 			}
 			assert.NotContains(t, c.f.InstanceActions("node1"), "SOFTSTOP")
 		})
@@ -205,14 +198,12 @@ func TestInstancePrincipal(t *testing.T) {
 	c := newCloud(t)
 	p := []string{"auth=instance_principal", "region=us-ashburn-1", "compartment=" + c.f.Tenancy(),
 		"api_endpoint=" + c.url, "auth_endpoint=" + c.url, "metadata_url=" + ocifake.IMDSURL(c.url, "node2")}
-	r := c.run(t, strings.Join(append(p, "action=off", "port=node1"), "\n")+"\n")
-	require.Equal(t, 0, r.code, r.stderr)
+	r := c.expect(t, 0, strings.Join(append(p, "action=off", "port=node1"), "\n")+"\n")
 	assert.Equal(t, "STOPPED", c.f.LifecycleState("node1"))
 	assert.Equal(t, 1, c.f.Count(ocifake.OpFederation))
 	assert.Equal(t, 3, c.f.Count(ocifake.OpIMDS), "the fencing node's own certificate, key and intermediate: nothing else")
 	// The token is cached: the next action neither federates nor asks IMDS.
-	r = c.run(t, strings.Join(append(p, "action=status", "port=node1"), "\n")+"\n")
-	assert.Equal(t, 2, r.code, r.stderr)
+	r = c.expect(t, 2, strings.Join(append(p, "action=status", "port=node1"), "\n")+"\n")
 	assert.Equal(t, 1, c.f.Count(ocifake.OpFederation))
 	assert.Equal(t, 3, c.f.Count(ocifake.OpIMDS))
 	st, err := os.Stat(filepath.Join(c.state, "fence_oci-instance-principal.token"))
@@ -220,9 +211,8 @@ func TestInstancePrincipal(t *testing.T) {
 	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
 
 	// Without a region, the agent does not go looking for one.
-	r = c.run(t, "auth=instance_principal\naction=status\nport=node1\n")
-	assert.Equal(t, 1, r.code)
-	assert.Contains(t, r.stderr, "needs region")
+	r = c.expect(t, 1, "auth=instance_principal\naction=status\nport=node1\n")
+	assert.Contains(t, r.Stderr, "needs region")
 }
 
 func TestBadInput(t *testing.T) {
@@ -249,10 +239,9 @@ func TestBadInput(t *testing.T) {
 		{"plain http to a remote API", "config_file=" + c.config + "\napi_endpoint=http://192.0.2.1\naction=status\nport=node1\n", "use https"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := c.run(t, tc.stdin)
-			assert.Equal(t, 1, r.code, r.stderr)
-			assert.Contains(t, r.stderr, tc.want)
-			assert.Empty(t, r.stdout)
+			r := c.expect(t, 1, tc.stdin)
+			assert.Contains(t, r.Stderr, tc.want)
+			assert.Empty(t, r.Stdout)
 		})
 	}
 	assert.Empty(t, c.f.InstanceActions("node1"), "nothing was powered")
@@ -260,15 +249,14 @@ func TestBadInput(t *testing.T) {
 
 func TestMetadataValidates(t *testing.T) {
 	c := &cloud{state: t.TempDir()}
-	r := c.run(t, "action=metadata\n")
-	require.Equal(t, 0, r.code)
-	assert.Contains(t, r.stdout, `<resource-agent name="fence_oci" `)
-	assert.Contains(t, r.stdout, "\t\t<content type=\"select\" default=\"api_key\"  >\n\t\t\t<option value=\"api_key\" />\n\t\t\t<option value=\"instance_principal\" />\n")
+	r := c.expect(t, 0, "action=metadata\n")
+	assert.Contains(t, r.Stdout, `<resource-agent name="fence_oci" `)
+	assert.Contains(t, r.Stdout, "\t\t<content type=\"select\" default=\"api_key\"  >\n\t\t\t<option value=\"api_key\" />\n\t\t\t<option value=\"instance_principal\" />\n")
 	rng := "/usr/share/cluster/relaxng/metadata.rng"
 	testenv.NeedFile(t, rng)
 	xmllint := testenv.NeedCmd(t, "xmllint")
 	cmd := exec.Command(xmllint, "--noout", "--relaxng", rng, "-")
-	cmd.Stdin = strings.NewReader(r.stdout)
+	cmd.Stdin = strings.NewReader(r.Stdout)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 }
