@@ -67,13 +67,18 @@ func TestBadInput(t *testing.T) {
 		{"iflabel too long", reskeys("ip", "198.18.20.10", "nic", v.Host, "iflabel", "averylonglabel"), 6, "exceeds maximum character limit of 15"},
 		{"no route and no netmask", reskeys("ip", "198.18.99.10"), 6, "Unable to find nic or netmask"},
 		{"broadcast malformed", reskeys("ip", "198.18.20.10", "broadcast", "198.18.20"), 6, "broadcast"},
-		{"clusterip_hash set", reskeys("ip", "198.18.20.10", "clusterip_hash", "sourceip"), 6, "clusterip_hash is not supported by ocfkit"},
-		{"mac set", reskeys("ip", "198.18.20.10", "mac", "01:02:03:04:05:06"), 6, "mac is not supported by ocfkit"},
-		{"cloned without unique address", reskeys("ip", "198.18.20.10").With("CRM_meta_clone_max", "2"), 6, "CLUSTERIP"},
+		{"clusterip_hash unknown", reskeys("ip", "198.18.20.10", "clusterip_hash", "destport"), 6, "is not sourceip"},
+		{"mac unicast", reskeys("ip", "198.18.20.10", "mac", "02:02:03:04:05:06"), 6, "multicast"},
+		{"mac not a MAC", reskeys("ip", "198.18.20.10", "mac", "cluster"), 6, "not a MAC"},
+		{"clone on iptables", reskeys("ip", "198.18.20.10", "clusterip_firewall", "iptables").With("CRM_meta_clone_max", "2"), 6, "iptables cluster match is not implemented"},
+		{"clone hash seed 0", reskeys("ip", "198.18.20.10", "clusterip_hash_seed", "0").With("CRM_meta_clone_max", "2"), 6, "random seed"},
+		{"clone hash seed junk", reskeys("ip", "198.18.20.10", "clusterip_hash_seed", "0xzz").With("CRM_meta_clone_max", "2"), 6, "clusterip_hash_seed"},
+		{"clone IPv6 with ARP mangling", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "clusterip_mac_mangle", "true").With("CRM_meta_clone_max", "2"), 6, "not supported for IPv6"},
+		{"clusterip_table set", reskeys("ip", "198.18.20.10", "clusterip_table", "raw"), 6, "iptables backend"},
 		{"unique_clone_address without globally_unique", reskeys("ip", "198.18.20.10", "unique_clone_address", "true"), 6, "globally_unique"},
 		{"lvs_support on IPv6", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "lvs_support", "true"), 6, "IPv6 does not support lvs_support"},
 		{"lvs_support in a clone", reskeys("ip", "198.18.20.10", "lvs_support", "true").With("CRM_meta_clone_max", "2"), 6, "LVS and load sharing"},
-		{"clusterip_firewall set", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "clusterip_firewall", "nft"), 6, "clusterip_firewall is not supported by ocfkit"},
+		{"clusterip_firewall unknown", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "clusterip_firewall", "pf"), 6, "must be auto or nft"},
 		{"proto unknown", reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "proto", "bogus"), 6, "not a route protocol"},
 		{"arp_sender other", reskeys("ip", "198.18.20.10", "arp_sender", "iputils_arping"), 6, "only send_arp"},
 		{"network namespace missing", reskeys("ip", "198.18.20.10", "network_namespace", "ocfkit-none"), 6, "ocfkit-none"},
@@ -90,6 +95,11 @@ func TestBadInput(t *testing.T) {
 		reskeys("ip", "198.18.20.10", "arp_interval", "fast"),
 		reskeys("ip", "2001:db8::1", "nic", v.Host, "cidr_netmask", "64", "preferred_lft", "always"),
 		reskeys("ip", "198.18.20.10").With("OCF_CHECK_LEVEL", "x"),
+		// Outside clone mode the anchor ignores mac; ocfkit says so.
+		reskeys("ip", "198.18.20.10", "mac", "01:02:03:04:05:06"),
+		// The clone mode's own settings.
+		reskeys("ip", "198.18.20.10", "clusterip_hash", "sourceip", "clusterip_firewall", "nft",
+			"clusterip_hash_seed", "0x1234abcd", "mac", "01:00:5e:01:02:03", "clusterip_mac_mangle", "true").With("CRM_meta_clone_max", "2"),
 	} {
 		expect(t, 0, "validate-all", env)
 	}

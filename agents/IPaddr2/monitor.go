@@ -29,6 +29,9 @@ func monitor(ctx context.Context, e *ocf.Env, c *resource) error {
 		e.Log.Infof("IP %s is on %s, but the device has status down (check_link_status)", c.ip, t.link.Name)
 		return ocf.Exit(ocf.NotRunning)
 	}
+	if c.clone != nil {
+		return monitorClone(e, c, h, t)
+	}
 	if n := c.p.ARPCountRefresh; n > 0 && t.prefix.Addr().Is4() {
 		interval := time.Duration(c.p.ARPInterval) * time.Millisecond
 		if err := h.Announce(ctx, t.link, t.prefix.Addr(), n, interval, false); err != nil {

@@ -53,9 +53,10 @@ func TestStopWithUnreadableConfiguration(t *testing.T) {
 }
 
 // A probe never says "not running" for an address that is up because
-// ocfkit refuses a parameter that does not name it: mac only serves the
-// CLUSTERIP mode, and the anchor runs the address with it set (ocfkit's
-// probe used to say 7 and its recurring monitor 6). Start still refuses it.
+// ocfkit refuses a parameter that does not name it: a unicast mac (the
+// cluster MAC must be multicast), which the anchor ignores outside clone
+// mode (ocfkit's probe used to say 7 and its recurring monitor 6). Start
+// still refuses it.
 func TestProbeDespiteRefusedParameter(t *testing.T) {
 	testenvRoot(t)
 	v := netiftest.NewVeth(t, []string{"198.18.33.1/24 brd +"}, nil)
@@ -64,7 +65,7 @@ func TestProbeDespiteRefusedParameter(t *testing.T) {
 	t.Cleanup(func() { run(t, "stop", p) })
 	for _, bad := range []agenttest.Params{
 		p.With("mac", "02:00:00:00:00:01"),
-		p.With("clusterip_hash", "sourceip"),
+		p.With("clusterip_hash", "bogus"),
 		p.With("cidr_netmask", "40"),
 		p.With("arp_sender", "libnet_arping"),
 		p.With("broadcast", "junk"),

@@ -2,10 +2,12 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 
 	"github.com/ocfkit/ocfkit/ocf"
+	"github.com/ocfkit/ocfkit/providers/clusterip"
 )
 
 // params are the parameters as the actions read them (ocf.Env.Decode).
@@ -21,6 +23,11 @@ type params struct {
 	Proto                 string `ocf:"proto"`
 	CheckLinkStatus       bool   `ocf:"check_link_status"`
 	UniqueCloneAddress    bool   `ocf:"unique_clone_address"`
+	MAC                   string `ocf:"mac"`
+	ClusterIPHash         string `ocf:"clusterip_hash"`
+	ClusterIPHashSeed     string `ocf:"clusterip_hash_seed"`
+	ClusterIPFirewall     string `ocf:"clusterip_firewall"`
+	ClusterIPMACMangle    bool   `ocf:"clusterip_mac_mangle"`
 	ARPInterval           int    `ocf:"arp_interval"` // milliseconds
 	ARPCount              int    `ocf:"arp_count"`
 	ARPCountRefresh       int    `ocf:"arp_count_refresh"`
@@ -65,9 +72,15 @@ var declared = []ocf.Param{
 		Longdesc: "The label used with lvs_ipv6_addrlabel.",
 		Check:    func(v string) error { return nonNegative(v) }},
 	{Name: "mac", Shortdesc: "Cluster IP MAC address",
-		Unsupported: "it only serves the iptables CLUSTERIP mode, which is not implemented"},
+		Longdesc: "Clone mode: the multicast MAC (first octet odd) the cluster address answers with, the same on every node. " +
+			"Empty: computed from the address, netmask and broadcast address, as upstream does. Not used outside clone mode.",
+		Strict: true, // a unicast MAC would send every client to one node
+		Check:  checkMAC},
 	{Name: "clusterip_hash", Default: "sourceip-sourceport", Shortdesc: "Cluster IP hashing function",
-		Unsupported: "the iptables CLUSTERIP mode is not implemented"},
+		Longdesc: "Clone mode: what decides which node serves a packet: sourceip, sourceip-sourceport or " +
+			"sourceip-sourceport-destport (the source address, and the transport ports).",
+		Strict: true, // another hash on one node shares the clients differently
+		Check:  func(v string) error { _, err := clusterip.ParseHash(v); return err }},
 	{Name: "unique_clone_address", Type: ocf.Boolean, Default: "false", Shortdesc: "A unique address per clone instance",
 		Longdesc: "Add the clone instance number to the last part of ip (IPv4), so each instance of a globally unique clone manages its own address."},
 	{Name: "arp_interval", Type: ocf.Integer, Default: "200", Shortdesc: "Milliseconds between ARP/NA packets",
@@ -137,6 +150,38 @@ func checkArpOpts(v string) error {
 		}
 	}
 	return nil
+}
+
+func checkMAC(v string) error {
+	m, err := net.ParseMAC(v)
+	if err != nil || len(m) != 6 {
+		return fmt.Errorf("not a MAC address like 01:00:5e:00:00:01")
+	}
+	if m[0]&1 == 0 {
+		return clusterip.ErrNotMulticast
+	}
+	return nil
+}
+
+func checkSeed(v string) error {
+	s, err := clusterip.ParseSeed(v)
+	if err != nil {
+		return fmt.Errorf("must be a decimal number or 0x and hexadecimal digits, at most 32 bits")
+	}
+	if s == 0 {
+		return clusterip.ErrSeed
+	}
+	return nil
+}
+
+func checkFirewall(v string) error {
+	switch v {
+	case "auto", "nft":
+		return nil
+	case "iptables":
+		return fmt.Errorf("the iptables cluster match is not implemented: use nft (auto chooses it)")
+	}
+	return fmt.Errorf("must be auto or nft")
 }
 
 func checkLifetime(v string) error {

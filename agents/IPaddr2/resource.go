@@ -25,7 +25,8 @@ type resource struct {
 	broadcast string
 	arpBG     bool
 	reply     bool
-	proto     int // route protocol findif matches, -1 any
+	proto     int        // route protocol findif matches, -1 any
+	clone     *cloneMode // nil: not a load-sharing clone (clone.go)
 }
 
 // parseConfig checks what can be checked without the kernel: it is cheap
@@ -53,10 +54,16 @@ func parseConfig(e *ocf.Env) (*resource, error) {
 	} else if clone.Max > 1 && c.p.LVS {
 		return nil, ocf.Errorf(ocf.ErrConfigured, "LVS and load sharing do not go together well")
 	} else if clone.Max > 1 {
-		return nil, ocf.Errorf(ocf.ErrConfigured,
-			"a clone of IPaddr2 without unique_clone_address would be an iptables CLUSTERIP address, which ocfkit does not implement")
+		c.clone = newCloneMode(e, c.p, clone.Max)
 	}
 	c.ip = ip
+	if c.clone != nil {
+		if err := checkClone(c); err != nil {
+			return nil, err
+		}
+	} else if c.p.MAC != "" {
+		e.Log.Warnf("mac is used in clone mode only (a clone with clone-max > 1): ignored")
+	}
 	if ns := c.p.Namespace; ns != "" {
 		// A name under /run/netns, never a path out of it.
 		if err := netif.CheckNamespaceName(ns); err != nil {
@@ -125,6 +132,9 @@ func loadForStop(ctx context.Context, e *ocf.Env) *resource {
 	c.nic = c.p.NIC
 	if base, _, ok := strings.Cut(c.nic, ":"); ok {
 		c.nic = base
+	}
+	if clone := e.Clone(); clone.Max > 1 && !c.p.UniqueCloneAddress {
+		c.clone = newCloneMode(e, c.p, clone.Max)
 	}
 	if ip, perr := parseIP(c.p.IP); perr == nil {
 		if c.p.UniqueCloneAddress {

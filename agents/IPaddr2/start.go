@@ -18,6 +18,9 @@ func start(ctx context.Context, e *ocf.Env, c *resource) error {
 	if err != nil {
 		return err
 	}
+	if c.clone != nil {
+		return startClone(ctx, e, c, h, t)
+	}
 	up, err := h.Has(t.link, t.prefix)
 	if err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "%v", err)
@@ -42,7 +45,17 @@ func start(ctx context.Context, e *ocf.Env, c *resource) error {
 			return err
 		}
 	}
-	t.addr.NoDAD = c.p.NoDAD
+	if err := addAddress(ctx, e, c, h, t, c.p.NoDAD); err != nil {
+		return err
+	}
+	return announce(ctx, e, c, h, t)
+}
+
+// addAddress puts the address on the interface and, unless nodad, waits
+// out IPv6 duplicate address detection: neighbours are told only about an
+// address that is really ours.
+func addAddress(ctx context.Context, e *ocf.Env, c *resource, h *netif.Handle, t *target, nodad bool) error {
+	t.addr.NoDAD = nodad
 	t.addr.NoPrefixRoute = c.p.NoPrefixRoute
 	if lft := c.p.PreferredLft; lft != "forever" {
 		t.addr.PreferredLft, _ = strconv.Atoi(lft) // checked at dispatch
@@ -54,7 +67,6 @@ func start(ctx context.Context, e *ocf.Env, c *resource) error {
 		return ocf.Errorf(ocf.ErrGeneric, "Failed to add %s: %v", t.prefix.Addr(), err)
 	}
 	if !t.addr.NoDAD {
-		// Neighbours are told only about an address that is really ours.
 		if err := h.WaitDAD(ctx, t.link, t.prefix); err != nil {
 			if errors.Is(err, netif.ErrDuplicate) {
 				h.Del(t.link, t.prefix)
@@ -64,7 +76,7 @@ func start(ctx context.Context, e *ocf.Env, c *resource) error {
 			return ocf.Errorf(ocf.ErrGeneric, "%v", err)
 		}
 	}
-	return announce(ctx, e, c, h, t)
+	return nil
 }
 
 func describe(t *target) string {

@@ -34,6 +34,9 @@ func stop(ctx context.Context, e *ocf.Env, c *resource) error {
 		e.Log.Warnf("interface or route for the address not found: nothing to remove")
 		return nil
 	}
+	if c.clone != nil {
+		return stopClone(ctx, e, c, h, t, up)
+	}
 	if c.p.LVS {
 		// Whatever became of the address, the loopback copy comes back.
 		defer restoreLoopback(e, h, t.prefix.Addr())

@@ -6,10 +6,9 @@ import (
 )
 
 // The parameters the newest upstream IPaddr2 has and 4.12 has not. The
-// clone mode they configure (the firewall `cluster` match that replaced
-// CLUSTERIP) is not implemented: they are declared, so that a
-// configuration written for upstream is refused with a reason rather than
-// half applied.
+// clusterip_* ones configure the load-sharing clone mode (clone.go) with
+// the firewall `cluster` match that replaced CLUSTERIP; ocfkit does it
+// with nftables, as upstream's clusterip_firewall=nft.
 var upstreamParams = []ocf.Param{
 	{Name: "proto", Shortdesc: "Proto",
 		Longdesc: "The protocol of the route to match when finding the network (as ip route list match <ip> proto <proto>), e.g. kernel. " +
@@ -22,19 +21,27 @@ var upstreamParams = []ocf.Param{
 		Longdesc: "Consider the resource failed if the interface has status DOWN or LOWERLAYERDOWN (no carrier): " +
 			"a recurring monitor says not running, start fails on this node. Read from the link's operational state, without a fork."},
 	{Name: "clusterip_firewall", Default: "auto", Shortdesc: "Firewall backend for cluster rules",
-		Unsupported: cloneMode},
-	{Name: "clusterip_hash_seed", Shortdesc: "Cluster IP hash seed", Unsupported: cloneMode},
-	{Name: "clusterip_table", Default: "mangle", Shortdesc: "iptables table for cluster rules", Unsupported: cloneMode},
-	{Name: "clusterip_chain", Default: "PREROUTING", Shortdesc: "iptables chain for cluster rules", Unsupported: cloneMode},
+		Longdesc: "The firewall of the load-sharing clone mode: nft, or auto (nft). A table per cluster address, " +
+			"made through netlink: nft itself is not needed. iptables is refused: its cluster match is not implemented.",
+		Strict: true, // another backend is no stand-in for the one asked
+		Check:  checkFirewall},
+	{Name: "clusterip_hash_seed", Shortdesc: "Cluster IP hash seed",
+		Longdesc: "The seed of the hash that shares the clients between the nodes (decimal, or hexadecimal after 0x; not 0), " +
+			"the same on every node. Empty: computed from the address, netmask and broadcast address, as upstream does.",
+		Strict: true, // another seed on one node shares the clients differently
+		Check:  checkSeed},
+	{Name: "clusterip_table", Default: "mangle", Shortdesc: "iptables table for cluster rules", Unsupported: iptablesOnly},
+	{Name: "clusterip_chain", Default: "PREROUTING", Shortdesc: "iptables chain for cluster rules", Unsupported: iptablesOnly},
 	{Name: "clusterip_mac_mangle", Type: ocf.Boolean, Default: "false", Shortdesc: "Mangle ARP responses for cluster MAC",
-		Unsupported: cloneMode},
+		Longdesc: "Clone mode, IPv4: rewrite the sender MAC of this node's ARP packets for the address to the cluster MAC " +
+			"(an nftables rule in family arp), so that clients learn the multicast MAC from the nodes' own answers."},
 }
 
 // ipv6DefaultMetric is the metric the kernel gives an address's prefix
 // route (IP6_RT_PRIO_ADDRCONF).
 const ipv6DefaultMetric = 256
 
-const cloneMode = "the load-sharing clone mode (firewall cluster match) is not implemented"
+const iptablesOnly = "it configures the iptables backend; with nft each cluster address has a table of its own, as upstream"
 
 // routeProto is the proto parameter as a route protocol, -1 for any (unset,
 // or a value the parameter check has already reported).

@@ -49,6 +49,11 @@ func Open(namespace string) (*Handle, error) {
 	return &Handle{nl: h, ns: ns}, nil
 }
 
+// NamespaceFD is the handle's network namespace as a file descriptor, for
+// other netlink families (nftables) to work in the same one; -1 for the
+// current namespace. It is valid until Close.
+func (h *Handle) NamespaceFD() int { return int(h.ns) }
+
 // Close releases the handle.
 func (h *Handle) Close() {
 	h.nl.Close()

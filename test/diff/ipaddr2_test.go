@@ -28,6 +28,7 @@ func TestIPaddr2(t *testing.T) {
 	const vip, vip6 = "198.18.50.10", "2001:db8:50::10"
 	base := agenttest.Params{"ip": vip, "arp_count": "1", "arp_interval": "10"}
 	base6 := agenttest.Params{"ip": vip6, "nic": v.Host, "cidr_netmask": "64", "nodad": "true", "arp_count": "1", "arp_interval": "10"}
+	clone := base.With("nic", v.Host, "cidr_netmask", "24", "CRM_meta_clone", "0", "CRM_meta_clone_max", "2")
 	recurring := func(p agenttest.Params) agenttest.Params { return p.With("CRM_meta_interval", "10000") }
 	probe := func(p agenttest.Params) agenttest.Params { return p.With("CRM_meta_interval", "0") }
 
@@ -60,6 +61,12 @@ func TestIPaddr2(t *testing.T) {
 		{Name: "unique_clone_address=Yes", Params: base.With("unique_clone_address", "Yes"), Actions: []string{"validate-all"}, Want: []int{0}},
 		{Name: "unique_clone_address=enabled", Params: base.With("unique_clone_address", "enabled"), Actions: []string{"validate-all"}, Want: []int{0}},
 		{Name: "unique_clone_address=ja without globally_unique", Params: base.With("unique_clone_address", "ja"), Actions: []string{"validate-all"}, Want: []int{6}},
+		{Name: "load-sharing clone (clone-max 2) lifecycle", Params: clone, Steps: []Step{
+			{Action: "monitor", Params: probe(clone)}, {Action: "start"}, {Action: "monitor", Params: recurring(clone)},
+			{Action: "stop"}, {Action: "monitor", Params: probe(clone)}},
+			State: state, Teardown: teardown, Want: []int{7, 0, 0, 0, 7},
+			Differs: "the load-sharing clone with nftables rules, as upstream's clusterip_firewall=nft; " +
+				"4.12 needs iptables and its CLUSTERIP target, gone from kernels"},
 		{Name: "lvs_support=ON", Params: base.With("lvs_support", "ON"), Actions: []string{"start", "stop"}, State: state, Teardown: teardown},
 		{Name: "cidr_netmask 33", Params: base.With("cidr_netmask", "33"), Actions: []string{"validate-all"}},
 		{Name: "ip malformed", Params: base.With("ip", "198.18.50.256"), Actions: []string{"validate-all"}},
