@@ -1,7 +1,6 @@
 package ocifake
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -225,24 +224,9 @@ func (f *Fake) listPrivateIPs(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	limit := f.opt.PageSize
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 1000 {
-			f.writeError(w, r, http.StatusBadRequest, "InvalidParameter", "limit must be between 1 and 1000")
-			return
-		}
-		limit = n
-	}
-	start := 0
-	if pg := q.Get("page"); pg != "" {
-		b, err := base64.RawURLEncoding.DecodeString(pg)
-		n, err2 := strconv.Atoi(string(b))
-		if err != nil || err2 != nil || n < 0 {
-			f.writeError(w, r, http.StatusBadRequest, "InvalidParameter", "invalid page token")
-			return
-		}
-		start = n
+	pg, ok := f.pagingOf(w, r)
+	if !ok {
+		return
 	}
 	if subnet != "" && f.subnets[subnet] == nil || vnicID != "" && f.vnics[vnicID] == nil {
 		f.writeError(w, r, http.StatusNotFound, "NotAuthorizedOrNotFound", "Authorization failed or requested resource not found")
@@ -254,15 +238,7 @@ func (f *Fake) listPrivateIPs(w http.ResponseWriter, r *http.Request) {
 			match = append(match, f.ipJSON(p))
 		}
 	}
-	end := start + limit
-	if start > len(match) {
-		start = len(match)
-	}
-	if end >= len(match) {
-		end = len(match)
-	} else {
-		w.Header().Set("opc-next-page", base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end))))
-	}
+	start, end := pg.window(w, len(match))
 	page := match[start:end]
 	if page == nil {
 		page = []privateIPJSON{}

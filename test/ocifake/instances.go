@@ -1,10 +1,8 @@
 package ocifake
 
 import (
-	"encoding/base64"
 	"net/http"
 	"sort"
-	"strconv"
 	"time"
 )
 
@@ -208,24 +206,9 @@ func (f *Fake) listInstances(w http.ResponseWriter, r *http.Request) {
 		f.writeError(w, r, http.StatusNotFound, "NotAuthorizedOrNotFound", "Authorization failed or requested resource not found")
 		return
 	}
-	limit := f.opt.PageSize
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > 1000 {
-			f.writeError(w, r, http.StatusBadRequest, "InvalidParameter", "limit must be between 1 and 1000")
-			return
-		}
-		limit = n
-	}
-	start := 0
-	if pg := q.Get("page"); pg != "" {
-		b, err := base64.RawURLEncoding.DecodeString(pg)
-		n, err2 := strconv.Atoi(string(b))
-		if err != nil || err2 != nil || n < 0 {
-			f.writeError(w, r, http.StatusBadRequest, "InvalidParameter", "invalid page token")
-			return
-		}
-		start = n
+	pg, ok := f.pagingOf(w, r)
+	if !ok {
+		return
 	}
 	name, state := q.Get("displayName"), q.Get("lifecycleState")
 	all := make([]*Instance, 0, len(f.instances))
@@ -235,11 +218,7 @@ func (f *Fake) listInstances(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	end := min(start+limit, len(all))
-	start = min(start, len(all))
-	if end < len(all) {
-		w.Header().Set("opc-next-page", base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end))))
-	}
+	start, end := pg.window(w, len(all))
 	page := []instanceJSON{}
 	for _, in := range all[start:end] {
 		page = append(page, f.instanceJSON(in))
