@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfkit/ocfkit/test/procs"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
@@ -79,7 +80,7 @@ func Start(t testing.TB, o Options) *Cluster {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("cluster: %v (remove it if no test cluster runs)", err)
 	}
-	if err := refuse(daemonNames, cibDir, ProviderDir); err != nil {
+	if err := refuse(procs.Daemons, cibDir, ProviderDir); err != nil {
 		t.Fatalf("cluster: refusing to start a test cluster: %v", err)
 	}
 
@@ -102,7 +103,7 @@ func Start(t testing.TB, o Options) *Cluster {
 		t.Fatal(err)
 	}
 	c.dir = dir
-	c.m = &marker{Owner: os.Getpid(), Boot: bootID(), Dir: dir, Snapshot: snap}
+	c.m = &marker{Owner: os.Getpid(), Boot: procs.BootID(), Dir: dir, Snapshot: snap}
 	if err := c.m.save(); err != nil {
 		os.RemoveAll(dir)
 		t.Fatalf("cluster: %v", err)
@@ -125,7 +126,7 @@ func Start(t testing.TB, o Options) *Cluster {
 
 // refuse says why this machine is not free for a test cluster, or nil.
 func refuse(daemons map[string]bool, cibDir, providerDir string) error {
-	if d := foreignDaemons(daemons, nil); len(d) > 0 {
+	if d := procs.Foreign(daemons, nil); len(d) > 0 {
 		return fmt.Errorf("cluster daemons not started by this harness are running: %s; stop that cluster first "+
 			"(on a fresh Debian or Ubuntu, installing the packages starts them with the example configuration: "+
 			"systemctl disable --now pacemaker corosync)", strings.Join(d, " "))
@@ -215,10 +216,10 @@ func (c *Cluster) path(name string) string { return filepath.Join(c.dir, name) }
 
 // daemon starts name as a child with its output in <dir>/<logName> and
 // records it, so that it is stopped by pid whatever happens to the test.
-func (c *Cluster) daemon(logName string, env []string, name string, args ...string) (proc, error) {
+func (c *Cluster) daemon(logName string, env []string, name string, args ...string) (procs.Proc, error) {
 	out, err := os.OpenFile(c.path(logName), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return proc{}, err
+		return procs.Proc{}, err
 	}
 	defer out.Close()
 	cmd := exec.Command(name, args...)
@@ -230,13 +231,13 @@ func (c *Cluster) daemon(logName string, env []string, name string, args ...stri
 	// the next Start stops them by pid.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		return proc{}, err
+		return procs.Proc{}, err
 	}
-	p, err := identify(cmd.Process.Pid)
+	p, err := procs.Identify(cmd.Process.Pid)
 	if err != nil {
 		cmd.Process.Kill()
 		cmd.Wait()
-		return proc{}, err
+		return procs.Proc{}, err
 	}
 	c.m.Procs = append(c.m.Procs, p)
 	go cmd.Wait() // reap it; alive() watches /proc
@@ -282,13 +283,13 @@ func (c *Cluster) startPacemaker(extra []string) error {
 }
 
 // until polls ready while p runs, for at most startBound.
-func (c *Cluster) until(p proc, name, what string, ready func() bool) error {
+func (c *Cluster) until(p procs.Proc, name, what string, ready func() bool) error {
 	deadline := time.Now().Add(startBound)
 	for time.Now().Before(deadline) {
 		if ready() {
 			return nil
 		}
-		if !p.alive() {
+		if !p.Alive() {
 			return fmt.Errorf("%s exited before %s:\n%s", name, what, tail(c.path(name+".log"), 30, nil))
 		}
 		time.Sleep(100 * time.Millisecond)
@@ -313,28 +314,28 @@ func (c *Cluster) stop(t testing.TB) {
 func (m *marker) teardown(logf func(string, ...any)) error {
 	var errs []error
 	pids := map[int]bool{}
-	procs := m.Procs
-	if m.Boot != bootID() {
+	recorded := m.Procs
+	if m.Boot != procs.BootID() {
 		logf("cluster: the test cluster was left behind before a reboot: nothing of it runs any more")
-		procs = nil
+		recorded = nil
 	}
-	for i := len(procs) - 1; i >= 0; i-- {
-		p := procs[i]
+	for i := len(recorded) - 1; i >= 0; i-- {
+		p := recorded[i]
 		grace := coroStopMax
 		if p.Name != "corosync" {
 			grace = pcmkStopMax
 		}
-		kids := descendants(p)
+		kids := procs.Descendants(p)
 		pids[p.Pid] = true
 		for _, k := range kids {
 			pids[k.Pid] = true
 		}
-		if terminate(p, grace) {
+		if procs.Terminate(p, grace) {
 			logf("cluster: %s[%d] ignored SIGTERM for %s: killed", p.Name, p.Pid, grace)
 		}
 		// Children still alive after their parent left were not stopped
 		// by it; they are ours all the same.
-		killAll(kids)
+		procs.KillAll(kids)
 	}
 	for _, f := range shmLeftovers("/dev/shm", pids) {
 		if err := os.RemoveAll(f); err != nil {

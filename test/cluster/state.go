@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +10,8 @@ import (
 	"sort"
 	"syscall"
 	"time"
+
+	"github.com/ocfkit/ocfkit/test/procs"
 )
 
 // watched are the trees a running Pacemaker and Corosync write into. The
@@ -174,44 +175,23 @@ func (e entry) putMeta(p string) error {
 // reboot too.
 const markerPath = "/var/tmp/ocfkit-test-cluster.json"
 
-// bootID tells this boot from the one a marker was written in: after a
-// reboot its pids name other processes.
-func bootID() string {
-	b, _ := os.ReadFile("/proc/sys/kernel/random/boot_id")
-	return string(bytes.TrimSpace(b))
-}
-
 type marker struct {
-	Owner    int      `json:"owner"` // pid of the test binary
-	Boot     string   `json:"boot"`  // bootID when written
-	Dir      string   `json:"dir"`   // private temporary directory
-	Link     string   `json:"link,omitempty"`
-	Target   string   `json:"target,omitempty"`
-	Parent   *entry   `json:"parent,omitempty"` // the link's directory, to put its time back
-	Procs    []proc   `json:"procs,omitempty"`
-	Snapshot snapshot `json:"snapshot"`
+	Owner    int          `json:"owner"` // pid of the test binary
+	Boot     string       `json:"boot"`  // procs.BootID when written
+	Dir      string       `json:"dir"`   // private temporary directory
+	Link     string       `json:"link,omitempty"`
+	Target   string       `json:"target,omitempty"`
+	Parent   *entry       `json:"parent,omitempty"` // the link's directory, to put its time back
+	Procs    []procs.Proc `json:"procs,omitempty"`
+	Snapshot snapshot     `json:"snapshot"`
 }
 
-func (m *marker) save() error {
-	b, err := json.Marshal(m)
-	if err != nil {
-		return err
-	}
-	tmp := markerPath + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, markerPath)
-}
+func (m *marker) save() error { return procs.SaveRecord(markerPath, m) }
 
 func loadMarker() (*marker, error) {
-	b, err := os.ReadFile(markerPath)
-	if err != nil {
-		return nil, err
-	}
 	m := &marker{}
-	if err := json.Unmarshal(b, m); err != nil {
-		return nil, fmt.Errorf("%s: %w", markerPath, err)
+	if err := procs.LoadRecord(markerPath, m); err != nil {
+		return nil, err
 	}
 	return m, nil
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ocfkit/ocfkit/test/procs"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
@@ -62,12 +63,12 @@ func TestCrashedRunCleanedUp(t *testing.T) {
 	require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
 	cmd.Wait()
 	for pid := range rec.Inits {
-		assert.NotZero(t, startTime(pid), "the killed test's node %d still runs", pid)
+		assert.NotZero(t, procs.StartTime(pid), "the killed test's node %d still runs", pid)
 	}
 
 	c := Start(t, Options{Nodes: 2, Token: time.Second, lockHeld: true})
 	for pid, start := range rec.Inits {
-		assert.NotEqual(t, start, startTime(pid), "the left node (pid %d) was stopped", pid)
+		assert.NotEqual(t, start, procs.StartTime(pid), "the left node (pid %d) was stopped", pid)
 	}
 	_, err = os.Stat(rec.Dir)
 	assert.True(t, os.IsNotExist(err), "the left run directory was removed")

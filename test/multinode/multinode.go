@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocfkit/ocfkit/test/cluster"
+	"github.com/ocfkit/ocfkit/test/procs"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
@@ -137,7 +139,7 @@ func Start(t testing.TB, o Options) *Cluster {
 		t.Fatal(err)
 	}
 	c.dir = dir
-	c.rec = &record{Owner: os.Getpid(), Boot: bootID(), Dir: dir, Inits: map[int]uint64{}}
+	c.rec = &record{Owner: os.Getpid(), Boot: procs.BootID(), Dir: dir, Inits: map[int]uint64{}}
 	if err := c.rec.save(); err != nil {
 		os.RemoveAll(dir)
 		t.Fatalf("multinode: %v", err)
@@ -287,7 +289,7 @@ func (n *Node) layout(o Options) error {
 	}
 	props = append(props, o.Properties...)
 	cib := filepath.Join(pcmk, "cib", "cib.xml")
-	if err := os.WriteFile(cib, []byte(seedCIB(props)), 0o600); err != nil {
+	if err := os.WriteFile(cib, []byte(cluster.CIB(props)), 0o600); err != nil {
 		return err
 	}
 	return os.Chown(cib, uid, gid)
@@ -411,7 +413,7 @@ func (c *Cluster) remember(pid int, on bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if on {
-		c.rec.Inits[pid] = startTime(pid)
+		c.rec.Inits[pid] = procs.StartTime(pid)
 	} else {
 		delete(c.rec.Inits, pid)
 	}
