@@ -3,7 +3,6 @@ package ocf
 import (
 	"bytes"
 	"io"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ocfkit/ocfkit/ocf/haenv"
+	"github.com/ocfkit/ocfkit/ocf/haenv/haenvtest"
 )
 
 func TestLoggerFiles(t *testing.T) {
@@ -71,12 +70,7 @@ func TestRedact(t *testing.T) {
 }
 
 func TestLoggerSyslog(t *testing.T) {
-	sock := filepath.Join(t.TempDir(), "log")
-	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	require.NoError(t, err)
-	defer conn.Close()
-	haenv.SetSocket(sock)
-	defer haenv.SetSocket("")
+	conn := haenvtest.Syslog(t)
 
 	t.Setenv("HA_LOGFILE", "")
 	t.Setenv("HA_DEBUGLOG", "")
@@ -86,11 +80,8 @@ func TestLoggerSyslog(t *testing.T) {
 	l.Warnf("address gone")
 	l.Close()
 
-	buf := make([]byte, 1024)
-	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
-	n, err := conn.Read(buf)
+	msg, err := haenvtest.Read(conn, 5*time.Second)
 	require.NoError(t, err)
-	msg := string(buf[:n])
 	// <pri> = local3 (19) * 8 + warning (4) = 156
 	assert.Regexp(t, `^<156>.* IPaddr2\(vip\)\[\d+\]: WARNING: address gone`, msg)
 
@@ -98,7 +89,6 @@ func TestLoggerSyslog(t *testing.T) {
 	l = NewLogger("IPaddr2", "vip", io.Discard)
 	l.Errorf("not sent")
 	l.Close()
-	conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
-	_, err = conn.Read(buf)
+	_, err = haenvtest.Read(conn, 200*time.Millisecond)
 	assert.Error(t, err, "facility none turns syslog off")
 }

@@ -2,6 +2,7 @@ package clusterip
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"net/netip"
 	"os/exec"
@@ -9,12 +10,14 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 
 	"github.com/ocfkit/ocfkit/providers/netif/netiftest"
 	"github.com/ocfkit/ocfkit/test/testenv"
@@ -94,7 +97,18 @@ func (n *node) accepted(t *testing.T, sources []netip.AddrPort) []netip.AddrPort
 		go func() {
 			defer wg.Done()
 			// A dropped SYN is retried after 1 s; 2.5 s covers one retry.
-			d := net.Dialer{Timeout: 2500 * time.Millisecond, LocalAddr: net.TCPAddrFromAddrPort(src)}
+			// SO_REUSEADDR: a fixed source port may still be in TIME_WAIT
+			// from an earlier connection (to another listener port).
+			d := net.Dialer{Timeout: 2500 * time.Millisecond, LocalAddr: net.TCPAddrFromAddrPort(src),
+				Control: func(_, _ string, c syscall.RawConn) error {
+					var serr error
+					if err := c.Control(func(fd uintptr) {
+						serr = unix.SetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_REUSEADDR, 1)
+					}); err != nil {
+						return err
+					}
+					return serr
+				}}
 			c, err := d.Dial("tcp", netip.AddrPortFrom(n.cfg.IP, uint16(port)).String())
 			if err == nil {
 				c.Close()
@@ -107,6 +121,17 @@ func (n *node) accepted(t *testing.T, sources []netip.AddrPort) []netip.AddrPort
 	wg.Wait()
 	slices.SortFunc(ok, func(a, b netip.AddrPort) int { return a.Compare(b) })
 	return ok
+}
+
+// split is the node holding bucket 1, then bucket 2 (left in place): the
+// sources each served.
+func (n *node) split(t *testing.T, sources []netip.AddrPort) (one, two []netip.AddrPort) {
+	t.Helper()
+	require.NoError(t, n.conn.AddNode(n.cfg, 1))
+	one = n.accepted(t, sources)
+	require.NoError(t, n.conn.DelNode(n.cfg.IP, 1))
+	require.NoError(t, n.conn.AddNode(n.cfg, 2))
+	return one, n.accepted(t, sources)
 }
 
 func sourceIPs(subnet int) []netip.AddrPort {
@@ -126,11 +151,7 @@ func TestBucketsShareTheClients(t *testing.T) {
 	all := sourceIPs(62)
 	assert.Empty(t, n.accepted(t, all[:4]), "no bucket: the drop rule takes everything")
 
-	require.NoError(t, n.conn.AddNode(n.cfg, 1))
-	one := n.accepted(t, all)
-	require.NoError(t, n.conn.DelNode(n.cfg.IP, 1))
-	require.NoError(t, n.conn.AddNode(n.cfg, 2))
-	two := n.accepted(t, all)
+	one, two := n.split(t, all)
 	assert.NotEmpty(t, one)
 	assert.NotEmpty(t, two)
 	assert.Len(t, append(slices.Clone(one), two...), len(all), "each client in exactly one bucket:\n1: %v\n2: %v", one, two)
@@ -148,14 +169,11 @@ func TestSourcePortHash(t *testing.T) {
 	n := newNode(t, 63, SourceIPPort)
 	require.NoError(t, n.conn.Setup(n.cfg))
 	var ports []netip.AddrPort
-	for p := 40000; p < 40040; p++ {
+	base := 20000 + rand.IntN(40000) // not the ports of an earlier run, still in TIME_WAIT
+	for p := base; p < base+40; p++ {
 		ports = append(ports, netip.AddrPortFrom(netip.MustParseAddr("198.18.63.100"), uint16(p)))
 	}
-	require.NoError(t, n.conn.AddNode(n.cfg, 1))
-	one := n.accepted(t, ports)
-	require.NoError(t, n.conn.DelNode(n.cfg.IP, 1))
-	require.NoError(t, n.conn.AddNode(n.cfg, 2))
-	two := n.accepted(t, ports)
+	one, two := n.split(t, ports)
 	assert.NotEmpty(t, one)
 	assert.NotEmpty(t, two)
 	assert.Len(t, append(slices.Clone(one), two...), len(ports))

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"unsafe"
 
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
+
+	"github.com/ocfkit/ocfkit/providers/netif"
 )
 
 // ifreqHW is struct ifreq with the hardware address member of its union
@@ -78,32 +78,8 @@ func (c *Conn) linkName(link int) (string, error) {
 	return name, nil
 }
 
-// inNamespace runs f on a thread in the connection's namespace: sockets
-// and interface lookups belong to the namespace of the thread that makes
-// them.
-func (c *Conn) inNamespace(f func() error) error {
-	if c.nsfd < 0 {
-		return f()
-	}
-	runtime.LockOSThread()
-	orig, err := netns.Get()
-	if err != nil {
-		runtime.UnlockOSThread()
-		return err
-	}
-	defer orig.Close()
-	if err := netns.Set(netns.NsHandle(c.nsfd)); err != nil {
-		runtime.UnlockOSThread()
-		return err
-	}
-	ferr := f()
-	if netns.Set(orig) == nil {
-		// Only a thread back in its own namespace may serve other
-		// goroutines; otherwise it stays locked and dies with this one.
-		runtime.UnlockOSThread()
-	}
-	return ferr
-}
+// inNamespace runs f on a thread in the connection's namespace.
+func (c *Conn) inNamespace(f func() error) error { return netif.Do(c.nsfd, f) }
 
 // Maddrs are the link-layer multicast addresses of the interface, as
 // /proc/net/dev_mcast lists them in the connection's namespace.

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"runtime"
 	"time"
 
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -75,32 +73,12 @@ func (h *Handle) announce(ctx context.Context, link Link, ip netip.Addr, count i
 	return nil
 }
 
-// packetSocket opens an AF_PACKET socket inside the handle's namespace: a
-// socket belongs to the namespace of the thread that creates it.
-func (h *Handle) packetSocket(proto uint16) (int, error) {
-	open := func() (int, error) {
-		return unix.Socket(unix.AF_PACKET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, int(htons(proto)))
-	}
-	if h.ns < 0 {
-		return open()
-	}
-	runtime.LockOSThread()
-	orig, err := netns.Get()
-	if err != nil {
-		runtime.UnlockOSThread()
-		return -1, err
-	}
-	defer orig.Close()
-	if err := netns.Set(h.ns); err != nil {
-		runtime.UnlockOSThread()
-		return -1, err
-	}
-	fd, err := open()
-	if netns.Set(orig) == nil {
-		// Only a thread back in its own namespace may serve other goroutines;
-		// otherwise it stays locked and dies with this goroutine.
-		runtime.UnlockOSThread()
-	}
+// packetSocket opens an AF_PACKET socket inside the handle's namespace.
+func (h *Handle) packetSocket(proto uint16) (fd int, err error) {
+	err = Do(int(h.ns), func() error {
+		fd, err = unix.Socket(unix.AF_PACKET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, int(htons(proto)))
+		return err
+	})
 	return fd, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/vishvananda/netns"
@@ -80,4 +81,31 @@ func isNetNamespace(fd int) error {
 		return ErrNotNamespace
 	}
 	return nil
+}
+
+// Do runs f on a thread in the network namespace ns refers to (-1: the
+// current one): a socket, and an interface looked up by name or index,
+// belong to the namespace of the thread that makes them.
+func Do(ns int, f func() error) error {
+	if ns < 0 {
+		return f()
+	}
+	runtime.LockOSThread()
+	orig, err := netns.Get()
+	if err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	defer orig.Close()
+	if err := netns.Set(netns.NsHandle(ns)); err != nil {
+		runtime.UnlockOSThread()
+		return err
+	}
+	ferr := f()
+	if netns.Set(orig) == nil {
+		// Only a thread back in its own namespace may serve other
+		// goroutines; otherwise it stays locked and dies with this one.
+		runtime.UnlockOSThread()
+	}
+	return ferr
 }

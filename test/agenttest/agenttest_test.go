@@ -1,7 +1,6 @@
 package agenttest
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,25 +67,15 @@ func TestCountForks(t *testing.T) {
 	assert.Zero(t, n)
 }
 
-// fatals records Fatalf instead of ending the test.
-type fatals struct {
-	testing.TB
-	msgs []string
-}
-
-func (f *fatals) Fatalf(format string, args ...any) {
-	f.msgs = append(f.msgs, fmt.Sprintf(format, args...))
-}
-
 func TestRunFailsOnPanic(t *testing.T) {
-	f := &fatals{TB: t}
+	f := &Fatals{TB: t}
 	Run(f, script(t, "echo 'panic: runtime error' >&2; exit 2\n"), "monitor", nil)
-	require.Len(t, f.msgs, 1)
-	assert.Contains(t, f.msgs[0], "panicked")
+	require.Len(t, f.Msgs, 1)
+	assert.Contains(t, f.Msgs[0], "panicked")
 	Run(f, filepath.Join(t.TempDir(), "missing"), "monitor", nil)
-	assert.Len(t, f.msgs, 2, "a binary that cannot run fails the test")
+	assert.Len(t, f.Msgs, 2, "a binary that cannot run fails the test")
 	Run(f, script(t, "echo panicky; exit 1\n"), "monitor", nil)
-	assert.Len(t, f.msgs, 2, "only a Go panic counts")
+	assert.Len(t, f.Msgs, 2, "only a Go panic counts")
 }
 
 func TestCheckMetaData(t *testing.T) {
@@ -101,10 +90,10 @@ func TestCheckMetaData(t *testing.T) {
 </resource-agent>
 `
 	CheckMetaData(t, md, RNG, DTD)
-	f := &fatals{TB: t}
+	f := &Fatals{TB: t}
 	CheckMetaData(f, strings.Replace(md, "<parameters>", "<parameters><bogus/>", 1), RNG)
 	CheckMetaData(f, strings.Replace(md, "<parameters>", "<parameters><bogus/>", 1), DTD)
-	assert.Len(t, f.msgs, 2, "both schemas refuse an unknown element")
+	assert.Len(t, f.Msgs, 2, "both schemas refuse an unknown element")
 }
 
 func TestExpectNamesTheCodes(t *testing.T) {
@@ -125,18 +114,18 @@ func TestAgentExpect(t *testing.T) {
 	assert.Equal(t, "192.0.2.1 on vip run", r.Reason(), "a run's own environment wins over Env")
 	assert.Len(t, checked, 2, "Check sees every run")
 
-	f := &fatals{TB: t}
+	f := &Fatals{TB: t}
 	a.Expect(f, 0, "start", nil)
-	require.Len(t, f.msgs, 1, "a wrong code fails the test")
+	require.Len(t, f.Msgs, 1, "a wrong code fails the test")
 	for _, want := range []string{"start: exit 7 (not running), want 0 (success)", "ocf-exit-reason:", "calls: GET /v2/x"} {
-		assert.Contains(t, f.msgs[0], want)
+		assert.Contains(t, f.Msgs[0], want)
 	}
 	assert.Len(t, checked, 3, "Check runs when the code is wrong too")
 
-	f = &fatals{TB: t}
+	f = &Fatals{TB: t}
 	Expect(f, 7, bin, "monitor", nil)
 	Expect(f, 1, bin, "monitor", nil)
-	assert.Len(t, f.msgs, 1, "the package Expect is the zero Agent's")
+	assert.Len(t, f.Msgs, 1, "the package Expect is the zero Agent's")
 }
 
 func TestAgentParamsAndDrop(t *testing.T) {

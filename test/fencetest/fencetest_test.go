@@ -1,24 +1,15 @@
 package fencetest
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ocfkit/ocfkit/test/agenttest"
 )
-
-// fatals records Fatalf instead of ending the test.
-type fatals struct {
-	testing.TB
-	msgs []string
-}
-
-func (f *fatals) Fatalf(format string, args ...any) {
-	f.msgs = append(f.msgs, fmt.Sprintf(format, args...))
-}
 
 func TestAgent(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "fence_x")
@@ -32,10 +23,10 @@ func TestAgent(t *testing.T) {
 	r = a.Run(t, "", "-o", "status")
 	assert.Equal(t, "args=-o status log=none x=1\n", r.Stdout)
 
-	f := &fatals{TB: t}
+	f := &agenttest.Fatals{TB: t}
 	a.Expect(f, 0, Stdin("action=off"))
-	require.Len(t, f.msgs, 1, "a wrong code fails the test")
-	assert.Contains(t, f.msgs[0], "exit 2, want 0")
-	assert.Contains(t, f.msgs[0], "action=off")
+	require.Len(t, f.Msgs, 1, "a wrong code fails the test")
+	assert.Contains(t, f.Msgs[0], "exit 2, want 0")
+	assert.Contains(t, f.Msgs[0], "action=off")
 	assert.Equal(t, 3, checked, "Check sees every run")
 }
