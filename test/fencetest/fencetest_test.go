@@ -49,10 +49,10 @@ func TestCheckMetadata(t *testing.T) {
 <longdesc>A fence agent for tests.</longdesc>
 <vendor-url>https://example.com</vendor-url>
 <parameters>
-	<parameter name="action" unique="0" required="1">
-		<getopt mixed="-o, --action=[action]" />
-		<content type="string" default="reboot"  />
-		<shortdesc lang="en">Fencing action</shortdesc>
+	<parameter name="plug" unique="0" required="1">
+		<getopt mixed="-n, --plug=[id]" />
+		<content type="string" />
+		<shortdesc lang="en">The machine to fence</shortdesc>
 	</parameter>
 </parameters>
 <actions>
