@@ -59,7 +59,7 @@ deps:
 	bash scripts/test-deps.sh
 
 unit:
-	$(GO) test -short -count=1 ./ocf/... ./providers/...
+	$(GO) test -short -count=1 ./ocf/... ./providers/... ./internal/...
 
 # Each agent against its anchor, then the seeds' recovery times under a
 # real Pacemaker (median of 5 injected failures each), then failover times

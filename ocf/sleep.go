@@ -3,18 +3,11 @@ package ocf
 import (
 	"context"
 	"time"
+
+	"github.com/ocfkit/ocfkit/internal/clock"
 )
 
 // Sleep waits d or until ctx ends, whichever comes first, and reports
 // ctx's error in the second case: every wait of an action is bounded by
-// its deadline.
-func Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
+// its deadline. It is internal/clock's, which the providers share.
+func Sleep(ctx context.Context, d time.Duration) error { return clock.Sleep(ctx, d) }

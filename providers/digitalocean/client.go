@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/digitalocean/godo"
+
+	"github.com/ocfkit/ocfkit/internal/clock"
 )
 
 // DefaultAPIURL is the real API.
@@ -162,7 +164,7 @@ func (c *Client) do(ctx context.Context, op string, f func(ctx context.Context) 
 			return e
 		}
 		c.logf("%v; retrying in %s", e, wait.Round(time.Millisecond))
-		if sleep(ctx, wait) != nil {
+		if clock.Sleep(ctx, wait) != nil {
 			return e
 		}
 	}
@@ -279,15 +281,4 @@ func backoff(n int) time.Duration {
 	d := 250 * time.Millisecond << min(n-1, 4)
 	jitter := 0.8 + 0.4*rand.Float64()
 	return time.Duration(float64(d) * jitter)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

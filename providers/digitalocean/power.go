@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/ocfkit/ocfkit/internal/clock"
 )
 
 // Polling says how SetPower waits for the API to report the new state.
@@ -70,7 +72,7 @@ func (c *Client) SetPower(ctx context.Context, d Droplet, on bool, p Polling) (a
 			return false, last
 		}
 		c.logf("%v; trying again in %s", last, wait.Round(time.Millisecond))
-		if sleep(ctx, wait) != nil {
+		if clock.Sleep(ctx, wait) != nil {
 			return false, last
 		}
 	}
@@ -82,12 +84,12 @@ func (c *Client) awaitPower(ctx context.Context, id, action int, want string, p 
 	timeout := func() error {
 		return &Error{Kind: Unreachable, Op: fmt.Sprintf("droplet %d", id), Message: fmt.Sprintf("not %s at the deadline", want)}
 	}
-	if p.AfterPost > 0 && sleep(ctx, p.AfterPost) != nil {
+	if p.AfterPost > 0 && clock.Sleep(ctx, p.AfterPost) != nil {
 		return false, timeout()
 	}
 	completed := 0
 	for n := 1; ; n++ {
-		if sleep(ctx, p.delay(n)) != nil {
+		if clock.Sleep(ctx, p.delay(n)) != nil {
 			return false, timeout()
 		}
 		d, err := c.Droplet(ctx, id)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/digitalocean/godo"
+
+	"github.com/ocfkit/ocfkit/internal/clock"
 )
 
 // ReservedIP is what the API says about one reserved IP.
@@ -136,7 +138,7 @@ func (c *Client) converge(ctx context.Context, ip string, target int, done func(
 			return false, last
 		}
 		c.logf("%v; trying again in %s", last, wait.Round(time.Millisecond))
-		if sleep(ctx, wait) != nil {
+		if clock.Sleep(ctx, wait) != nil {
 			return false, last
 		}
 	}
@@ -167,7 +169,7 @@ func pollDelay(n int) time.Duration {
 func (c *Client) poll(ctx context.Context, ip string, id int, done func(ReservedIP) bool) (bool, error) {
 	unknown := 0
 	for n := 1; ; n++ {
-		if err := sleep(ctx, pollDelay(n)); err != nil {
+		if err := clock.Sleep(ctx, pollDelay(n)); err != nil {
 			return false, &Error{Kind: Unreachable, Op: fmt.Sprintf("action %d on %s", id, ip), Message: "still in progress at the deadline"}
 		}
 		status, err := c.action(ctx, ip, id)

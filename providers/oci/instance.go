@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/oracle/oci-go-sdk/v65/common"
+
+	"github.com/ocfkit/ocfkit/internal/clock"
 )
 
 // The Compute operations a fence agent uses, with the field names and
@@ -222,13 +224,13 @@ func (c *Client) SetPower(ctx context.Context, in *ComputeInstance, on bool, p P
 				return false, nil
 			}
 			if p.AfterPost > 0 {
-				if err := sleepCtx(ctx, p.AfterPost); err != nil {
+				if err := clock.Sleep(ctx, p.AfterPost); err != nil {
 					return false, fmt.Errorf("instance %s is %s, not %s, at the deadline", id, in.LifecycleState, want)
 				}
 			}
 		}
 		for n := 1; ; n++ {
-			if err := sleepCtx(ctx, p.delay(n)); err != nil {
+			if err := clock.Sleep(ctx, p.delay(n)); err != nil {
 				return false, fmt.Errorf("instance %s is %s, not %s, at the deadline", id, in.LifecycleState, want)
 			}
 			if in, err = c.GetInstance(ctx, id); err != nil {
@@ -254,15 +256,4 @@ func (c *Client) CheckAccess(ctx context.Context, compartment string) error {
 	var resp listInstancesResponse
 	return c.call(ctx, "ListInstances", http.MethodGet, "/instances",
 		listInstancesRequest{CompartmentID: &compartment, Limit: &limit}, &resp)
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
