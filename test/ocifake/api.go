@@ -11,42 +11,49 @@ import (
 )
 
 // The JSON shapes below carry the field names of the SDK's core.PrivateIp,
-// core.Vnic, core.CreatePrivateIpDetails and core.UpdatePrivateIpDetails.
+// core.Vnic, core.Instance, core.CreatePrivateIpDetails and
+// core.UpdatePrivateIpDetails.
 
-type privateIPJSON struct {
+// resourceJSON is the header every OCI resource answers with.
+type resourceJSON struct {
 	AvailabilityDomain string                    `json:"availabilityDomain"`
 	CompartmentID      string                    `json:"compartmentId"`
 	DefinedTags        map[string]map[string]any `json:"definedTags"`
 	DisplayName        string                    `json:"displayName"`
 	FreeformTags       map[string]string         `json:"freeformTags"`
-	HostnameLabel      *string                   `json:"hostnameLabel"`
 	ID                 string                    `json:"id"`
-	IPAddress          string                    `json:"ipAddress"`
-	IsPrimary          bool                      `json:"isPrimary"`
-	SubnetID           string                    `json:"subnetId"`
 	TimeCreated        string                    `json:"timeCreated"`
-	VnicID             *string                   `json:"vnicId"`
-	IPState            string                    `json:"ipState"`
-	Lifetime           string                    `json:"lifetime"`
+}
+
+// resource is the header of a resource of the fake's tenancy, with no tags.
+func (f *Fake) resource(ad, name, id, created string) resourceJSON {
+	return resourceJSON{AvailabilityDomain: ad, CompartmentID: f.opt.Tenancy,
+		DefinedTags: map[string]map[string]any{}, FreeformTags: map[string]string{},
+		DisplayName: name, ID: id, TimeCreated: created}
+}
+
+type privateIPJSON struct {
+	resourceJSON
+	HostnameLabel *string `json:"hostnameLabel"`
+	IPAddress     string  `json:"ipAddress"`
+	IsPrimary     bool    `json:"isPrimary"`
+	SubnetID      string  `json:"subnetId"`
+	VnicID        *string `json:"vnicId"`
+	IPState       string  `json:"ipState"`
+	Lifetime      string  `json:"lifetime"`
 }
 
 type vnicJSON struct {
-	AvailabilityDomain  string                    `json:"availabilityDomain"`
-	CompartmentID       string                    `json:"compartmentId"`
-	DefinedTags         map[string]map[string]any `json:"definedTags"`
-	DisplayName         string                    `json:"displayName"`
-	FreeformTags        map[string]string         `json:"freeformTags"`
-	HostnameLabel       *string                   `json:"hostnameLabel"`
-	ID                  string                    `json:"id"`
-	IsPrimary           bool                      `json:"isPrimary"`
-	LifecycleState      string                    `json:"lifecycleState"`
-	MacAddress          string                    `json:"macAddress"`
-	NsgIDs              []string                  `json:"nsgIds"`
-	PrivateIP           string                    `json:"privateIp"`
-	PublicIP            *string                   `json:"publicIp"`
-	SkipSourceDestCheck bool                      `json:"skipSourceDestCheck"`
-	SubnetID            string                    `json:"subnetId"`
-	TimeCreated         string                    `json:"timeCreated"`
+	resourceJSON
+	HostnameLabel       *string  `json:"hostnameLabel"`
+	IsPrimary           bool     `json:"isPrimary"`
+	LifecycleState      string   `json:"lifecycleState"`
+	MacAddress          string   `json:"macAddress"`
+	NsgIDs              []string `json:"nsgIds"`
+	PrivateIP           string   `json:"privateIp"`
+	PublicIP            *string  `json:"publicIp"`
+	SkipSourceDestCheck bool     `json:"skipSourceDestCheck"`
+	SubnetID            string   `json:"subnetId"`
 }
 
 type createDetails struct {
@@ -64,14 +71,20 @@ type updateDetails struct {
 
 const ociTime = "2006-01-02T15:04:05.000Z"
 
+// adName is the availability domain of the fake's VNICs and private IPs.
+const adName = "Uocm:US-ASHBURN-AD-1"
+
 func (f *Fake) ipJSON(p *privateIP) privateIPJSON {
 	vid := p.VnicID
 	return privateIPJSON{
-		AvailabilityDomain: "Uocm:US-ASHBURN-AD-1", CompartmentID: f.opt.Tenancy,
-		DefinedTags: map[string]map[string]any{}, FreeformTags: map[string]string{},
-		DisplayName: p.DisplayName, HostnameLabel: nilIfEmpty(p.HostnameLabel), ID: p.ID,
-		IPAddress: p.IP, IsPrimary: p.IsPrimary, SubnetID: p.SubnetID,
-		TimeCreated: p.created.UTC().Format(ociTime), VnicID: &vid, IPState: "ASSIGNED", Lifetime: "EPHEMERAL",
+		resourceJSON:  f.resource(adName, p.DisplayName, p.ID, p.created.UTC().Format(ociTime)),
+		HostnameLabel: nilIfEmpty(p.HostnameLabel),
+		IPAddress:     p.IP,
+		IsPrimary:     p.IsPrimary,
+		SubnetID:      p.SubnetID,
+		VnicID:        &vid,
+		IPState:       "ASSIGNED",
+		Lifetime:      "EPHEMERAL",
 	}
 }
 
@@ -167,10 +180,13 @@ func (f *Fake) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.writeJSON(w, r, 200, vnicJSON{
-			AvailabilityDomain: "Uocm:US-ASHBURN-AD-1", CompartmentID: f.opt.Tenancy,
-			DefinedTags: map[string]map[string]any{}, FreeformTags: map[string]string{}, DisplayName: "vnic",
-			ID: v.ID, IsPrimary: v.IsPrimary, LifecycleState: "AVAILABLE", MacAddress: v.MAC, NsgIDs: []string{},
-			PrivateIP: v.PrimaryIP, SubnetID: v.SubnetID, TimeCreated: v.created.UTC().Format(ociTime),
+			resourceJSON:   f.resource(adName, "vnic", v.ID, v.created.UTC().Format(ociTime)),
+			IsPrimary:      v.IsPrimary,
+			LifecycleState: "AVAILABLE",
+			MacAddress:     v.MAC,
+			NsgIDs:         []string{},
+			PrivateIP:      v.PrimaryIP,
+			SubnetID:       v.SubnetID,
 		}, 1)
 	case OpListInstances, OpGetInstance, OpInstanceAction:
 		f.serveCompute(w, r, op, id)
@@ -238,12 +254,7 @@ func (f *Fake) listPrivateIPs(w http.ResponseWriter, r *http.Request) {
 			match = append(match, f.ipJSON(p))
 		}
 	}
-	start, end := pg.window(w, len(match))
-	page := match[start:end]
-	if page == nil {
-		page = []privateIPJSON{}
-	}
-	f.writeJSON(w, r, 200, page, 0)
+	writePage(f, w, r, pg, match)
 }
 
 func (f *Fake) createPrivateIP(w http.ResponseWriter, r *http.Request, body []byte) {

@@ -131,24 +131,18 @@ func (f *Fake) ComputeCount() int {
 }
 
 type instanceJSON struct {
-	AvailabilityDomain string                    `json:"availabilityDomain"`
-	CompartmentID      string                    `json:"compartmentId"`
-	DefinedTags        map[string]map[string]any `json:"definedTags"`
-	DisplayName        string                    `json:"displayName"`
-	FreeformTags       map[string]string         `json:"freeformTags"`
-	ID                 string                    `json:"id"`
-	LifecycleState     string                    `json:"lifecycleState"`
-	Region             string                    `json:"region"`
-	Shape              string                    `json:"shape"`
-	TimeCreated        string                    `json:"timeCreated"`
+	resourceJSON
+	LifecycleState string `json:"lifecycleState"`
+	Region         string `json:"region"`
+	Shape          string `json:"shape"`
 }
 
 func (f *Fake) instanceJSON(in *Instance) instanceJSON {
 	return instanceJSON{
-		AvailabilityDomain: in.AD, CompartmentID: f.opt.Tenancy,
-		DefinedTags: map[string]map[string]any{}, FreeformTags: map[string]string{},
-		DisplayName: in.displayName(), ID: in.ID, LifecycleState: in.power.state(),
-		Region: f.opt.Region, Shape: "VM.Standard.E4.Flex", TimeCreated: "2024-01-15T10:00:00.000Z",
+		resourceJSON:   f.resource(in.AD, in.displayName(), in.ID, "2024-01-15T10:00:00.000Z"),
+		LifecycleState: in.power.state(),
+		Region:         f.opt.Region,
+		Shape:          "VM.Standard.E4.Flex",
 	}
 }
 
@@ -211,19 +205,14 @@ func (f *Fake) listInstances(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, state := q.Get("displayName"), q.Get("lifecycleState")
-	all := make([]*Instance, 0, len(f.instances))
+	var match []instanceJSON
 	for _, in := range f.instances {
 		if (name == "" || in.displayName() == name) && (state == "" || in.power.state() == state) {
-			all = append(all, in)
+			match = append(match, f.instanceJSON(in))
 		}
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-	start, end := pg.window(w, len(all))
-	page := []instanceJSON{}
-	for _, in := range all[start:end] {
-		page = append(page, f.instanceJSON(in))
-	}
-	f.writeJSON(w, r, 200, page, 0)
+	sort.Slice(match, func(i, j int) bool { return match[i].ID < match[j].ID })
+	writePage(f, w, r, pg, match)
 }
 
 // instanceAction follows the service: an action that the state allows

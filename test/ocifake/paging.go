@@ -44,3 +44,10 @@ func (p paging) window(w http.ResponseWriter, n int) (start, end int) {
 	}
 	return start, end
 }
+
+// writePage answers the page of items that p asks for, as a JSON array
+// (an empty page is [], never null: the SDK reads a list).
+func writePage[T any](f *Fake, w http.ResponseWriter, r *http.Request, p paging, items []T) {
+	start, end := p.window(w, len(items))
+	f.writeJSON(w, r, 200, append([]T{}, items[start:end]...), 0)
+}
