@@ -1,15 +1,14 @@
 package main
 
 import (
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ocfkit/ocfkit/test/fencetest"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
 
@@ -26,15 +25,8 @@ func TestInstalledForTheFencer(t *testing.T) {
 		bins[a] = testenv.BuildAgent(t, a)
 	}
 	testenv.LockSystem(t)
-	for a, bin := range bins {
-		dst := filepath.Join("/usr/sbin", a)
-		if _, err := os.Lstat(dst); err == nil {
-			t.Fatalf("%s exists and is not from this test: not touching it", dst)
-		}
-		b, err := os.ReadFile(bin)
-		require.NoError(t, err)
-		t.Cleanup(func() { os.Remove(dst) })
-		require.NoError(t, os.WriteFile(dst, b, 0o755))
+	for _, bin := range bins {
+		fencetest.Install(t, bin)
 	}
 
 	out, err := exec.Command(stonithAdmin, "--list-installed").CombinedOutput()

@@ -13,25 +13,10 @@ import (
 
 	"github.com/ocfkit/ocfkit/test/cluster"
 	"github.com/ocfkit/ocfkit/test/dofake"
+	"github.com/ocfkit/ocfkit/test/fencetest"
 	"github.com/ocfkit/ocfkit/test/ocifake"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
-
-// installFence puts a fence agent in /usr/sbin, where the fencer looks,
-// for the test's lifetime; it refuses to replace one it did not put there.
-// Call it after cluster.Start, which holds the system lock.
-func installFence(t *testing.T, name string) {
-	t.Helper()
-	bin := testenv.BuildAgent(t, name)
-	dst := filepath.Join("/usr/sbin", name)
-	if _, err := os.Lstat(dst); err == nil {
-		t.Fatalf("%s exists and is not from this test: not touching it", dst)
-	}
-	b, err := os.ReadFile(bin)
-	require.NoError(t, err)
-	t.Cleanup(func() { os.Remove(dst) })
-	require.NoError(t, os.WriteFile(dst, b, 0o755))
-}
 
 // TestFenceDigitalOceanUnderFencer has Pacemaker's own fencer run
 // fence_digitalocean against the DigitalOcean fake: the device's monitor,
@@ -51,7 +36,7 @@ func TestFenceDigitalOceanUnderFencer(t *testing.T) {
 	require.NoError(t, os.WriteFile(tokenFile, []byte(token+"\n"), 0o600))
 
 	c := cluster.Start(t, cluster.Options{})
-	installFence(t, "fence_digitalocean")
+	fencetest.Install(t, testenv.BuildAgent(t, "fence_digitalocean"))
 	desc := c.Pcs(t, "stonith", "describe", "fence_digitalocean")
 	assert.Contains(t, desc, "token_file:")
 	c.Pcs(t, "stonith", "create", "fence-remote2", "fence_digitalocean", "pcmk_host_list=remote2",
@@ -93,7 +78,7 @@ func TestFenceOCIUnderFencer(t *testing.T) {
 	require.NoError(t, err)
 
 	c := cluster.Start(t, cluster.Options{})
-	installFence(t, "fence_oci")
+	fencetest.Install(t, testenv.BuildAgent(t, "fence_oci"))
 	c.Pcs(t, "stonith", "create", "fence-remote2", "fence_oci", "pcmk_host_list=remote2",
 		"config_file="+cfg, "api_endpoint="+url, "power_timeout=20", "op", "monitor", "interval=5s")
 	waitRole(t, c, "fence-remote2", "Started")

@@ -66,3 +66,25 @@ func TestCheckMetadata(t *testing.T) {
 	CheckMetadata(f, strings.Replace(md, "<parameters>", "<parameters><bogus/>", 1))
 	assert.Len(t, f.Msgs, 1, "the fence-agents schema refuses an unknown element")
 }
+
+func TestInstall(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "fence_x")
+	require.NoError(t, os.WriteFile(src, []byte("#!/bin/sh\n"), 0o700))
+	dir := t.TempDir()
+	t.Run("installs", func(t *testing.T) {
+		install(t, src, dir)
+		fi, err := os.Stat(filepath.Join(dir, "fence_x"))
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o755), fi.Mode().Perm())
+	})
+	assert.NoFileExists(t, filepath.Join(dir, "fence_x"), "removed when the test ends")
+
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "fence_x"), []byte("theirs"), 0o755))
+	f := &agenttest.Fatals{TB: t}
+	install(f, src, dir)
+	require.Len(t, f.Msgs, 1, "an agent the test did not install is left alone")
+	assert.Contains(t, f.Msgs[0], "not touching it")
+	b, err := os.ReadFile(filepath.Join(dir, "fence_x"))
+	require.NoError(t, err)
+	assert.Equal(t, "theirs", string(b))
+}
