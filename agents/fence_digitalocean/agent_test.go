@@ -41,11 +41,7 @@ func newCloud(t *testing.T) *cloud {
 		f.AddDroplet(5000+i, fmt.Sprintf("other-%03d", i))
 	}
 	f.SetFaults(dofake.Faults{ActionDelay: 200 * time.Millisecond})
-	env, err := dofake.Start(f)
-	require.NoError(t, err)
-	t.Cleanup(env.Close)
-	tf := filepath.Join(t.TempDir(), "do.token")
-	require.NoError(t, os.WriteFile(tf, []byte(token+"\n"), 0o600))
+	env, tf := dofake.Serve(t, f)
 	return &cloud{Env: env, tokenFile: tf}
 }
 

@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,11 +27,7 @@ func TestFenceDigitalOceanUnderFencer(t *testing.T) {
 	f.AddDroplet(1001, "remote1")
 	f.AddDroplet(1002, "remote2")
 	f.SetFaults(dofake.Faults{ActionDelay: 300 * time.Millisecond})
-	env, err := dofake.Start(f)
-	require.NoError(t, err)
-	t.Cleanup(env.Close)
-	tokenFile := filepath.Join(t.TempDir(), "do.token")
-	require.NoError(t, os.WriteFile(tokenFile, []byte(token+"\n"), 0o600))
+	env, tokenFile := dofake.Serve(t, f)
 
 	c := cluster.Start(t, cluster.Options{})
 	fencetest.Install(t, testenv.BuildAgent(t, "fence_digitalocean"))

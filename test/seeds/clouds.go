@@ -1,8 +1,6 @@
 package seeds
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -51,12 +49,7 @@ func NewClouds(t testing.TB) *Clouds {
 	cl.DO.AddDroplet(Droplet, "node1")
 	cl.DO.AddDroplet(OtherDroplet, "node2")
 	require.NoError(t, cl.DO.AddReservedIP(FloatingIP, OtherDroplet))
-	env, err := dofake.Start(cl.DO)
-	require.NoError(t, err)
-	t.Cleanup(env.Close)
-	cl.DOEnv = env
-	cl.TokenFile = filepath.Join(t.TempDir(), "do.token")
-	require.NoError(t, os.WriteFile(cl.TokenFile, []byte(doToken+"\n"), 0o600))
+	cl.DOEnv, cl.TokenFile = dofake.Serve(t, cl.DO)
 
 	cl.OCI = ocifake.New(ocifake.Options{})
 	cl.OCIURL = ocifake.Serve(t, cl.OCI)
@@ -67,7 +60,7 @@ func NewClouds(t testing.TB) *Clouds {
 	cl.OCI.AddInstance("node2")
 	cl.OurVNIC = cl.OCI.AddVNIC("node1", subnet.ID, "198.19.53.11", v.HostMAC.String())
 	cl.OtherVNIC = cl.OCI.AddVNIC("node2", subnet.ID, "198.19.53.12", "02:00:17:00:00:02")
-	_, err = cl.OCI.AssignSecondary(OCIVIP, cl.OtherVNIC)
+	_, err := cl.OCI.AssignSecondary(OCIVIP, cl.OtherVNIC)
 	require.NoError(t, err)
 	return cl
 }
