@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocfkit/ocfkit/test/bench"
 	"github.com/ocfkit/ocfkit/test/dofake"
+	"github.com/ocfkit/ocfkit/test/fencetest"
 	"github.com/ocfkit/ocfkit/test/ocifake"
 	"github.com/ocfkit/ocfkit/test/testenv"
 )
@@ -48,17 +49,9 @@ func TestBenchFenceDigitalOcean(t *testing.T) {
 	f := dofake.New(token)
 	f.AddDroplet(1001, "node1")
 	f.AddDroplet(1002, "node2")
-	env, err := dofake.Start(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer env.Close()
-	tokenFile := filepath.Join(t.TempDir(), "do.token")
-	if err := os.WriteFile(tokenFile, []byte(token), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	env, tokenFile := dofake.Serve(t, f)
 	stdin := func(lines ...string) string {
-		return strings.Join(append([]string{"token_file=" + tokenFile, "api_url=" + env.APIURL}, lines...), "\n") + "\n"
+		return fencetest.Stdin(append([]string{"token_file=" + tokenFile, "api_url=" + env.APIURL}, lines...)...)
 	}
 	n := bench.Runs()
 	calls := func(what string, runs int) {
@@ -113,7 +106,7 @@ func TestBenchFenceOCI(t *testing.T) {
 		t.Fatal(err)
 	}
 	stdin := func(lines ...string) string {
-		return strings.Join(append([]string{"auth=api_key", "config_file=" + cfg, "api_endpoint=" + url}, lines...), "\n") + "\n"
+		return fencetest.Stdin(append([]string{"auth=api_key", "config_file=" + cfg, "api_endpoint=" + url}, lines...)...)
 	}
 	n := bench.Runs()
 	calls := func(what string, runs int) {
