@@ -22,6 +22,7 @@ import (
 
 	"github.com/oracle/oci-go-sdk/v65/common"
 
+	"github.com/ocfkit/ocfkit/internal/clock"
 	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
@@ -190,12 +191,8 @@ func (c *Client) call(ctx context.Context, op, method, path string, req, resp an
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return fmt.Errorf("%w (gave up after %d attempts: the next retry would pass the action deadline)", err, attempt)
 		}
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("%w (after %d attempts: %v)", err, attempt, ctx.Err())
-		case <-t.C:
+		if cerr := clock.Sleep(ctx, wait); cerr != nil {
+			return fmt.Errorf("%w (after %d attempts: %v)", err, attempt, cerr)
 		}
 	}
 }
@@ -203,18 +200,41 @@ func (c *Client) call(ctx context.Context, op, method, path string, req, resp an
 // ListPrivateIPs lists private IPs by ipAddress+subnetID, subnetID or
 // vnicID, following opc-next-page.
 func (c *Client) ListPrivateIPs(ctx context.Context, ipAddress, subnetID, vnicID string) ([]PrivateIP, error) {
-	req := listPrivateIpsRequest{IPAddress: opt(ipAddress), SubnetID: opt(subnetID), VnicID: opt(vnicID)}
-	var all []PrivateIP
-	for {
-		var resp listPrivateIpsResponse
-		if err := c.call(ctx, "ListPrivateIps", http.MethodGet, "/privateIps", req, &resp); err != nil {
+	return listAll[PrivateIP](ctx, c, "ListPrivateIps", "/privateIps", func(page *string) any {
+		return listPrivateIpsRequest{IPAddress: opt(ipAddress), SubnetID: opt(subnetID), VnicID: opt(vnicID), Page: page}
+	})
+}
+
+// listResponse is one page of a List operation's answer.
+type listResponse[T any] struct {
+	RawResponse  *http.Response
+	Items        []T     `presentIn:"body"`
+	OpcNextPage  *string `presentIn:"header" name:"opc-next-page"`
+	OpcRequestID *string `presentIn:"header" name:"opc-request-id"`
+}
+
+// maxPages bounds a list: a service that always answers opc-next-page
+// must not keep an action listing until its deadline.
+const maxPages = 1000
+
+// listAll calls the List operation op at path page after page, following
+// opc-next-page; req is the request for a page (nil: the first).
+func listAll[T any](ctx context.Context, c *Client, op, path string, req func(page *string) any) ([]T, error) {
+	var all []T
+	var page *string
+	for pages := 1; ; pages++ {
+		var resp listResponse[T]
+		if err := c.call(ctx, op, http.MethodGet, path, req(page), &resp); err != nil {
 			return nil, err
 		}
 		all = append(all, resp.Items...)
 		if str(resp.OpcNextPage) == "" {
 			return all, nil
 		}
-		req.Page = resp.OpcNextPage
+		if pages >= maxPages {
+			return nil, fmt.Errorf("%s: more than %d pages", op, maxPages)
+		}
+		page = resp.OpcNextPage
 	}
 }
 

@@ -62,13 +62,6 @@ type listInstancesRequest struct {
 	Page          *string `mandatory:"false" contributesTo:"query" name:"page"`
 }
 
-type listInstancesResponse struct {
-	RawResponse  *http.Response
-	Items        []ComputeInstance `presentIn:"body"`
-	OpcNextPage  *string           `presentIn:"header" name:"opc-next-page"`
-	OpcRequestID *string           `presentIn:"header" name:"opc-request-id"`
-}
-
 type getInstanceRequest struct {
 	InstanceID *string `mandatory:"true" contributesTo:"path" name:"instanceId"`
 }
@@ -89,22 +82,9 @@ type instanceResponse struct {
 // ListInstances lists the instances of a compartment (with displayName, only
 // those with that display name), following opc-next-page.
 func (c *Client) ListInstances(ctx context.Context, compartment, displayName string) ([]ComputeInstance, error) {
-	req := listInstancesRequest{CompartmentID: &compartment, DisplayName: opt(displayName)}
-	var all []ComputeInstance
-	for pages := 1; ; pages++ {
-		var resp listInstancesResponse
-		if err := c.call(ctx, "ListInstances", http.MethodGet, "/instances", req, &resp); err != nil {
-			return nil, err
-		}
-		all = append(all, resp.Items...)
-		if str(resp.OpcNextPage) == "" {
-			return all, nil
-		}
-		if pages >= 1000 {
-			return nil, errors.New("ListInstances: more than 1000 pages")
-		}
-		req.Page = resp.OpcNextPage
-	}
+	return listAll[ComputeInstance](ctx, c, "ListInstances", "/instances", func(page *string) any {
+		return listInstancesRequest{CompartmentID: &compartment, DisplayName: opt(displayName), Page: page}
+	})
 }
 
 // GetInstance reads one instance; one that does not exist is ErrNoInstance.
@@ -253,7 +233,7 @@ func (c *Client) SetPower(ctx context.Context, in *ComputeInstance, on bool, p P
 // no instance.
 func (c *Client) CheckAccess(ctx context.Context, compartment string) error {
 	limit := 1
-	var resp listInstancesResponse
+	var resp listResponse[ComputeInstance]
 	return c.call(ctx, "ListInstances", http.MethodGet, "/instances",
 		listInstancesRequest{CompartmentID: &compartment, Limit: &limit}, &resp)
 }

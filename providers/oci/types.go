@@ -43,13 +43,6 @@ type listPrivateIpsRequest struct {
 	VnicID    *string `mandatory:"false" contributesTo:"query" name:"vnicId"`
 }
 
-type listPrivateIpsResponse struct {
-	RawResponse  *http.Response
-	Items        []PrivateIP `presentIn:"body"`
-	OpcNextPage  *string     `presentIn:"header" name:"opc-next-page"`
-	OpcRequestID *string     `presentIn:"header" name:"opc-request-id"`
-}
-
 type privateIPIDRequest struct {
 	PrivateIPID *string `mandatory:"true" contributesTo:"path" name:"privateIpId"`
 }
