@@ -169,3 +169,52 @@ func TestCloneRulesetInKernel(t *testing.T) {
 	assert.Nil(t, tableOf(t, conn, ob.Name, nftables.TableFamilyIPv4))
 	assert.NotNil(t, tableOf(t, conn, "userfw", nftables.TableFamilyINet), "no stop touches it")
 }
+
+// Each clusterip_hash hashes its own fields, and without
+// clusterip_hash_seed the kernel's seed is upstream's, derived from the
+// address, so that every node computes the same buckets.
+func TestCloneHashFieldsInKernel(t *testing.T) {
+	n := newCloneNode(t, "198.18.77")
+	conn := kernelRules(t, n)
+	for i, tc := range []struct {
+		hash   string // "": the default
+		length uint32
+		hashed []uint32 // the offsets of the hashed fields: saddr, then the ports
+	}{
+		{"sourceip", 4, []uint32{12}},
+		{"sourceip-sourceport", 8, []uint32{12, 0}},
+		{"", 8, []uint32{12, 0}},
+		{"sourceip-sourceport-destport", 12, []uint32{12, 0, 2}},
+	} {
+		ip := netip.AddrFrom4([4]byte{198, 18, 77, byte(20 + i)})
+		p := n.instance(ip.String(), 0, 2)
+		if tc.hash != "" {
+			p = p.With("clusterip_hash", tc.hash)
+		}
+		t.Cleanup(func() { run(t, "stop", p) })
+		expect(t, 0, "start", p)
+		tb := tableOf(t, conn, clusterip.TableName(ip), nftables.TableFamilyIPv4)
+		require.NotNil(t, tb, tc.hash)
+		_, rules := chainRules(t, conn, tb, "prerouting")
+		require.Len(t, rules, 2, tc.hash)
+		hashes := exprsOf[*expr.Hash](rules[0])
+		require.Len(t, hashes, 1, tc.hash)
+		seed, _ := clusterip.Derive(ip, 24, netip.MustParseAddr("198.18.77.255"))
+		assert.Equal(t, seed, hashes[0].Seed, tc.hash)
+		assert.Equal(t, uint32(2), hashes[0].Modulus, tc.hash)
+		assert.Equal(t, tc.length, hashes[0].Length, tc.hash)
+		payloads := exprsOf[*expr.Payload](rules[0])[1:] // after daddr
+		var offsets []uint32
+		for j, pl := range payloads {
+			offsets = append(offsets, pl.Offset)
+			want := expr.PayloadBaseTransportHeader
+			if j == 0 {
+				want = expr.PayloadBaseNetworkHeader
+			}
+			assert.Equal(t, want, pl.Base, "%s field %d", tc.hash, j)
+		}
+		assert.Equal(t, tc.hashed, offsets, tc.hash)
+		expect(t, 0, "stop", p)
+		assert.Nil(t, tableOf(t, conn, tb.Name, nftables.TableFamilyIPv4), tc.hash)
+	}
+}
