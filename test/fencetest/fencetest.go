@@ -18,6 +18,31 @@ import (
 // Result is one run of an agent.
 type Result = agenttest.Result
 
+// RNG is the fence-agents schema (from fence-agents-common) that the
+// fencer's metadata must satisfy; pcs and stonith_admin read it too.
+const RNG = "/usr/share/cluster/relaxng/metadata.rng"
+
+// CheckMetadata fails the test unless xmllint accepts md under RNG.
+// Without xmllint or the schema it skips, or fails in CI.
+func CheckMetadata(t testing.TB, md string) {
+	t.Helper()
+	agenttest.CheckMetaData(t, md, RNG)
+}
+
+// Hides is a Check that fails the test when any of secrets ("" is
+// ignored) shows in a run's stdout or stderr: a fence agent's credential
+// must never reach its output, whatever the action returned.
+func Hides(what string, secrets ...string) func(testing.TB, Result) {
+	return func(t testing.TB, r Result) {
+		t.Helper()
+		for _, s := range secrets {
+			if s != "" && strings.Contains(r.Stdout+r.Stderr, s) {
+				t.Fatalf("the %s appears in the output:\n%s%s", what, r.Stdout, r.Stderr)
+			}
+		}
+	}
+}
+
 // Agent is a fence agent binary as a test runs it.
 type Agent struct {
 	Bin string
