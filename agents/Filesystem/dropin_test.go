@@ -15,10 +15,11 @@ import (
 
 const heartbeat = "/usr/lib/ocf/resource.d/heartbeat/Filesystem"
 
-// runHeartbeat runs the anchor agent with the same parameters.
-func runHeartbeat(t *testing.T, p kvs, action string) int {
+// expectHeartbeat runs the anchor agent with the same parameters, as
+// expect runs ocfkit's, and fails unless it exits with code.
+func expectHeartbeat(t *testing.T, p kvs, action string, code int) agenttest.Result {
 	t.Helper()
-	return agenttest.Run(t, heartbeat, action, p, instance).Code
+	return agenttest.Expect(t, code, heartbeat, action, p, instance)
 }
 
 // TestDropInForHeartbeat switches provider in the middle of a resource's
@@ -35,12 +36,12 @@ func TestDropInForHeartbeat(t *testing.T) {
 	p := kvs{"device": dev, "directory": dir + "/", "fstype": "ext4"}
 	recurring := p.With("OCF_RESKEY_CRM_meta_interval", "10000")
 
-	require.Equal(t, ocf.NotRunning, runHeartbeat(t, p, "monitor"))
+	expectHeartbeat(t, p, "monitor", ocf.NotRunning)
 	expect(t, p, "monitor", ocf.NotRunning)
 
-	require.Equal(t, ocf.Success, runHeartbeat(t, p, "start"))
+	expectHeartbeat(t, p, "start", ocf.Success)
 	expect(t, recurring, "monitor", ocf.Success)
-	require.Equal(t, ocf.Success, runHeartbeat(t, recurring.With("OCF_CHECK_LEVEL", "20"), "monitor"))
+	expectHeartbeat(t, recurring.With("OCF_CHECK_LEVEL", "20"), "monitor", ocf.Success)
 	status := filepath.Join(dir, ".Filesystem_status", "fs-test_"+nodeName(t))
 	_, err := os.Stat(status)
 	require.NoError(t, err, "the anchor's status file")
@@ -48,12 +49,12 @@ func TestDropInForHeartbeat(t *testing.T) {
 	expect(t, p, "start", ocf.Success)
 	expect(t, p, "stop", ocf.Success)
 	assert.False(t, mounttest.Mounted(t, dir))
-	require.Equal(t, ocf.NotRunning, runHeartbeat(t, recurring, "monitor"))
+	expectHeartbeat(t, recurring, "monitor", ocf.NotRunning)
 
 	expect(t, p, "start", ocf.Success)
-	require.Equal(t, ocf.Success, runHeartbeat(t, recurring, "monitor"))
-	require.Equal(t, ocf.Success, runHeartbeat(t, p, "start"))
-	require.Equal(t, ocf.Success, runHeartbeat(t, p, "stop"))
+	expectHeartbeat(t, recurring, "monitor", ocf.Success)
+	expectHeartbeat(t, p, "start", ocf.Success)
+	expectHeartbeat(t, p, "stop", ocf.Success)
 	assert.False(t, mounttest.Mounted(t, dir))
 	expect(t, recurring, "monitor", ocf.NotRunning)
 	expect(t, p, "stop", ocf.Success)

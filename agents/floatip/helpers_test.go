@@ -61,7 +61,7 @@ func floatip(t *testing.T, stateDir string) agenttest.Agent {
 		Env: []string{"OCF_RESOURCE_INSTANCE=fip-test", "HA_RSCTMP=" + stateDir},
 		Check: func(t testing.TB, r agenttest.Result) {
 			if strings.Contains(r.Stderr, token) || strings.Contains(r.Stdout, token) {
-				t.Fatalf("the token appears in the output:\n%s", r.Stderr)
+				t.Fatalf("%s: the token appears in the output:\n%s", r.Action, r.Stderr)
 			}
 		},
 	}

@@ -80,7 +80,7 @@ func ocivip(t *testing.T, stateDir string) agenttest.Agent {
 		Drop:   []string{"OCI_"},
 		Check: func(t testing.TB, r agenttest.Result) {
 			log, _ := os.ReadFile(logFile)
-			noSecrets(t, stateDir, r.Stdout+r.Stderr+string(log))
+			noSecrets(t, stateDir, r.Action, r.Stdout+r.Stderr+string(log))
 		},
 	}
 }
@@ -98,8 +98,9 @@ func expect(t *testing.T, want int, stateDir string, p kvs, action string) agent
 	return ocivip(t, stateDir).Expect(t, want, action, p)
 }
 
-// noSecrets fails when a cached token or session key shows up in output.
-func noSecrets(t testing.TB, stateDir, out string) {
+// noSecrets fails when a cached token or session key shows up in out, the
+// output of action.
+func noSecrets(t testing.TB, stateDir, action, out string) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(stateDir, "ocivip-instance-principal.token"))
 	if err != nil {
@@ -109,7 +110,7 @@ func noSecrets(t testing.TB, stateDir, out string) {
 		if i := bytes.Index(b, []byte(field)); i >= 0 {
 			secret := string(b[i+len(field) : i+len(field)+40])
 			if strings.Contains(out, secret) {
-				t.Fatalf("a secret (%s) appears in the agent's output", field)
+				t.Fatalf("%s: a secret (%s) appears in the agent's output", action, field)
 			}
 		}
 	}

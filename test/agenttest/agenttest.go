@@ -154,6 +154,7 @@ func (a Agent) Run(t testing.TB, action string, p Params, extraEnv ...string) Re
 		return slices.ContainsFunc(a.Drop, func(prefix string) bool { return strings.HasPrefix(kv, prefix) })
 	})
 	r := Exec(t, cmd)
+	r.Action = action
 	if a.Check != nil {
 		a.Check(t, r)
 	}
@@ -211,6 +212,9 @@ func Exec(t testing.TB, cmd *exec.Cmd) Result {
 
 // Result is one run of an agent.
 type Result struct {
+	// Action is the action run (set by Run, not by Exec), so that a
+	// Check's failure names the run that broke it.
+	Action         string
 	Code           int
 	Stdout, Stderr string
 	Elapsed        time.Duration

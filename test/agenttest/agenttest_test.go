@@ -113,6 +113,7 @@ func TestAgentExpect(t *testing.T) {
 	r = a.Run(t, "monitor", Params{"ip": "192.0.2.1"}, "EXTRA=run")
 	assert.Equal(t, "192.0.2.1 on vip run", r.Reason(), "a run's own environment wins over Env")
 	assert.Len(t, checked, 2, "Check sees every run")
+	assert.Equal(t, "monitor", checked[1].Action, "Check knows which action ran")
 
 	f := &Fatals{TB: t}
 	a.Expect(f, 0, "start", nil)
@@ -121,6 +122,7 @@ func TestAgentExpect(t *testing.T) {
 		assert.Contains(t, f.Msgs[0], want)
 	}
 	assert.Len(t, checked, 3, "Check runs when the code is wrong too")
+	assert.Equal(t, "start", checked[2].Action)
 
 	f = &Fatals{TB: t}
 	Expect(f, 7, bin, "monitor", nil)
