@@ -26,7 +26,9 @@ type Corosync struct {
 	Crypto                 bool
 	Token, Join, Consensus time.Duration // 0: corosync's default
 	TwoNode                bool          // two_node: 1 (which implies wait_for_all)
-	ExpectedVotes          int           // 0: from the node list
+	// ExpectedVotes fixes the vote count (0: from the node list); it comes
+	// with an explicit two_node: 0, as the single-node harness always wrote.
+	ExpectedVotes int
 }
 
 // CorosyncNode is a node's name and ring0 address.
@@ -52,7 +54,7 @@ func (c Corosync) String() string {
 	b.WriteString("quorum {\n\tprovider: corosync_votequorum\n")
 	if c.TwoNode {
 		b.WriteString("\ttwo_node: 1\n")
-	} else {
+	} else if c.ExpectedVotes > 0 {
 		b.WriteString("\ttwo_node: 0\n")
 	}
 	if c.ExpectedVotes > 0 {

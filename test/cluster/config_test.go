@@ -1,10 +1,12 @@
 package cluster
 
 import (
+	"os"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A two-node configuration as test/multinode writes it (TestConfigs
@@ -17,6 +19,18 @@ func TestCorosyncTwoNodes(t *testing.T) {
 	assert.Contains(t, two, "\tnode {\n\t\tname: node2\n\t\tnodeid: 2\n\t\tring0_addr: 10.0.0.2\n\t}\n}\n")
 	assert.NotContains(t, two, "join:")
 	assert.NotContains(t, two, "expected_votes")
+}
+
+// The golden files are what the harness's own corosync.conf and CIB writers
+// produced before the shared writers replaced them (test/multinode has the
+// same test for its configurations): the sharing changes no byte.
+func TestGolden(t *testing.T) {
+	want, err := os.ReadFile("testdata/corosync-single.conf")
+	require.NoError(t, err)
+	assert.Equal(t, string(want), corosyncConf("node1"))
+	want, err = os.ReadFile("testdata/cib.xml")
+	require.NoError(t, err)
+	assert.Equal(t, string(want), CIB([][2]string{{"stonith-enabled", "true"}, {"dc-deadtime", "2s"}}))
 }
 
 func TestCIB(t *testing.T) {
