@@ -52,7 +52,9 @@
 // the next Start finds that record, stops the leftover daemons (by the
 // recorded pid, checking the process start time) and restores the machine
 // before it begins. The daemons run in their own process group, so a
-// Ctrl-C aimed at go test leaves them whole for that orderly stop.
+// Ctrl-C aimed at go test leaves them whole for that orderly stop. The
+// process reading and the record file are test/procs's; Corosync and CIB
+// are the writers test/multinode uses too, for its own configuration.
 //
 // When the test has failed, cleanup first logs `crm_mon -1 -A -f -r`, the
 // recent notable lines of the Pacemaker log, the agents' log and Corosync's

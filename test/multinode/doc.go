@@ -80,8 +80,13 @@
 // namespaces exist without a record of its own. It records the nodes'
 // init pids and its run directory in /var/tmp/ocfkit-test-multinode.json:
 // a test binary killed before its cleanup leaves that behind, and the next
-// Start kills the recorded inits (checking their start times), removes the
+// Start kills every process in the PID namespace of each recorded init
+// still alive (checking its start time), waits for them to go, removes the
 // namespaces and the directory. At cleanup, also after a failure (which
 // logs each node's crm_mon and notable log lines first), every node is
 // powered off and everything is removed, in about 0.2 s.
+//
+// The process reading and the record file are test/procs's, and
+// corosync.conf and the seed CIB are written by cluster.Corosync and
+// cluster.CIB: test/cluster uses the same code.
 package multinode
