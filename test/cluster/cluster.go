@@ -172,7 +172,7 @@ func (c *Cluster) setup(bins map[string]string) error {
 	if err := os.WriteFile(c.path("corosync.conf"), []byte(corosyncConf(c.node)), 0o644); err != nil {
 		return err
 	}
-	uid, gid, err := hacluster()
+	uid, gid, err := Hacluster()
 	if err != nil {
 		return err
 	}
@@ -188,7 +188,9 @@ func (c *Cluster) setup(bins map[string]string) error {
 	return writeOwned(c.path("agents.log"), "", 0o666, 0, 0)
 }
 
-func hacluster() (uid, gid int, err error) {
+// Hacluster is the uid of hacluster and the gid of haclient, which own
+// Pacemaker's state and log files (in test/multinode too).
+func Hacluster() (uid, gid int, err error) {
 	u, err := user.Lookup("hacluster")
 	if err != nil {
 		return 0, 0, fmt.Errorf("user hacluster (from the pacemaker package): %w", err)

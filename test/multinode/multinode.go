@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -232,7 +231,7 @@ var trees = []string{"etc-corosync", "var-lib-corosync", "var-lib-pacemaker", "v
 // layout writes the node's own state directories, its Corosync
 // configuration and the seeded CIB.
 func (n *Node) layout(o Options) error {
-	uid, gid, err := hacluster()
+	uid, gid, err := cluster.Hacluster()
 	if err != nil {
 		return err
 	}
@@ -307,20 +306,6 @@ func (c *Cluster) authkey() []byte {
 		rand.Read(key)
 	})
 	return key
-}
-
-func hacluster() (uid, gid int, err error) {
-	u, err := user.Lookup("hacluster")
-	if err != nil {
-		return 0, 0, fmt.Errorf("user hacluster (from the pacemaker package): %w", err)
-	}
-	g, err := user.LookupGroup("haclient")
-	if err != nil {
-		return 0, 0, fmt.Errorf("group haclient (from the pacemaker package): %w", err)
-	}
-	uid, _ = strconv.Atoi(u.Uid)
-	gid, _ = strconv.Atoi(g.Gid)
-	return uid, gid, nil
 }
 
 // env is the init's environment, which it passes to Corosync and
