@@ -68,7 +68,7 @@ func TestParseFailcount(t *testing.T) {
 func TestResourceRole(t *testing.T) {
 	b, err := os.ReadFile("testdata/crm_mon.xml")
 	require.NoError(t, err)
-	st, err := parseStatus(b)
+	st, err := ParseMon(b)
 	require.NoError(t, err)
 	assert.True(t, st.dcReady("vm"))
 	assert.False(t, st.dcReady("other"))
@@ -85,13 +85,13 @@ func TestResourceRole(t *testing.T) {
 
 	b, err = os.ReadFile("testdata/crm_mon_disabled.xml")
 	require.NoError(t, err)
-	st, err = parseStatus(b)
+	st, err = ParseMon(b)
 	require.NoError(t, err)
 	assert.Equal(t, "Stopped", st.role("b"))
 	assert.Equal(t, "Stopped", st.role("g"), "a group is Started only when all of it is")
 	assert.Equal(t, "Started", st.role("a"))
 
-	_, err = parseStatus([]byte("not xml"))
+	_, err = ParseMon([]byte("not xml"))
 	assert.Error(t, err)
 }
 

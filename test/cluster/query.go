@@ -144,31 +144,42 @@ func parseFailcount(out string) (int, error) {
 	return strconv.Atoi(v[0])
 }
 
-// status is the part of `crm_mon --output-as=xml` the harness reads.
-type status struct {
+// MonXML is the part of `crm_mon --output-as=xml` the harnesses read: this
+// one and test/multinode, which reads it per node.
+type MonXML struct {
 	DC struct {
 		Present bool   `xml:"present,attr"`
 		Name    string `xml:"name,attr"`
 	} `xml:"summary>current_dc"`
-	Nodes []struct {
-		Name   string `xml:"name,attr"`
-		Online bool   `xml:"online,attr"`
-	} `xml:"nodes>node"`
-	Resources element `xml:"resources"`
+	Nodes     []MonNode  `xml:"nodes>node"`
+	Resources MonElement `xml:"resources"`
 }
 
-// element is any resource element: resource (a primitive), group, clone,
-// bundle; and the node elements inside them, which the harness skips.
-type element struct {
+// MonNode is one node in crm_mon's view.
+type MonNode struct {
+	Name    string `xml:"name,attr"`
+	Online  bool   `xml:"online,attr"`
+	Standby bool   `xml:"standby,attr"`
+	Unclean bool   `xml:"unclean,attr"`
+	Pending bool   `xml:"pending,attr"`
+}
+
+// MonElement is any resource element: resource (a primitive), group,
+// clone, bundle; and the node elements inside them (Name), which this
+// harness skips.
+type MonElement struct {
 	XMLName xml.Name
-	ID      string    `xml:"id,attr"`
-	Role    string    `xml:"role,attr"`
-	Kids    []element `xml:",any"`
+	ID      string       `xml:"id,attr"`
+	Role    string       `xml:"role,attr"`
+	Active  bool         `xml:"active,attr"`
+	Failed  bool         `xml:"failed,attr"`
+	Name    string       `xml:"name,attr"`
+	Kids    []MonElement `xml:",any"`
 }
 
 // status reads crm_mon's view, retrying briefly (see retry).
-func (c *Cluster) status() (*status, error) {
-	var st *status
+func (c *Cluster) status() (*MonXML, error) {
+	var st *MonXML
 	out, err := retry(func() (string, error) {
 		var out string
 		var err error
@@ -181,12 +192,12 @@ func (c *Cluster) status() (*status, error) {
 	return st, nil
 }
 
-func (c *Cluster) statusOnce() (*status, string, error) {
+func (c *Cluster) statusOnce() (*MonXML, string, error) {
 	out, err := exec.Command(c.tools["crm_mon"], "-1", "-r", "--output-as=xml").Output()
 	if err != nil {
 		return nil, string(out), fmt.Errorf("crm_mon: %w", err)
 	}
-	st, err := parseStatus(out)
+	st, err := ParseMon(out)
 	return st, string(out), err
 }
 
@@ -205,15 +216,16 @@ func retry(query func() (string, error)) (string, error) {
 	return out, err
 }
 
-func parseStatus(b []byte) (*status, error) {
-	st := &status{}
+// ParseMon reads crm_mon's XML.
+func ParseMon(b []byte) (*MonXML, error) {
+	st := &MonXML{}
 	if err := xml.Unmarshal(b, st); err != nil {
 		return nil, fmt.Errorf("crm_mon XML: %w", err)
 	}
 	return st, nil
 }
 
-func (st *status) dcReady(node string) bool {
+func (st *MonXML) dcReady(node string) bool {
 	if !st.DC.Present || st.DC.Name != node {
 		return false
 	}
@@ -227,7 +239,7 @@ func (st *status) dcReady(node string) bool {
 
 var rank = map[string]int{"Stopped": 0, "Started": 1, "Unpromoted": 1, "Promoted": 2}
 
-func (st *status) role(id string) string {
+func (st *MonXML) role(id string) string {
 	for _, e := range st.Resources.Kids {
 		if r, ok := e.role(id); ok {
 			return r
@@ -237,7 +249,7 @@ func (st *status) role(id string) string {
 }
 
 // role finds id in e's tree and returns its role.
-func (e element) role(id string) (string, bool) {
+func (e MonElement) role(id string) (string, bool) {
 	if e.ID == id {
 		return e.ownRole(), true
 	}
@@ -261,7 +273,7 @@ func (e element) role(id string) (string, bool) {
 	return "", false
 }
 
-func (e element) ownRole() string {
+func (e MonElement) ownRole() string {
 	var roles []string
 	for _, k := range e.Kids {
 		if k.XMLName.Local != "node" {

@@ -2,7 +2,6 @@ package multinode
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"net"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ocfkit/ocfkit/test/cluster"
 )
 
 // cmdBound is the most any single command in a node may take.
@@ -111,13 +112,7 @@ type Status struct {
 }
 
 // NodeStatus is one node in crm_mon's view.
-type NodeStatus struct {
-	Name    string `xml:"name,attr"`
-	Online  bool   `xml:"online,attr"`
-	Standby bool   `xml:"standby,attr"`
-	Unclean bool   `xml:"unclean,attr"`
-	Pending bool   `xml:"pending,attr"`
-}
+type NodeStatus = cluster.MonNode
 
 // Online lists the online nodes.
 func (s *Status) Online() []string {
@@ -148,37 +143,18 @@ func (s *Status) Promoted(id string) []string {
 	return out
 }
 
-type monXML struct {
-	DC struct {
-		Present bool   `xml:"present,attr"`
-		Name    string `xml:"name,attr"`
-	} `xml:"summary>current_dc"`
-	Nodes     []NodeStatus `xml:"nodes>node"`
-	Resources monElement   `xml:"resources"`
-}
-
-type monElement struct {
-	XMLName xml.Name
-	ID      string       `xml:"id,attr"`
-	Role    string       `xml:"role,attr"`
-	Active  bool         `xml:"active,attr"`
-	Failed  bool         `xml:"failed,attr"`
-	Name    string       `xml:"name,attr"` // a <node> inside a resource
-	Kids    []monElement `xml:",any"`
-}
-
 // ParseStatus reads crm_mon's XML.
 func ParseStatus(b []byte) (*Status, error) {
-	var m monXML
-	if err := xml.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("crm_mon XML: %w", err)
+	m, err := cluster.ParseMon(b)
+	if err != nil {
+		return nil, err
 	}
 	s := &Status{Nodes: m.Nodes, Active: map[string][]string{}, Roles: map[string]map[string]string{}, Failed: map[string][]string{}}
 	if m.DC.Present {
 		s.DC = m.DC.Name
 	}
-	var walk func(e monElement)
-	walk = func(e monElement) {
+	var walk func(e cluster.MonElement)
+	walk = func(e cluster.MonElement) {
 		if e.XMLName.Local == "resource" {
 			id := e.ID
 			if i := strings.IndexByte(id, ':'); i > 0 {
