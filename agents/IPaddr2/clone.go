@@ -120,7 +120,9 @@ func startClone(ctx context.Context, e *ocf.Env, c *resource, h *netif.Handle, t
 }
 
 // stopClone removes this instance's bucket; the node's last instance
-// also removes the tables, the multicast MAC and the address.
+// also removes the tables, the multicast MAC and the address. t is nil
+// when the interface or its route is gone: the tables, named by the
+// address, still go (the MAC went with the interface).
 func stopClone(ctx context.Context, e *ocf.Env, c *resource, h *netif.Handle, t *target, up bool) error {
 	m := c.clone
 	conn, done, err := openRules(ctx, c, h)
@@ -139,14 +141,18 @@ func stopClone(ctx context.Context, e *ocf.Env, c *resource, h *netif.Handle, t 
 		e.Log.Infof("%s stays up for the clone instances of buckets %v", c.ip, nodes)
 		return nil
 	}
-	// The MAC comes from the broadcast address as start saw it.
-	if rt, err := resolve(h, c, true); err == nil {
-		t.addr.Broadcast = rt.addr.Broadcast
+	cfg := clusterip.Config{IP: c.ip} // Link 0: no multicast MAC to remove
+	if t != nil {
+		// The MAC comes from the broadcast address as start saw it.
+		if rt, err := resolve(h, c, true); err == nil {
+			t.addr.Broadcast = rt.addr.Broadcast
+		}
+		cfg = m.config(c, t)
 	}
-	if err := conn.Teardown(m.config(c, t)); err != nil {
+	if err := conn.Teardown(cfg); err != nil {
 		return ocf.Errorf(ocf.ErrGeneric, "firewall cleanup failed: %v", err)
 	}
-	if !up {
+	if t == nil || !up {
 		return nil
 	}
 	e.Log.Infof("Removing %s from device %s", t.prefix, t.link.Name)

@@ -201,3 +201,21 @@ func TestCloneIPv6(t *testing.T) {
 	_, exists = n.buckets(t, ip)
 	assert.False(t, exists)
 }
+
+// The interface gone (the veth deleted): stop still removes the address's
+// table, named by the address, instead of leaving the drop rule behind.
+func TestCloneStopWithoutInterface(t *testing.T) {
+	n := newCloneNode(t, "198.18.76")
+	const ip = "198.18.76.10"
+	i0 := n.instance(ip, 0, 2)
+	t.Cleanup(func() { run(t, "stop", i0) })
+	expect(t, 0, "start", i0)
+	out, err := exec.Command("ip", "-n", n.v.NS, "link", "del", n.v.Peer).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	_, exists := n.buckets(t, ip)
+	require.True(t, exists)
+	expect(t, 7, "monitor", i0)
+	expect(t, 0, "stop", i0)
+	_, exists = n.buckets(t, ip)
+	assert.False(t, exists, "the stop removed the table")
+}

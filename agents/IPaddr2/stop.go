@@ -30,12 +30,13 @@ func stop(ctx context.Context, e *ocf.Env, c *resource) error {
 		return nil // the namespace is gone, and the address with it
 	}
 	defer h.Close()
+	if c.clone != nil {
+		// Also without the interface: the rules are named by the address.
+		return stopClone(ctx, e, c, h, t, up)
+	}
 	if t == nil {
 		e.Log.Warnf("interface or route for the address not found: nothing to remove")
 		return nil
-	}
-	if c.clone != nil {
-		return stopClone(ctx, e, c, h, t, up)
 	}
 	if c.p.LVS {
 		// Whatever became of the address, the loopback copy comes back.

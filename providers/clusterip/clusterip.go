@@ -22,8 +22,6 @@ import (
 	"net"
 	"net/netip"
 	"strings"
-
-	"github.com/ocfkit/ocfkit/providers/fault"
 )
 
 // Hash is what a packet's bucket is computed from (the anchor's
@@ -70,9 +68,6 @@ var ErrSeed = errors.New("a hash seed of 0 would let each node pick a random see
 
 // ErrNotMulticast is Check's answer for a MAC that is not a multicast one.
 var ErrNotMulticast = errors.New("the cluster MAC must be a multicast MAC (the first octet odd)")
-
-// ErrUnavailable is returned (wrapped) when the kernel has no nftables.
-var ErrUnavailable = fault.Class(fault.ErrNotFound, "nftables not available")
 
 // Check refuses what would not share the load correctly.
 func (c Config) Check() error {
