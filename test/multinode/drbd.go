@@ -36,6 +36,11 @@ type DRBD struct {
 	done chan struct{}
 	mu   sync.Mutex
 	conn map[string]time.Time // node → connected since
+	// reset is, per node, the init pid of the boot whose DRBD state
+	// OnBoot has reset. A node that has power but is not in it yet is in
+	// the moment between its boot and OnBoot: its state file still holds
+	// what the power cut left (Up, Primary), which the kernel has lost.
+	reset map[string]int
 }
 
 // NewDRBDDir makes the shared directory that each node gets its own copy
@@ -58,6 +63,7 @@ func StartDRBD(t testing.TB, c *Cluster, d *DRBD) {
 	fake := testenv.BuildCmd(t, "test/drbdfake/cmd/drbdfake", "drbdfake")
 	d.c = c
 	d.conn = map[string]time.Time{}
+	d.reset = map[string]int{}
 	for _, n := range c.Nodes[:2] {
 		host := n.PrivateDir(d.Dir)
 		if err := drbdfake.Install(fake, host); err != nil {
@@ -87,6 +93,9 @@ func StartDRBD(t testing.TB, c *Cluster, d *DRBD) {
 		if err := os.WriteFile(host+"/proc_drbd", b, 0o644); err != nil {
 			t.Fatal(err)
 		}
+		d.mu.Lock()
+		d.reset[n.Name] = n.PID()
+		d.mu.Unlock()
 	}
 	d.stop, d.done = make(chan struct{}), make(chan struct{})
 	go d.loop()
@@ -106,10 +115,20 @@ func (d *DRBD) state(n *Node) string { return drbdfake.Path(n.PrivateDir(d.Dir))
 // World reads node n's world.
 func (d *DRBD) World(n *Node) (*drbdfake.World, error) { return drbdfake.Read(d.state(n)) }
 
-// Role is r0's role on node n ("" when down or off).
+// live reports whether node n has power and its DRBD state is of this
+// boot (see reset).
+func (d *DRBD) live(n *Node) bool {
+	pid := n.PID()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return pid != 0 && d.reset[n.Name] == pid
+}
+
+// Role is r0's role on node n ("" when down, off, or not yet reset after
+// a boot).
 func (d *DRBD) Role(n *Node) string {
 	w, err := d.World(n)
-	if err != nil || !n.On() || !w.Resources["r0"].Up {
+	if err != nil || !d.live(n) || !w.Resources["r0"].Up {
 		return ""
 	}
 	return w.Resources["r0"].Role
@@ -127,6 +146,9 @@ func (d *DRBD) Disk(n *Node) string {
 // Primaries lists the powered nodes where r0 is Primary.
 func (d *DRBD) Primaries() []string {
 	var out []string
+	if d.c == nil { // before StartDRBD
+		return nil
+	}
 	for _, n := range d.c.Nodes[:2] {
 		if d.Role(n) == "Primary" {
 			out = append(out, n.Name)
@@ -143,7 +165,7 @@ func (d *DRBD) OnBoot(n *Node) error {
 	}
 	peer := d.peerOf(n)
 	peerPrimary := d.Role(peer) == "Primary"
-	return drbdfake.Modify(d.state(n), func(w *drbdfake.World) {
+	err := drbdfake.Modify(d.state(n), func(w *drbdfake.World) {
 		r0 := w.Resources["r0"]
 		r0.Up, r0.Attached, r0.Connected, r0.Role = false, false, false, "Secondary"
 		r0.Peers[0].Reachable = false
@@ -151,6 +173,12 @@ func (d *DRBD) OnBoot(n *Node) error {
 			r0.Volumes[0].Disk = "Outdated"
 		}
 	})
+	if err == nil {
+		d.mu.Lock()
+		d.reset[n.Name] = n.PID()
+		d.mu.Unlock()
+	}
+	return err
 }
 
 func (d *DRBD) loop() {
@@ -171,7 +199,7 @@ func (d *DRBD) loop() {
 	}
 }
 
-func linked(n *Node) bool { return n.On() && !n.LinkCut() }
+func (d *DRBD) linked(n *Node) bool { return d.live(n) && !n.LinkCut() }
 
 // reconcile sets what node n sees of its peer, and resyncs n's disk.
 func (d *DRBD) reconcile(n, peer *Node) error {
@@ -184,7 +212,7 @@ func (d *DRBD) reconcile(n, peer *Node) error {
 		return err
 	}
 	rn, rp := wn.Resources["r0"], wp.Resources["r0"]
-	connected := linked(n) && linked(peer) && rn.Up && rn.Connected && rp.Up && rp.Connected
+	connected := d.linked(n) && d.linked(peer) && rn.Up && rn.Connected && rp.Up && rp.Connected
 	d.mu.Lock()
 	if !connected {
 		delete(d.conn, n.Name)
