@@ -135,18 +135,22 @@ func TestLifecycleIPv4(t *testing.T) {
 	recurring := reskeys("ip", "198.18.21.10").With("CRM_meta_interval", "10000")
 
 	expect(t, 7, "monitor", probe) // probe before start
-	stop := v.Capture(t, unix.ETH_P_ARP)
+	wait := v.CaptureWait(t, unix.ETH_P_ARP)
 	expect(t, 0, "start", env)
 	assert.True(t, hostHas(t, v.Host, "198.18.21.10/24"), "netmask from the route")
 	expect(t, 0, "monitor", recurring)
 	expect(t, 0, "start", env) // start on started
 
-	// Background sender: 3 packets 50 ms apart arrive after start returned.
-	time.Sleep(400 * time.Millisecond)
-	var arps int
-	for _, f := range stop() {
+	// Background sender: 3 packets 50 ms apart arrive after start
+	// returned; a fourth would show within the settle time.
+	forVIP := func(f netiftest.Frame) bool {
 		p := f.Payload
-		if len(p) >= 28 && netip.AddrFrom4([4]byte(p[14:18])) == netip.MustParseAddr("198.18.21.10") {
+		return len(p) >= 28 && netip.AddrFrom4([4]byte(p[14:18])) == netip.MustParseAddr("198.18.21.10")
+	}
+	var arps int
+	for _, f := range wait(forVIP, 3, 10*time.Second, 300*time.Millisecond) {
+		p := f.Payload
+		if forVIP(f) {
 			arps++
 			assert.Equal(t, v.HostMAC, f.SrcMAC)
 			assert.Equal(t, []byte(v.HostMAC), p[8:14], "sender hardware address")

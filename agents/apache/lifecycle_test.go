@@ -193,7 +193,7 @@ func TestHTTPS(t *testing.T) {
 	assert.Contains(t, r.Reason(), "certificate")
 	// the last of them may have had SIGKILL just before the deadline
 	assert.Eventually(t, func() bool { return len(httpd.InstancePids(httpdtest.Binary, ts.ConfigFile)) == 0 },
-		2*time.Second, 20*time.Millisecond, "a failed start stops what it started")
+		10*time.Second, 20*time.Millisecond, "a failed start stops what it started")
 
 	expect(t, p.With("tls_cafile", ts.CertFile), "start", ocf.Success)
 	t.Cleanup(func() { run(t, p, "stop") })

@@ -101,6 +101,14 @@ func TestStopAfterParentKilled(t *testing.T) {
 	waitUp(t, statusProbe(t, cfg))
 	pid := ts.MainPid()
 	require.NotZero(t, pid)
+	// Workers notice their parent's death and may leave on their own
+	// before the stop looks (on a busy machine, or not): frozen, they
+	// are the leftovers a hung worker would be, and only a KILL ends them.
+	for _, w := range httpd.InstancePids(s.Binary, s.ConfigFile) {
+		if w != pid {
+			require.NoError(t, syscall.Kill(w, syscall.SIGSTOP))
+		}
+	}
 	require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
 	require.Eventually(t, func() bool { _, r, _ := s.Pid(); return !r }, 5*time.Second, 10*time.Millisecond)
 	assert.FileExists(t, ts.PidFile, "a killed httpd leaves its pid file")

@@ -25,14 +25,14 @@ func TestIPaddr2UnderPacemaker(t *testing.T) {
 	link, err := netlink.LinkByName(v.Host)
 	require.NoError(t, err)
 
-	arp := v.Capture(t, unix.ETH_P_ARP)
+	arp := v.CaptureWait(t, unix.ETH_P_ARP)
 	c.Pcs(t, "resource", "create", "vip", "ocf:ocfkit:IPaddr2", "ip="+vip, "nic="+v.Host, "cidr_netmask=24",
 		"op", "monitor", "interval=2s")
 	waitRole(t, c, "vip", "Started")
 	require.True(t, hasAddr(t, link, vip), "Started means the address is there")
-	// arp_count 5, arp_interval 200ms: all sent a second after the start.
-	time.Sleep(2 * time.Second)
-	assert.NotEmpty(t, arpsFrom(arp(), vip), "gratuitous ARP for the VIP reached the peer")
+	// arp_count 5, arp_interval 200ms, sent in the background.
+	forVIP := func(f netiftest.Frame) bool { return len(arpsFrom([]netiftest.Frame{f}, vip)) == 1 }
+	assert.NotEmpty(t, arpsFrom(arp(forVIP, 1, 30*time.Second, 0), vip), "gratuitous ARP for the VIP reached the peer")
 	assert.Equal(t, 0, c.Failcount(t, "vip"))
 
 	addr, err := netlink.ParseAddr(vip + "/24")

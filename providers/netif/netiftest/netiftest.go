@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,6 +100,58 @@ type Frame struct {
 // what arrived.
 func (v *Veth) Capture(t testing.TB, proto uint16) (stop func() []Frame) {
 	t.Helper()
+	return v.capture(t, proto).stop
+}
+
+// CaptureWait is Capture for frames a background sender sends after the
+// action returned: wait returns once n captured frames satisfy match, or
+// when within has passed, and keeps listening for settle more so that a
+// frame too many shows. Waiting for the frames themselves, not for a fixed
+// time, keeps a slow sender on a loaded machine from failing the test.
+func (v *Veth) CaptureWait(t testing.TB, proto uint16) (wait func(match func(Frame) bool, n int, within, settle time.Duration) []Frame) {
+	t.Helper()
+	c := v.capture(t, proto)
+	return func(match func(Frame) bool, n int, within, settle time.Duration) []Frame {
+		deadline := time.Now().Add(within)
+		for time.Now().Before(deadline) && c.count(match) < n {
+			time.Sleep(20 * time.Millisecond)
+		}
+		time.Sleep(settle)
+		return c.stop()
+	}
+}
+
+type capture struct {
+	mu      sync.Mutex
+	frames  []Frame
+	done    chan struct{}
+	result  chan []Frame
+	once    sync.Once
+	stopped []Frame
+}
+
+func (c *capture) count(match func(Frame) bool) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, f := range c.frames {
+		if match(f) {
+			n++
+		}
+	}
+	return n
+}
+
+func (c *capture) stop() []Frame {
+	c.once.Do(func() {
+		close(c.done)
+		c.stopped = <-c.result
+	})
+	return c.stopped
+}
+
+func (v *Veth) capture(t testing.TB, proto uint16) *capture {
+	t.Helper()
 	fd := socketIn(t, v.NS, proto)
 	ifi := ifindexIn(t, v.NS, v.Peer)
 	if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: htons(proto), Ifindex: ifi}); err != nil {
@@ -107,16 +160,16 @@ func (v *Veth) Capture(t testing.TB, proto uint16) (stop func() []Frame) {
 	}
 	tv := unix.NsecToTimeval((100 * time.Millisecond).Nanoseconds())
 	unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
-	done := make(chan struct{})
-	result := make(chan []Frame, 1)
+	c := &capture{done: make(chan struct{}), result: make(chan []Frame, 1)}
 	go func() {
-		var frames []Frame
 		buf := make([]byte, 2048)
 		for {
 			select {
-			case <-done:
+			case <-c.done:
 				unix.Close(fd)
-				result <- frames
+				c.mu.Lock()
+				c.result <- c.frames
+				c.mu.Unlock()
 				return
 			default:
 			}
@@ -128,25 +181,17 @@ func (v *Veth) Capture(t testing.TB, proto uint16) (stop func() []Frame) {
 			if !ok || ll.Pkttype == unix.PACKET_OUTGOING {
 				continue
 			}
-			frames = append(frames, Frame{
+			c.mu.Lock()
+			c.frames = append(c.frames, Frame{
 				Proto:   htons(ll.Protocol),
 				SrcMAC:  append(net.HardwareAddr(nil), ll.Addr[:ll.Halen]...),
 				Payload: append([]byte(nil), buf[:n]...),
 			})
+			c.mu.Unlock()
 		}
 	}()
-	var stopped []Frame
-	var once bool
-	stop = func() []Frame {
-		if !once {
-			once = true
-			close(done)
-			stopped = <-result
-		}
-		return stopped
-	}
-	t.Cleanup(func() { stop() })
-	return stop
+	t.Cleanup(func() { c.stop() })
+	return c
 }
 
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
