@@ -57,7 +57,7 @@ func TestDropletPowerThroughGodo(t *testing.T) {
 	_, _, err = c.DropletActions.PowerOn(ctx, 101)
 	require.Error(t, err, "a pending event refuses a second action")
 	assert.Equal(t, "active", f.DropletStatus(101))
-	time.Sleep(600 * time.Millisecond)
+	settled(t, c, a.ID)
 	d, _, err := c.Droplets.Get(ctx, 101)
 	require.NoError(t, err)
 	assert.Equal(t, "off", d.Status)
@@ -72,7 +72,7 @@ func TestDropletPowerThroughGodo(t *testing.T) {
 	f.UpdateFaults(func(x *dofake.Faults) { x.ErrorActions = 1 })
 	a, _, err = c.DropletActions.PowerOn(ctx, 101)
 	require.NoError(t, err)
-	time.Sleep(600 * time.Millisecond)
+	settled(t, c, a.ID)
 	got, _, err = c.DropletActions.Get(ctx, 101, a.ID)
 	require.NoError(t, err)
 	assert.Equal(t, "errored", got.Status)
@@ -80,4 +80,15 @@ func TestDropletPowerThroughGodo(t *testing.T) {
 
 	_, _, err = c.Droplets.Get(ctx, 999)
 	assert.Error(t, err)
+}
+
+// settled waits until droplet 101's action id is no longer in progress:
+// the fake completes it ActionDelay after it began, on a timer that a busy
+// machine may run late.
+func settled(t *testing.T, c *godo.Client, id int) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		a, _, err := c.DropletActions.Get(context.Background(), 101, id)
+		return err == nil && a.Status != "in-progress"
+	}, 10*time.Second, 20*time.Millisecond, "action %d settled", id)
 }

@@ -58,9 +58,13 @@ func TestInstanceLifecycle(t *testing.T) {
 	_, err = c.InstanceAction(short, id, oci.ActionStart)
 	cancelShort()
 	assert.Error(t, err, "START while STOPPING is refused (409, retried until the deadline)")
-	time.Sleep(500 * time.Millisecond)
-	got, err := c.GetInstance(ctx, id)
-	require.NoError(t, err)
+	// The fake moves it to STOPPED on a timer, which a busy machine may
+	// run late.
+	var got *oci.ComputeInstance
+	require.Eventually(t, func() bool {
+		got, err = c.GetInstance(ctx, id)
+		return err == nil && got.LifecycleState != "STOPPING"
+	}, 10*time.Second, 20*time.Millisecond)
 	assert.Equal(t, "STOPPED", got.LifecycleState)
 	mu.Lock()
 	assert.Equal(t, []string{"n1 off while STOPPING"}, seen)
