@@ -63,10 +63,17 @@ func (m *cloneMode) config(c *resource, t *target) clusterip.Config {
 }
 
 // openRules locks the address against this node's other instances and
-// opens nftables in the interface's namespace; done undoes both.
-func openRules(ctx context.Context, c *resource, h *netif.Handle) (conn *clusterip.Conn, done func(), err error) {
+// opens nftables in the interface's namespace; done undoes both. A stop
+// whose lock file cannot be made (HA_RSCTMP a file, or read-only) goes on
+// without it, as a stop never fails on its environment: at worst two
+// stopping instances both remove rules that are going anyway.
+func openRules(ctx context.Context, e *ocf.Env, c *resource, h *netif.Handle, stopping bool) (conn *clusterip.Conn, done func(), err error) {
 	unlock, err := clusterip.Lock(ctx, ocf.StateDir(), c.ip)
-	if err != nil {
+	switch {
+	case err != nil && stopping && ctx.Err() == nil:
+		e.Log.Warnf("stopping without the lock of the clone instances: %v", err)
+		unlock = func() {}
+	case err != nil:
 		return nil, nil, ocf.Errorf(ocf.ErrGeneric, "%v", err)
 	}
 	conn, err = clusterip.Open(h.NamespaceFD())
@@ -87,7 +94,7 @@ func startClone(ctx context.Context, e *ocf.Env, c *resource, h *netif.Handle, t
 	if c.p.RunArping {
 		e.Log.Warnf("run_arping is skipped in clone mode: every node holds %s", c.ip)
 	}
-	conn, done, err := openRules(ctx, c, h)
+	conn, done, err := openRules(ctx, e, c, h, false)
 	if err != nil {
 		return err
 	}
@@ -125,7 +132,7 @@ func startClone(ctx context.Context, e *ocf.Env, c *resource, h *netif.Handle, t
 // address, still go (the MAC went with the interface).
 func stopClone(ctx context.Context, e *ocf.Env, c *resource, h *netif.Handle, t *target, up bool) error {
 	m := c.clone
-	conn, done, err := openRules(ctx, c, h)
+	conn, done, err := openRules(ctx, e, c, h, true)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"net/netip"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -218,4 +220,24 @@ func TestCloneStopWithoutInterface(t *testing.T) {
 	expect(t, 0, "stop", i0)
 	_, exists = n.buckets(t, ip)
 	assert.False(t, exists, "the stop removed the table")
+}
+
+// A stop whose state directory is unusable (HA_RSCTMP a regular file, so
+// no lock file can be made) still removes the rules and returns 0.
+func TestCloneStopWithoutStateDir(t *testing.T) {
+	n := newCloneNode(t, "198.18.77")
+	const ip = "198.18.77.10"
+	i0 := n.instance(ip, 0, 2)
+	t.Cleanup(func() { run(t, "stop", i0) })
+	expect(t, 0, "start", i0)
+	notDir := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(notDir, nil, 0o644))
+	log := filepath.Join(t.TempDir(), "agents.log")
+	expect(t, 0, "stop", i0.With("HA_RSCTMP", notDir, "HA_LOGFILE", log))
+	b, err := os.ReadFile(log)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), "without the lock")
+	_, exists := n.buckets(t, ip)
+	assert.False(t, exists, "the stop removed the table")
+	assert.False(t, n.addrUp(t, ip))
 }
