@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -93,18 +92,12 @@ func checkEndpoint(name, v string) error {
 	return nil
 }
 
-// checkMetadataURL accepts https, or http to a loopback address (a test
-// fake) or to the link-local metadata service, which speaks only http.
+// checkMetadataURL is oci.CheckMetadataURL for the metadata_url option.
 func checkMetadataURL(v string) error {
-	u, err := url.Parse(v)
-	switch {
-	case err != nil || u.Host == "" || u.User != nil || u.RawQuery != "":
-		return fmt.Errorf("metadata_url %q is not an http(s) URL", v)
-	case u.Scheme == "https",
-		u.Scheme == "http" && (oci.IsLoopbackHost(u.Hostname()) || u.Hostname() == "169.254.169.254"):
-		return nil
+	if err := oci.CheckMetadataURL(v); err != nil {
+		return fmt.Errorf("metadata_url %q: %w", v, err)
 	}
-	return fmt.Errorf("metadata_url %q: use https (plain http only to a loopback test endpoint or 169.254.169.254)", v)
+	return nil
 }
 
 func state(in *oci.ComputeInstance) fence.State {

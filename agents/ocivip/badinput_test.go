@@ -60,6 +60,7 @@ func TestBadInput(t *testing.T) {
 		{"api_endpoint plain http off loopback", []string{"api_endpoint", "http://iaas.example.com"}, ocf.ErrConfigured, "loopback"},
 		{"api_endpoint with a path", []string{"api_endpoint", "https://iaas.example.com/20160918"}, ocf.ErrConfigured, "api_endpoint"},
 		{"metadata_url not a URL", []string{"metadata_url", "169.254.169.254"}, ocf.ErrConfigured, "metadata_url"},
+		{"metadata_url plain http off link-local", []string{"metadata_url", "http://imds.example.com/opc/v2"}, ocf.ErrConfigured, "169.254.169.254"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, action := range []string{"validate-all", "start"} {

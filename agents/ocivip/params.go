@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net/netip"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -77,15 +76,9 @@ var declared = []ocf.Param{
 		Strict:   true,
 		Check:    oci.CheckEndpoint},
 	{Name: "metadata_url", Default: oci.DefaultMetadataURL, Shortdesc: "instance metadata service v2",
-		Longdesc: "The base URL of the instance metadata service v2.",
+		Longdesc: "The base URL of the instance metadata service v2. https, or http to 169.254.169.254 or a loopback address (a test fake).",
 		Strict:   true,
-		Check: func(v string) error {
-			u, err := url.Parse(v)
-			if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-				return fmt.Errorf("must be an http(s) URL")
-			}
-			return nil
-		}},
+		Check:    oci.CheckMetadataURL},
 	{Name: "unassign_on_stop", Type: ocf.Boolean, Default: "false", Shortdesc: "delete the private IP on stop",
 		Longdesc: "When true, stop deletes the private IP if it is still on our VNIC (and fails when it cannot). When false, stop only removes the local address and needs no API access."},
 }

@@ -37,3 +37,20 @@ func IsLoopbackHost(h string) bool {
 	a, err := netip.ParseAddr(h)
 	return h == "localhost" || err == nil && a.IsLoopback()
 }
+
+// CheckMetadataURL accepts the instance metadata service's base URL:
+// https, or http to a loopback address (a test fake) or to the link-local
+// metadata service, which speaks only http. The service hands out the
+// instance principal's private key, so it is not fetched in plain text
+// from anywhere else.
+func CheckMetadataURL(v string) error {
+	u, err := url.Parse(v)
+	switch {
+	case err != nil || u.Host == "" || u.User != nil || u.RawQuery != "":
+		return errors.New("must be an http(s) URL")
+	case u.Scheme == "https",
+		u.Scheme == "http" && (IsLoopbackHost(u.Hostname()) || u.Hostname() == "169.254.169.254"):
+		return nil
+	}
+	return errors.New("use https (plain http only to a loopback test endpoint or 169.254.169.254)")
+}
