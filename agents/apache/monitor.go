@@ -88,7 +88,9 @@ func (in *resource) check(ctx context.Context, e *ocf.Env) error {
 			return nil
 		}
 	}
-	return ocf.Errorf(ocf.ErrGeneric, "Failed to access httpd status page: %v%s", err, in.statusHint(err))
+	// %w: start tells an attempt cut short by its deadline (which says
+	// only "timeout") from one that says why the page fails.
+	return ocf.Errorf(ocf.ErrGeneric, "Failed to access httpd status page: %w%s", err, in.statusHint(err))
 }
 
 // statusHint explains a 404 from the status page when the configuration
@@ -132,7 +134,7 @@ func (in *resource) check10(ctx context.Context, e *ocf.Env) error {
 		return ocf.Errorf(ocf.ErrConfigured, "test url: %v", err)
 	}
 	if err := p.Check(ctx); err != nil {
-		return ocf.Errorf(ocf.ErrGeneric, "Failed to access httpd status page: %v", err)
+		return ocf.Errorf(ocf.ErrGeneric, "Failed to access httpd status page: %w", err)
 	}
 	return nil
 }
